@@ -1,0 +1,1 @@
+package io.mediaedge; public final class Main { public static void main(String[] a) {} }
