@@ -1,1 +1,60 @@
-package io.mediaedge; public final class Main { public static void main(String[] a) {} }
+package io.mediaedge;
+
+import io.mediaedge.config.ConfigException;
+import io.mediaedge.config.EdgeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Production entry point: {@code java -jar media-edge.jar [--config conf/media-edge.yaml]}. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    EdgeConfig config;
+    try {
+      config = EdgeConfig.load(configPath(args), System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("media-edge cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoopsOrCores()));
+    EdgeServer server;
+    try {
+      server = EdgeServer.start(vertx, config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e instanceof ConfigException ? e : e.getCause() instanceof ConfigException c ? c : e;
+      System.err.println("media-edge cannot start: " + cause.getMessage());
+      vertx.close();
+      System.exit(cause instanceof ConfigException ? 2 : 1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down: draining for up to {}", config.server().shutdownGrace());
+      server.stop().eventually(vertx::close).onComplete(ar -> stopped.countDown());
+      try {
+        stopped.await(config.server().shutdownGrace().toSeconds() + 10, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "media-edge-shutdown"));
+  }
+
+  static Path configPath(String[] args) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if ("--config".equals(args[i])) {
+        return Path.of(args[i + 1]);
+      }
+    }
+    String fromEnv = System.getenv("MEDIA_EDGE_CONFIG");
+    return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "conf/media-edge.yaml");
+  }
+}

@@ -1,0 +1,219 @@
+package io.mediaedge.config;
+
+import io.mediaedge.upload.MediaSignature;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The whole configuration, typed and validated. Defaults live in {@code conf/media-edge.yaml} and
+ * in the fallbacks below; nothing else in the code invents a setting.
+ */
+public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload) {
+
+  public static final long MIN_PART_SIZE = 5L << 20;
+  public static final long MAX_PART_SIZE = 5L << 30;
+  static final long MAX_OBJECT_SIZE = 5L << 40;
+
+  public record ServerConfig(String region, String host, int eventLoops, HttpsConfig https, HttpConfig http,
+      Duration idleTimeout, Duration headerTimeout, int maxHeaderSize, int maxInitialLineLength,
+      long minUploadRate, Duration minUploadRateInterval, Duration shutdownGrace) {
+    public int eventLoopsOrCores() {
+      return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+    }
+  }
+
+  public record HttpsConfig(boolean enabled, int port, Path certFile, Path keyFile, boolean openssl, boolean http2) {}
+
+  public record HttpConfig(boolean enabled, int port) {}
+
+  public record AuthConfig(List<Path> publicKeyFiles, Optional<Path> jwksFile, String issuer, String audience,
+      Duration leeway, String userClaim) {}
+
+  public record StorageConfig(Optional<URI> endpoint, String region, String bucket, boolean pathStyle,
+      Optional<StorageCredentials> credentials, long singlePutThreshold, long partSize, int maxConnections,
+      Duration connectTimeout, Duration readTimeout) {}
+
+  /** Static S3 credentials; the secret never appears in logs. */
+  public record StorageCredentials(String accessKey, String secretKey) {
+    @Override
+    public String toString() {
+      return "StorageCredentials[accessKey=" + accessKey + ", secretKey=***]";
+    }
+  }
+
+  public record UploadConfig(long memoryBudget, int streamWindow, Duration budgetWait, Map<String, Long> maxBytesByType) {
+    public Optional<Long> maxBytesFor(String mediaType) {
+      return Optional.ofNullable(maxBytesByType.get(mediaType));
+    }
+  }
+
+  /** Reads the YAML file, applies {@code MEDIA_EDGE_*} environment overrides, validates. */
+  public static EdgeConfig load(Path file, Map<String, String> env) {
+    return fromTree(readYaml(file), env, file.toString());
+  }
+
+  /** Builds the configuration from an already parsed tree (tests pass their own). */
+  public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
+    ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
+    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c));
+  }
+
+  public static JsonObject readYaml(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Configuration file " + file.toAbsolutePath()
+          + " does not exist: pass --config PATH or set MEDIA_EDGE_CONFIG.");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+      if (parsed == null) {
+        return new JsonObject();
+      }
+      if (!(parsed instanceof Map<?, ?> map)) {
+        throw new ConfigException("Configuration file " + file + " must hold a YAML map at the top level.");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> typed = (Map<String, Object>) map;
+      return new JsonObject(typed);
+    } catch (IOException e) {
+      throw new ConfigException("Configuration file " + file + " cannot be read: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      if (e instanceof ConfigException ce) {
+        throw ce;
+      }
+      throw new ConfigException("Configuration file " + file + " is not valid YAML: " + e.getMessage(), e);
+    }
+  }
+
+  private static ServerConfig server(ConfigTree c) {
+    boolean httpsOn = c.bool("server.https.enabled", true);
+    HttpsConfig https = new HttpsConfig(httpsOn, c.integer("server.https.port", 8443, 0, 65535),
+        httpsOn ? c.existingFile("server.https.certFile", c.requiredString("server.https.certFile")) : null,
+        httpsOn ? c.existingFile("server.https.keyFile", c.requiredString("server.https.keyFile")) : null,
+        c.bool("server.https.openssl", true), c.bool("server.https.http2", true));
+    HttpConfig http = new HttpConfig(c.bool("server.http.enabled", false), c.integer("server.http.port", 8080, 0, 65535));
+    if (!https.enabled() && !http.enabled()) {
+      throw c.invalid("server.https.enabled", "and server.http.enabled are both false, so nothing would listen");
+    }
+    Duration second = Duration.ofSeconds(1);
+    Duration day = Duration.ofDays(1);
+    return new ServerConfig(
+        c.requiredString("server.region"),
+        c.string("server.host", "0.0.0.0"),
+        c.integer("server.eventLoops", 0, 0, 256),
+        https, http,
+        c.duration("server.idleTimeout", "60s", second, day),
+        c.duration("server.headerTimeout", "10s", Duration.ofMillis(100), Duration.ofMinutes(10)),
+        (int) c.size("server.maxHeaderSize", "16KiB", 1024, 1 << 20),
+        (int) c.size("server.maxInitialLineLength", "4KiB", 256, 1 << 16),
+        c.size("server.minUploadRate", "8KiB", 0, 1L << 30),
+        c.duration("server.minUploadRateInterval", "20s", second, Duration.ofHours(1)),
+        c.duration("server.shutdownGrace", "30s", Duration.ZERO, Duration.ofHours(1)));
+  }
+
+  private static AuthConfig auth(ConfigTree c) {
+    List<Path> keys = c.strings("auth.publicKeyFiles").stream()
+        .map(value -> c.existingFile("auth.publicKeyFiles", value)).toList();
+    Optional<Path> jwks = Optional.ofNullable(c.optionalFile("auth.jwksFile"));
+    if (keys.isEmpty() && jwks.isEmpty()) {
+      // An empty key set would make the JWT library accept unsigned tokens: refuse to start.
+      throw c.invalid("auth.publicKeyFiles", "is empty and auth.jwksFile is not set, so no JWT could be verified;"
+          + " name at least one public key PEM or a JWKS file");
+    }
+    String userClaim = c.requiredString("auth.userClaim");
+    return new AuthConfig(keys, jwks, c.string("auth.issuer", ""), c.string("auth.audience", ""),
+        c.duration("auth.leeway", "30s", Duration.ZERO, Duration.ofMinutes(10)), userClaim);
+  }
+
+  private static StorageConfig storage(ConfigTree c, Map<String, String> env) {
+    String endpointText = c.string("storage.endpoint", "");
+    Optional<URI> endpoint = Optional.empty();
+    if (!endpointText.isEmpty()) {
+      try {
+        URI uri = URI.create(endpointText);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          throw new IllegalArgumentException();
+        }
+        endpoint = Optional.of(uri);
+      } catch (IllegalArgumentException e) {
+        throw c.invalid("storage.endpoint", "must be an http or https URL (got '" + endpointText + "')");
+      }
+    }
+    String bucket = c.requiredString("storage.bucket");
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw c.invalid("storage.bucket", "must be a valid S3 bucket name (got '" + bucket + "')");
+    }
+    long partSize = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
+    long threshold = c.size("storage.singlePutThreshold", "64MiB", 1, MAX_PART_SIZE);
+    return new StorageConfig(endpoint, c.requiredString("storage.region"), bucket,
+        c.bool("storage.pathStyle", false), credentials(c, env), threshold, partSize,
+        c.integer("storage.maxConnections", 128, 1, 10_000),
+        c.duration("storage.connectTimeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
+        c.duration("storage.readTimeout", "60s", Duration.ofSeconds(1), Duration.ofHours(1)));
+  }
+
+  private static Optional<StorageCredentials> credentials(ConfigTree c, Map<String, String> env) {
+    Path keyFile = c.optionalFile("storage.accessKeyFile");
+    Path secretFile = c.optionalFile("storage.secretKeyFile");
+    if ((keyFile == null) != (secretFile == null)) {
+      throw c.invalid("storage.accessKeyFile", "and storage.secretKeyFile must be set together");
+    }
+    if (keyFile != null) {
+      return Optional.of(new StorageCredentials(readSecret(c, "storage.accessKeyFile", keyFile),
+          readSecret(c, "storage.secretKeyFile", secretFile)));
+    }
+    String key = env.getOrDefault("MEDIA_EDGE_STORAGE_ACCESS_KEY", "").trim();
+    String secret = env.getOrDefault("MEDIA_EDGE_STORAGE_SECRET_KEY", "").trim();
+    if (key.isEmpty() != secret.isEmpty()) {
+      throw new ConfigException("Environment variables MEDIA_EDGE_STORAGE_ACCESS_KEY and"
+          + " MEDIA_EDGE_STORAGE_SECRET_KEY must be set together.");
+    }
+    return key.isEmpty() ? Optional.empty() : Optional.of(new StorageCredentials(key, secret));
+  }
+
+  private static String readSecret(ConfigTree c, String path, Path file) {
+    try {
+      String value = Files.readString(file, StandardCharsets.UTF_8).trim();
+      if (value.isEmpty()) {
+        throw c.invalid(path, "names an empty file");
+      }
+      return value;
+    } catch (IOException e) {
+      throw c.invalid(path, "names a file that cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  private static UploadConfig upload(ConfigTree c) {
+    long partSize = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
+    int window = (int) c.size("upload.streamWindow", "512KiB", 64 << 10, 64 << 20);
+    // The budget must fit one buffered part plus one window, or a chunked upload could never run.
+    long budget = c.size("upload.memoryBudget", "256MiB", partSize + window, Long.MAX_VALUE);
+    Map<String, Long> types = c.sizes("upload.types", 1, MAX_OBJECT_SIZE);
+    if (types.isEmpty()) {
+      throw c.invalid("upload.types", "is empty, so every upload would be refused");
+    }
+    Map<String, Long> normalized = new java.util.LinkedHashMap<>();
+    types.forEach((type, max) -> {
+      String key = type.toLowerCase(Locale.ROOT).trim();
+      if (!MediaSignature.isKnown(key)) {
+        throw c.invalid("upload.types." + type, "is a media type whose content we cannot check;"
+            + " remove it or use one of the supported types listed in the README");
+      }
+      normalized.put(key, max);
+    });
+    return new UploadConfig(budget, window,
+        c.duration("upload.budgetWait", "30s", Duration.ZERO, Duration.ofMinutes(10)), Map.copyOf(normalized));
+  }
+}

@@ -1,0 +1,71 @@
+package io.mediaedge.errors;
+
+/**
+ * Every error a client can see, declared once with its HTTP status and a default message.
+ * Clients branch on the code; the message is for people and never carries internal details.
+ */
+public enum ErrorCode {
+  BAD_REQUEST(400, "The request is not valid."),
+  EMPTY_BODY(400, "The upload has no body."),
+  INVALID_HEADER(400, "A request header is not valid."),
+  DIGEST_MISMATCH(400, "The body does not match its Content-Digest."),
+  INVALID_RANGE(400, "The Range header is not valid."),
+  UPLOAD_INCOMPLETE(400, "The body ended before its declared length."),
+  UNAUTHORIZED(401, "A valid bearer token is required."),
+  NOT_FOUND(404, "No such resource."),
+  METHOD_NOT_ALLOWED(405, "That method is not allowed on this resource."),
+  REQUEST_TIMEOUT(408, "The request body arrived too slowly."),
+  MEDIA_TOO_LARGE(413, "The media is larger than allowed for its type."),
+  URI_TOO_LONG(414, "The request line is too long."),
+  UNSUPPORTED_MEDIA_TYPE(415, "That media type is not accepted."),
+  MEDIA_TYPE_MISMATCH(415, "The content does not match its declared media type."),
+  RANGE_NOT_SATISFIABLE(416, "The requested range is not satisfiable."),
+  EXPECTATION_FAILED(417, "Only Expect: 100-continue is supported."),
+  HEADERS_TOO_LARGE(431, "The request headers are too large."),
+  INTERNAL_ERROR(500, "Something went wrong on our side."),
+  STORAGE_ERROR(502, "The storage backend answered with an error."),
+  SERVER_BUSY(503, "The server is busy; try again shortly."),
+  STORAGE_UNAVAILABLE(503, "The storage backend is unavailable; try again shortly."),
+  STORAGE_TIMEOUT(504, "The storage backend did not answer in time.");
+
+  private final int status;
+  private final String defaultMessage;
+
+  ErrorCode(int status, String defaultMessage) {
+    this.status = status;
+    this.defaultMessage = defaultMessage;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String defaultMessage() {
+    return defaultMessage;
+  }
+
+  public ApiException error() {
+    return new ApiException(this, defaultMessage);
+  }
+
+  public ApiException error(String message) {
+    return new ApiException(this, message);
+  }
+
+  /** The code a bare HTTP status (from the router or the HTTP layer) stands for. */
+  public static ErrorCode forStatus(int status) {
+    return switch (status) {
+      case 401 -> UNAUTHORIZED;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 408 -> REQUEST_TIMEOUT;
+      case 413 -> MEDIA_TOO_LARGE;
+      case 414 -> URI_TOO_LONG;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 416 -> RANGE_NOT_SATISFIABLE;
+      case 431 -> HEADERS_TOO_LARGE;
+      case 503 -> SERVER_BUSY;
+      default -> status >= 400 && status < 500 ? BAD_REQUEST : INTERNAL_ERROR;
+    };
+  }
+}

@@ -1,0 +1,33 @@
+package io.mediaedge.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+
+/** Liveness (the process answers) and readiness (it takes new work; false while draining). */
+final class HealthHandler {
+  private final BooleanSupplier ready;
+  private final String region;
+
+  HealthHandler(BooleanSupplier ready, String region) {
+    this.ready = ready;
+    this.region = region;
+  }
+
+  void live(RoutingContext ctx) {
+    reply(ctx, 200, "ok");
+  }
+
+  void ready(RoutingContext ctx) {
+    boolean isReady = ready.getAsBoolean();
+    reply(ctx, isReady ? 200 : 503, isReady ? "ready" : "draining");
+  }
+
+  private void reply(RoutingContext ctx, int status, String state) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(new JsonObject().put("status", state).put("region", region).encode());
+  }
+}

@@ -1,0 +1,82 @@
+package io.mediaedge.http;
+
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.HttpsConfig;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Socket, TLS and protocol settings for our listeners; Vert.x's defaults have no timeouts at all. */
+public final class ListenerOptions {
+  private static final Logger log = LoggerFactory.getLogger(ListenerOptions.class);
+  /** Larger chunks mean fewer hops per byte on the upload path. */
+  static final int MAX_CHUNK_SIZE = 64 * 1024;
+  /** HTTP/2 flow-control window per stream: large enough for full speed over long round trips. */
+  static final int HTTP2_STREAM_WINDOW = 1 << 20;
+  private static volatile boolean engineLogged;
+
+  private ListenerOptions() {}
+
+  static HttpServerOptions plain(EdgeConfig config) {
+    return common(config).setPort(config.server().http().port());
+  }
+
+  static HttpServerOptions https(EdgeConfig config) {
+    HttpsConfig https = config.server().https();
+    HttpServerOptions options = common(config)
+        .setPort(https.port())
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(https.certFile().toString())
+            .setKeyPath(https.keyFile().toString()))
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+        .setSslHandshakeTimeout(config.server().headerTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    options.setSslEngineOptions(engine(https.openssl()));
+    if (https.http2()) {
+      options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    }
+    return options;
+  }
+
+  /** The OpenSSL engine when it loads, else the JDK's; which one is in use is logged once. */
+  public static io.vertx.core.net.SSLEngineOptions engine(boolean preferOpenSsl) {
+    boolean openssl = preferOpenSsl && OpenSSLEngineOptions.isAvailable();
+    if (!engineLogged) {
+      engineLogged = true;
+      if (openssl) {
+        log.info("TLS engine: OpenSSL (netty-tcnative)");
+      } else if (preferOpenSsl) {
+        log.warn("TLS engine: JDK (OpenSSL via netty-tcnative did not load on this platform)");
+      } else {
+        log.info("TLS engine: JDK (OpenSSL disabled by server.https.openssl)");
+      }
+    }
+    return openssl ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+  }
+
+  private static HttpServerOptions common(EdgeConfig config) {
+    var server = config.server();
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(server.host())
+        .setIdleTimeout((int) server.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxHeaderSize(server.maxHeaderSize())
+        .setMaxInitialLineLength(server.maxInitialLineLength())
+        .setMaxChunkSize(MAX_CHUNK_SIZE)
+        .setHandle100ContinueAutomatically(false)
+        .setCompressionSupported(false)
+        .setTcpNoDelay(true)
+        .setInitialSettings(new Http2Settings().setInitialWindowSize(HTTP2_STREAM_WINDOW)
+            .setMaxHeaderListSize(server.maxHeaderSize()));
+    return options;
+  }
+}

@@ -1,0 +1,29 @@
+package io.mediaedge.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Object keys are made by the server alone from the owner and a server-made media id: no client
+ * string reaches a key. The hashed owner prefix spreads keys over S3's partitions and keeps user
+ * ids out of bucket listings.
+ */
+public final class ObjectKeys {
+  private ObjectKeys() {}
+
+  public static String mediaKey(String owner, String mediaId) {
+    return "media/" + ownerPrefix(owner) + "/" + mediaId;
+  }
+
+  static String ownerPrefix(String owner) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256")
+          .digest(("media-edge/owner/" + owner).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

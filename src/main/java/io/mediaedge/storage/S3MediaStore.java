@@ -1,0 +1,291 @@
+package io.mediaedge.storage;
+
+import io.mediaedge.config.EdgeConfig.StorageConfig;
+import io.mediaedge.errors.ApiException;
+import io.mediaedge.errors.ErrorCode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.ConnectException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Tagging;
+
+/**
+ * The media store on S3 through the SDK's non-blocking client. Uploads use a client without
+ * retries, because a streamed body cannot be sent twice; reads and deletes retry as usual. Both
+ * share one Netty connection pool.
+ */
+public final class S3MediaStore implements MediaStore {
+  private static final Logger log = LoggerFactory.getLogger(S3MediaStore.class);
+  private static final String OWNER = "owner";
+
+  private final Vertx vertx;
+  private final String bucket;
+  private final SdkAsyncHttpClient http;
+  private final S3AsyncClient client;
+  private final S3AsyncClient uploadClient;
+
+  public S3MediaStore(Vertx vertx, StorageConfig config) {
+    this.vertx = vertx;
+    this.bucket = config.bucket();
+    this.http = NettyNioAsyncHttpClient.builder()
+        .maxConcurrency(config.maxConnections())
+        .connectionTimeout(config.connectTimeout())
+        .readTimeout(config.readTimeout())
+        .writeTimeout(config.readTimeout())
+        .connectionAcquisitionTimeout(config.readTimeout())
+        .build();
+    this.client = builder(config).overrideConfiguration(o -> o
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+        .apiCallAttemptTimeout(config.readTimeout())).build();
+    this.uploadClient = builder(config).overrideConfiguration(o -> o
+        .retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+  }
+
+  private S3AsyncClientBuilder builder(StorageConfig config) {
+    S3AsyncClientBuilder b = S3AsyncClient.builder()
+        .httpClient(http)
+        .region(Region.of(config.region()))
+        .forcePathStyle(config.pathStyle())
+        .credentialsProvider(credentials(config))
+        // We hash every body ourselves; the SDK's extra CRC pass would cost CPU for nothing.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    config.endpoint().ifPresent(b::endpointOverride);
+    return b;
+  }
+
+  private static AwsCredentialsProvider credentials(StorageConfig config) {
+    return config.credentials()
+        .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(c.accessKey(), c.secretKey())))
+        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+  }
+
+  @Override
+  public Future<ObjectInfo> put(String key, Body body, ObjectAttributes attributes) {
+    return call(() -> uploadClient.putObject(r -> r.bucket(bucket).key(key)
+                .contentLength(body.length())
+                .contentType(attributes.contentType())
+                .metadata(metadata(attributes)), requestBody(body)))
+        .map(response -> new ObjectInfo(key, body.length(), attributes.contentType(), response.eTag(), null,
+            metadata(attributes)));
+  }
+
+  @Override
+  public Future<MultipartUpload> startMultipart(String key, ObjectAttributes attributes) {
+    return call(() -> client.createMultipartUpload(r -> r.bucket(bucket).key(key)
+            .contentType(attributes.contentType())
+            .metadata(metadata(attributes))))
+        .map(response -> new S3Multipart(key, response.uploadId(), attributes));
+  }
+
+  @Override
+  public Future<Void> tag(String key, Map<String, String> tags) {
+    List<Tag> tagList = tags.entrySet().stream()
+        .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    return call(() -> client.putObjectTagging(r -> r.bucket(bucket).key(key)
+        .tagging(Tagging.builder().tagSet(tagList).build()))).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<ObjectInfo>> head(String key) {
+    return call(() -> client.headObject(r -> r.bucket(bucket).key(key)))
+        .map(response -> Optional.of(info(key, response)))
+        .recover(failure -> failure instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND
+            ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(failure));
+  }
+
+  @Override
+  public Future<ObjectContent> get(String key, long first, long last) {
+    return call(() -> client.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + first + "-" + last),
+            AsyncResponseTransformer.toPublisher()))
+        .map(publisher -> {
+          var response = publisher.response();
+          ObjectInfo info = new ObjectInfo(key, response.contentLength(), response.contentType(), response.eTag(),
+              response.lastModified(), decode(response.metadata()));
+          return new ObjectContent(info, publisher);
+        });
+  }
+
+  @Override
+  public Future<Void> delete(String key) {
+    return call(() -> client.deleteObject(r -> r.bucket(bucket).key(key))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    uploadClient.close();
+    client.close();
+    http.close();
+    return Future.succeededFuture();
+  }
+
+  private final class S3Multipart implements MultipartUpload {
+    private final String key;
+    private final String uploadId;
+    private final ObjectAttributes attributes;
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private long size;
+
+    S3Multipart(String key, String uploadId, ObjectAttributes attributes) {
+      this.key = key;
+      this.uploadId = uploadId;
+      this.attributes = attributes;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public Future<Void> uploadPart(int partNumber, Body body) {
+      return call(() -> uploadClient.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+              .partNumber(partNumber).contentLength(body.length()), requestBody(body)))
+          .map(response -> {
+            synchronized (parts) {
+              parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
+              size += body.length();
+            }
+            return null;
+          });
+    }
+
+    @Override
+    public Future<ObjectInfo> complete() {
+      List<CompletedPart> sorted;
+      synchronized (parts) {
+        sorted = parts.stream().sorted((a, b) -> Integer.compare(a.partNumber(), b.partNumber())).toList();
+      }
+      long total = size;
+      return call(() -> client.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+              .multipartUpload(CompletedMultipartUpload.builder().parts(sorted).build())))
+          .map(response -> new ObjectInfo(key, total, attributes.contentType(), response.eTag(), null,
+              metadata(attributes)));
+    }
+
+    @Override
+    public Future<Void> abort() {
+      return call(() -> client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)))
+          .<Void>mapEmpty()
+          .recover(failure -> failure instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND
+              ? Future.succeededFuture() : Future.failedFuture(failure));
+    }
+  }
+
+  private static AsyncRequestBody requestBody(Body body) {
+    if (body instanceof StreamedBody streamed) {
+      return AsyncRequestBody.fromPublisher(streamed.publisher());
+    }
+    return AsyncRequestBody.fromRemainingByteBuffersUnsafe(((BufferedBody) body).chunks().toArray(ByteBuffer[]::new));
+  }
+
+  private static Map<String, String> metadata(ObjectAttributes attributes) {
+    Map<String, String> meta = new HashMap<>();
+    // S3 metadata is ASCII only; user ids are not.
+    meta.put(OWNER, URLEncoder.encode(attributes.owner(), StandardCharsets.UTF_8));
+    attributes.extra().forEach((k, v) -> meta.put(k, URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return meta;
+  }
+
+  private static Map<String, String> decode(Map<String, String> metadata) {
+    Map<String, String> out = new HashMap<>();
+    metadata.forEach((k, v) -> out.put(k, URLDecoder.decode(v, StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  private static ObjectInfo info(String key, HeadObjectResponse r) {
+    return new ObjectInfo(key, r.contentLength(), r.contentType(), r.eTag(), r.lastModified(), decode(r.metadata()));
+  }
+
+  /** Runs an SDK call and brings its outcome back to the caller's context, errors translated. */
+  private <T> Future<T> call(Supplier<CompletableFuture<T>> sdkCall) {
+    Context context = vertx.getOrCreateContext();
+    CompletableFuture<T> future;
+    try {
+      future = sdkCall.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    return Future.fromCompletionStage(future, context).recover(failure -> Future.failedFuture(translate(failure)));
+  }
+
+  /** Maps SDK failures to catalog errors; a client-side cause we raised ourselves wins. */
+  static ApiException translate(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ApiException api) {
+        return api;
+      }
+    }
+    Throwable root = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (root instanceof NoSuchKeyException || root instanceof NoSuchUploadException
+        || root instanceof S3Exception s3 && s3.statusCode() == 404) {
+      return ErrorCode.NOT_FOUND.error();
+    }
+    if (root instanceof S3Exception s3) {
+      log.warn("S3 answered {} {}", s3.statusCode(), s3.awsErrorDetails() == null ? s3.getMessage()
+          : s3.awsErrorDetails().errorCode());
+      return s3.statusCode() >= 500 || s3.statusCode() == 429 ? ErrorCode.STORAGE_UNAVAILABLE.error()
+          : ErrorCode.STORAGE_ERROR.error();
+    }
+    if (root instanceof ApiCallTimeoutException || root instanceof ApiCallAttemptTimeoutException
+        || hasCause(root, TimeoutException.class) || hasCause(root, io.netty.handler.timeout.TimeoutException.class)) {
+      log.warn("S3 call timed out: {}", root.toString());
+      return ErrorCode.STORAGE_TIMEOUT.error();
+    }
+    if (root instanceof SdkClientException || hasCause(root, ConnectException.class)) {
+      log.warn("S3 unreachable: {}", root.toString());
+      return ErrorCode.STORAGE_UNAVAILABLE.error();
+    }
+    log.error("Unexpected storage failure", root);
+    return ErrorCode.INTERNAL_ERROR.error();
+  }
+
+  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

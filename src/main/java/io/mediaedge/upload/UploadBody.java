@@ -1,0 +1,387 @@
+package io.mediaedge.upload;
+
+import io.mediaedge.errors.ApiException;
+import io.mediaedge.errors.ErrorCode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.streams.ReadStream;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * An upload's request body, read from the client socket on demand. It reads ahead at most one
+ * window, hashes and counts every byte as it arrives, refuses bytes past the size limit, and hands
+ * the bytes out in order to one consumer at a time: a peek at the first bytes, exact-length
+ * slices as Reactive Streams publishers (with real backpressure: the client is only read when S3
+ * asks for more), or buffered runs for parts of unknown length.
+ *
+ * <p>The digest is checked the moment the last byte arrives, before that byte is handed on, so a
+ * body that does not match its Content-Digest never completes an S3 write.
+ *
+ * <p>Everything here runs on the request's event loop; subscribers' calls hop onto it.
+ */
+public final class UploadBody {
+
+  private final Context context;
+  private final ReadStream<Buffer> source;
+  private final long maxBytes;
+  private final long declaredLength;
+  private final byte[] expectedSha256;
+  private final int window;
+  private final MessageDigest sha256;
+
+  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private long received;
+  private boolean sourceEnded;
+  private boolean fetchOutstanding;
+  private boolean filling;
+  private boolean refill;
+  private boolean heldBack;
+  private Throwable failure;
+  private byte[] digest;
+  private Runnable waiter;
+
+  /**
+   * @param declaredLength the Content-Length, or -1 when unknown
+   * @param expectedSha256 the Content-Digest's SHA-256, or null
+   */
+  public UploadBody(Context context, ReadStream<Buffer> source, long maxBytes, long declaredLength,
+      byte[] expectedSha256, int window) {
+    this.context = context;
+    this.source = source;
+    this.maxBytes = maxBytes;
+    this.declaredLength = declaredLength;
+    this.expectedSha256 = expectedSha256;
+    this.window = window;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts reading; call once, on the request's context, with the request paused. */
+  public UploadBody start() {
+    source.pause();
+    source.handler(this::onData);
+    source.endHandler(v -> onEnd());
+    source.exceptionHandler(this::onSourceFailure);
+    fillWindow();
+    return this;
+  }
+
+  public long received() {
+    return received;
+  }
+
+  public long declaredLength() {
+    return declaredLength;
+  }
+
+  /** Whether every byte of the body has arrived from the client (it may not be consumed yet). */
+  public boolean allReceived() {
+    return sourceEnded || received == declaredLength;
+  }
+
+  /** The SHA-256 of the whole body, once its last byte has arrived; null before. */
+  public byte[] sha256() {
+    return digest;
+  }
+
+  /** Whether the server held the client back (full window) since the last call; resets the flag. */
+  public boolean takeHeldBack() {
+    boolean was = heldBack || queuedBytes >= window;
+    heldBack = false;
+    return was;
+  }
+
+  /** Stops reading and fails whoever is waiting: S3 failed, the client is too slow, shutdown. */
+  public void abort(Throwable cause) {
+    context.runOnContext(v -> fail(cause));
+  }
+
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** The first {@code n} bytes (fewer if the body is shorter), left in place for the consumers. */
+  public Future<Buffer> peek(int n) {
+    Promise<Buffer> promise = Promise.promise();
+    new Runnable() {
+      @Override
+      public void run() {
+        if (failure != null) {
+          promise.fail(failure);
+        } else if (queuedBytes >= n || sourceEnded) {
+          Buffer head = Buffer.buffer(n);
+          for (Buffer chunk : queue) {
+            if (head.length() >= n) {
+              break;
+            }
+            head.appendBuffer(chunk, 0, Math.min(chunk.length(), n - head.length()));
+          }
+          promise.complete(head);
+        } else {
+          waiter = this;
+          fillWindow();
+        }
+      }
+    }.run();
+    return promise.future();
+  }
+
+  /** Whether bytes remain after what has been consumed; waits until that is known. */
+  public Future<Boolean> hasMore() {
+    Promise<Boolean> promise = Promise.promise();
+    new Runnable() {
+      @Override
+      public void run() {
+        if (failure != null) {
+          promise.fail(failure);
+        } else if (queuedBytes > 0) {
+          promise.complete(true);
+        } else if (sourceEnded) {
+          promise.complete(false);
+        } else {
+          waiter = this;
+          fillWindow();
+        }
+      }
+    }.run();
+    return promise.future();
+  }
+
+  /** Consumes up to {@code n} bytes, fewer only at the end of the body, as the received chunks. */
+  public Future<List<ByteBuffer>> take(long n) {
+    Promise<List<ByteBuffer>> promise = Promise.promise();
+    List<ByteBuffer> taken = new ArrayList<>();
+    new Runnable() {
+      long missing = n;
+
+      @Override
+      public void run() {
+        while (missing > 0 && !queue.isEmpty() && failure == null) {
+          Buffer chunk = next(missing);
+          missing -= chunk.length();
+          taken.add(nio(chunk));
+        }
+        if (failure != null) {
+          promise.fail(failure);
+        } else if (missing == 0 || sourceEnded && queue.isEmpty()) {
+          promise.complete(taken);
+        } else {
+          waiter = this;
+        }
+        fillWindow();
+      }
+    }.run();
+    return promise.future();
+  }
+
+  /** Exactly {@code length} bytes of the body as a single-subscriber publisher. */
+  public Publisher<ByteBuffer> slice(long length) {
+    return new Slice(length);
+  }
+
+  private Buffer next(long atMost) {
+    Buffer head = queue.poll();
+    if (head.length() > atMost) {
+      int cut = (int) atMost;
+      queue.addFirst(head.slice(cut, head.length()));
+      head = head.slice(0, cut);
+    }
+    queuedBytes -= head.length();
+    return head;
+  }
+
+  private static ByteBuffer nio(Buffer chunk) {
+    return ((BufferInternal) chunk).getByteBuf().nioBuffer();
+  }
+
+  private void fillWindow() {
+    if (filling) {
+      refill = true;
+      return;
+    }
+    filling = true;
+    try {
+      do {
+        refill = false;
+        if (sourceEnded || failure != null || fetchOutstanding) {
+          break;
+        }
+        if (queuedBytes >= window) {
+          heldBack = true;
+          break;
+        }
+        fetchOutstanding = true;
+        source.fetch(1);
+      } while (refill);
+    } finally {
+      filling = false;
+    }
+  }
+
+  private void onData(Buffer chunk) {
+    fetchOutstanding = false;
+    if (failure != null || sourceEnded) {
+      return;
+    }
+    received += chunk.length();
+    if (received > maxBytes) {
+      fail(ErrorCode.MEDIA_TOO_LARGE.error("The body passed the " + maxBytes + "-byte limit for its media type."));
+      return;
+    }
+    sha256.update(nio(chunk));
+    queue.add(chunk);
+    queuedBytes += chunk.length();
+    if (received == declaredLength) {
+      finishDigest();
+    }
+    wake();
+    fillWindow();
+  }
+
+  private void onEnd() {
+    fetchOutstanding = false;
+    if (failure != null) {
+      return;
+    }
+    sourceEnded = true;
+    if (declaredLength >= 0 && received < declaredLength) {
+      fail(ErrorCode.UPLOAD_INCOMPLETE.error());
+      return;
+    }
+    if (digest == null) {
+      finishDigest();
+    }
+    wake();
+  }
+
+  private void onSourceFailure(Throwable cause) {
+    fail(ErrorCode.UPLOAD_INCOMPLETE.error("The connection closed before the body was complete."));
+  }
+
+  private void finishDigest() {
+    digest = sha256.digest();
+    if (expectedSha256 != null && !MessageDigest.isEqual(digest, expectedSha256)) {
+      fail(ErrorCode.DIGEST_MISMATCH.error());
+    }
+  }
+
+  private void fail(Throwable cause) {
+    if (failure != null) {
+      return;
+    }
+    failure = cause;
+    queue.clear();
+    queuedBytes = 0;
+    // Stay paused: nothing more is read from a client whose upload has failed.
+    source.handler(null);
+    source.endHandler(null);
+    source.exceptionHandler(null);
+    wake();
+  }
+
+  private void wake() {
+    Runnable w = waiter;
+    if (w != null) {
+      waiter = null;
+      w.run();
+    }
+  }
+
+  /** One exact-length run of the body as a Reactive Streams publisher. */
+  private final class Slice implements Publisher<ByteBuffer>, Subscription {
+    private long remaining;
+    private long demand;
+    private Subscriber<? super ByteBuffer> subscriber;
+    private boolean done;
+    private final Runnable drainTask = this::drain;
+
+    Slice(long length) {
+      this.remaining = length;
+    }
+
+    @Override
+    public void subscribe(Subscriber<? super ByteBuffer> s) {
+      if (subscriber != null) {
+        // The body cannot be read twice: a retried S3 request must fail, not send other bytes.
+        s.onSubscribe(new Subscription() {
+          @Override
+          public void request(long n) {}
+
+          @Override
+          public void cancel() {}
+        });
+        s.onError(new IllegalStateException("an upload body can be subscribed to only once"));
+        return;
+      }
+      subscriber = s;
+      s.onSubscribe(this);
+    }
+
+    @Override
+    public void request(long n) {
+      context.runOnContext(v -> {
+        if (n <= 0) {
+          finish(new IllegalArgumentException("Reactive Streams rule 3.9: request must be positive"));
+          return;
+        }
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        drain();
+      });
+    }
+
+    @Override
+    public void cancel() {
+      context.runOnContext(v -> {
+        done = true;
+        if (waiter == drainTask) {
+          waiter = null;
+        }
+      });
+    }
+
+    private void drain() {
+      if (done) {
+        return;
+      }
+      while (demand > 0 && remaining > 0 && !queue.isEmpty() && failure == null) {
+        Buffer chunk = next(remaining);
+        remaining -= chunk.length();
+        demand--;
+        subscriber.onNext(nio(chunk));
+      }
+      if (failure != null) {
+        finish(failure);
+      } else if (remaining == 0) {
+        done = true;
+        subscriber.onComplete();
+      } else if (queue.isEmpty() && sourceEnded) {
+        finish(ErrorCode.UPLOAD_INCOMPLETE.error());
+      } else if (demand > 0) {
+        waiter = drainTask;
+      }
+      fillWindow();
+    }
+
+    private void finish(Throwable cause) {
+      if (!done) {
+        done = true;
+        subscriber.onError(cause);
+      }
+    }
+  }
+}

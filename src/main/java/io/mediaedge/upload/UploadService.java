@@ -1,0 +1,204 @@
+package io.mediaedge.upload;
+
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.storage.MediaStore;
+import io.mediaedge.storage.MediaStore.BufferedBody;
+import io.mediaedge.storage.MediaStore.MultipartUpload;
+import io.mediaedge.storage.MediaStore.ObjectAttributes;
+import io.mediaedge.storage.MediaStore.ObjectInfo;
+import io.mediaedge.storage.MediaStore.StreamedBody;
+import io.mediaedge.storage.ObjectKeys;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single-request upload flow: get memory, check the first bytes, stream the body into the
+ * store, and clean up on every failure so a failed upload leaves no object and no multipart upload.
+ *
+ * <p>Three ways into the store: a known length up to the threshold streams as one put with no
+ * buffering beyond the read-ahead window; a larger known length streams part by part (each part's
+ * length is known, so nothing is buffered either); an unknown length buffers one part at a time,
+ * because S3 needs each part's length before its first byte.
+ */
+public final class UploadService {
+  private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+  private static final int MAX_PARTS = 10_000;
+  /** One chunk may land on top of a full read-ahead window. */
+  private static final int CHUNK_SLACK = 64 * 1024;
+
+  /** What the HTTP layer learned from the request headers. */
+  public record UploadRequest(String owner, String contentType, long maxBytes, long declaredLength,
+      byte[] expectedSha256) {}
+
+  /** A stored media object. */
+  public record StoredMedia(String id, String owner, String contentType, long size, String sha256, Instant createdAt,
+      String key) {}
+
+  private final Vertx vertx;
+  private final MediaStore store;
+  private final MemoryBudget budget;
+  private final EdgeConfig config;
+
+  public UploadService(Vertx vertx, MediaStore store, MemoryBudget budget, EdgeConfig config) {
+    this.vertx = vertx;
+    this.store = store;
+    this.budget = budget;
+    this.config = config;
+  }
+
+  public MemoryBudget budget() {
+    return budget;
+  }
+
+  /** Streams {@code source} (paused by the caller) into the store; runs on the request's context. */
+  public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source) {
+    long threshold = config.storage().singlePutThreshold();
+    boolean buffersParts = request.declaredLength() < 0;
+    long partSize = partSize(request.declaredLength());
+    long leaseBytes = config.upload().streamWindow() + CHUNK_SLACK + (buffersParts ? partSize : 0);
+    return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(lease -> {
+      UploadBody body = new UploadBody(context, source, request.maxBytes(), request.declaredLength(),
+          request.expectedSha256(), config.upload().streamWindow()).start();
+      SlowUploadGuard guard = new SlowUploadGuard(vertx, body, config.server().minUploadRate(),
+          config.server().minUploadRateInterval()).start();
+      String id = MediaId.next();
+      String key = ObjectKeys.mediaKey(request.owner(), id);
+      Attempt attempt = new Attempt(body, key, new ObjectAttributes(request.owner(), request.contentType(), Map.of()));
+      return checkSignature(body, request.contentType())
+          .compose(v -> request.declaredLength() >= 0 && request.declaredLength() <= threshold
+              ? attempt.single(request.declaredLength())
+              : buffersParts ? attempt.bufferedParts(partSize) : attempt.streamedParts(request.declaredLength(), partSize))
+          .compose(stored -> attempt.finish(stored, id, request))
+          .recover(failure -> attempt.cleanUp(failure))
+          .onComplete(ar -> {
+            guard.stop();
+            lease.release();
+          });
+    });
+  }
+
+  private Future<Void> checkSignature(UploadBody body, String contentType) {
+    return body.peek(MediaSignature.BYTES_NEEDED).compose(head -> {
+      if (head.length() == 0) {
+        return Future.failedFuture(ErrorCode.EMPTY_BODY.error());
+      }
+      if (!MediaSignature.matches(contentType, head.getBytes())) {
+        return Future.failedFuture(ErrorCode.MEDIA_TYPE_MISMATCH.error(
+            "The content does not look like " + contentType + "."));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Parts of the configured size, grown for huge bodies so 10,000 parts always suffice. */
+  long partSize(long declaredLength) {
+    long configured = config.storage().partSize();
+    if (declaredLength <= (long) MAX_PARTS * configured) {
+      return configured;
+    }
+    long needed = (declaredLength + MAX_PARTS - 1) / MAX_PARTS;
+    long mib = 1L << 20;
+    return (needed + mib - 1) / mib * mib;
+  }
+
+  /** One upload's writes, and the one owner of what they leave behind on failure. */
+  private final class Attempt {
+    private final UploadBody body;
+    private final String key;
+    private final ObjectAttributes attributes;
+    private MultipartUpload multipart;
+    private boolean putStarted;
+    private boolean multipartCompleted;
+
+    Attempt(UploadBody body, String key, ObjectAttributes attributes) {
+      this.body = body;
+      this.key = key;
+      this.attributes = attributes;
+    }
+
+    Future<ObjectInfo> single(long length) {
+      putStarted = true;
+      return store.put(key, new StreamedBody(length, body.slice(length)), attributes);
+    }
+
+    Future<ObjectInfo> streamedParts(long length, long partSize) {
+      return store.startMultipart(key, attributes).compose(upload -> {
+        multipart = upload;
+        return streamPart(1, 0, length, partSize);
+      }).compose(v -> complete());
+    }
+
+    private Future<ObjectInfo> complete() {
+      return multipart.complete().onSuccess(info -> multipartCompleted = true);
+    }
+
+    private Future<Void> streamPart(int number, long offset, long length, long partSize) {
+      if (offset >= length) {
+        return Future.succeededFuture();
+      }
+      long size = Math.min(partSize, length - offset);
+      return multipart.uploadPart(number, new StreamedBody(size, body.slice(size)))
+          .compose(v -> streamPart(number + 1, offset + size, length, partSize));
+    }
+
+    Future<ObjectInfo> bufferedParts(long partSize) {
+      return body.take(partSize).compose(first -> body.hasMore().compose(more -> {
+        if (!more) {
+          // A short body of unknown length: one put, no multipart bookkeeping.
+          putStarted = true;
+          return store.put(key, new BufferedBody(first), attributes);
+        }
+        return store.startMultipart(key, attributes).compose(upload -> {
+          multipart = upload;
+          return bufferedPart(1, first, partSize);
+        }).compose(v -> complete());
+      }));
+    }
+
+    private Future<Void> bufferedPart(int number, List<ByteBuffer> chunks, long partSize) {
+      return multipart.uploadPart(number, new BufferedBody(chunks))
+          .compose(v -> body.hasMore())
+          .compose(more -> more
+              ? body.take(partSize).compose(next -> bufferedPart(number + 1, next, partSize))
+              : Future.succeededFuture());
+    }
+
+    Future<StoredMedia> finish(ObjectInfo stored, String id, UploadRequest request) {
+      if (body.failure() != null || body.sha256() == null) {
+        // Cannot happen if the store honoured the body's error, but a 201 must never lie.
+        return Future.failedFuture(body.failure() != null ? body.failure() : ErrorCode.INTERNAL_ERROR.error());
+      }
+      String sha256 = HexFormat.of().formatHex(body.sha256());
+      StoredMedia media = new StoredMedia(id, request.owner(), request.contentType(), body.received(), sha256,
+          Instant.now(), key);
+      if (multipart == null) {
+        return Future.succeededFuture(media);
+      }
+      // A multipart object's metadata is fixed at its start, before the hash is known: tag it.
+      return store.tag(key, Map.of("sha256", sha256)).map(media);
+    }
+
+    <T> Future<T> cleanUp(Throwable failure) {
+      body.abort(failure);
+      Future<Void> undo = Future.succeededFuture();
+      if (multipart != null && !multipartCompleted) {
+        undo = multipart.abort();
+      } else if (putStarted || multipartCompleted) {
+        undo = store.delete(key);
+      }
+      undo.onFailure(e -> log.warn("Could not clean up after a failed upload to {}: {}", key, e.toString()));
+      return undo.transform(ar -> Future.failedFuture(failure));
+    }
+  }
+}
