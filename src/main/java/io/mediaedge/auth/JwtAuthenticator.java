@@ -67,7 +67,8 @@ public final class JwtAuthenticator {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(failure -> Future.failedFuture(unauthorized("the token is invalid or expired", "invalid_token")))
         .compose(user -> {
-          JsonObject claims = user.principal();
+          // The library keeps the verified payload under the "accessToken" attribute.
+          JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
           if (!(claims.getValue("exp") instanceof Number)) {
             return Future.failedFuture(unauthorized("the token has no exp claim", "invalid_token"));
           }

@@ -1,0 +1,88 @@
+package io.mediaedge.devstack;
+
+import io.mediaedge.EdgeServer;
+import io.mediaedge.config.EdgeConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code ./mvnw -Pdev compile exec:java}: starts a real S3-compatible server and media-edge on
+ * https://localhost:8443 with dev certificates and keys, prints how to call it, and writes the same
+ * to {@code target/dev/dev-env.json}. Ctrl-C stops everything it started.
+ *
+ * <p>Ports: MEDIA_EDGE_DEV_HTTPS_PORT (8443), MEDIA_EDGE_DEV_HTTP_PORT (8080, 0 = off),
+ * MEDIA_EDGE_DEV_S3_PORT (a free one).
+ */
+public final class DevMode {
+  private DevMode() {}
+
+  public static void main(String[] args) throws Exception {
+    long started = System.nanoTime();
+    Path workDir = Path.of("target/dev");
+    Files.createDirectories(workDir);
+    int httpsPort = envPort("MEDIA_EDGE_DEV_HTTPS_PORT", 8443);
+    int httpPort = envPort("MEDIA_EDGE_DEV_HTTP_PORT", 8080);
+    DevStack stack = DevStack.start(workDir, Path.of("certs/dev"), envPort("MEDIA_EDGE_DEV_S3_PORT", 0));
+    EdgeConfig config = stack.config(httpsPort, httpPort, new JsonObject());
+    Vertx vertx = Vertx.vertx();
+    EdgeServer server = EdgeServer.start(vertx, config).await(60, TimeUnit.SECONDS);
+
+    String baseUrl = "https://localhost:" + server.httpsPort();
+    String token = stack.token("dev-user", Duration.ofDays(1));
+    JsonObject env = new JsonObject()
+        .put("baseUrl", baseUrl)
+        .put("plainBaseUrl", server.httpPort() > 0 ? "http://localhost:" + server.httpPort() : null)
+        .put("caFile", stack.tls().caCert().toAbsolutePath().toString())
+        .put("token", token)
+        .put("userId", "dev-user")
+        .put("otherToken", stack.token("other-user", Duration.ofDays(1)))
+        .put("otherUserId", "other-user")
+        .put("jwtPrivateKeyFile", stack.jwtKeys().privateKeyFile().toAbsolutePath().toString())
+        .put("jwtAlgorithm", stack.jwtKeys().algorithm())
+        .put("issuer", DevStack.ISSUER)
+        .put("audience", DevStack.AUDIENCE)
+        .put("userClaim", DevStack.USER_CLAIM)
+        .put("s3Endpoint", stack.s3().endpoint().toString())
+        .put("bucket", stack.s3().bucket())
+        .put("s3AccessKey", stack.s3().accessKey())
+        .put("s3SecretKey", stack.s3().secretKey())
+        .put("s3Region", config.storage().region());
+    Path envFile = workDir.resolve("dev-env.json");
+    Files.writeString(envFile, env.encodePrettily());
+
+    System.out.printf("%n media-edge dev mode is up in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
+    System.out.println("  base URL   " + baseUrl);
+    System.out.println("  CA file    " + stack.tls().caCert());
+    System.out.println("  S3         " + stack.s3().endpoint() + " bucket " + stack.s3().bucket());
+    System.out.println("  env file   " + envFile + "  (tokens, keys, endpoints as JSON)");
+    System.out.println();
+    System.out.println("  TOKEN=" + token);
+    System.out.println();
+    System.out.println("  curl --cacert " + stack.tls().caCert() + " -H \"Authorization: Bearer $TOKEN\" \\");
+    System.out.println("       -H 'Content-Type: image/jpeg' --data-binary @photo.jpg " + baseUrl + "/v1/media");
+    System.out.println();
+    System.out.println("  Ctrl-C stops everything.");
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.stop().eventually(vertx::close).await(20, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // going down anyway
+      }
+      stack.close();
+      stopped.countDown();
+    }, "dev-mode-shutdown"));
+    stopped.await();
+  }
+
+  private static int envPort(String name, int fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  }
+}

@@ -1,0 +1,106 @@
+package io.mediaedge.devstack;
+
+import io.mediaedge.config.EdgeConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The real servers media-edge needs, started locally, plus the dev TLS material and JWT keys, and
+ * the configuration that points media-edge at all of it. Dev mode and the integration tests both
+ * use this, so they run the same stack.
+ */
+public final class DevStack implements AutoCloseable {
+  public static final String BUCKET = "media";
+  public static final String ISSUER = "media-edge-dev";
+  public static final String AUDIENCE = "media-edge";
+  public static final String USER_CLAIM = "sub";
+
+  private final Path workDir;
+  private final S3Server s3;
+  private final DevCertificates.TlsFiles tls;
+  private final DevJwtKeys jwtKeys;
+  private final DevJwtKeys rsaKeys;
+
+  private DevStack(Path workDir, S3Server s3, DevCertificates.TlsFiles tls, DevJwtKeys jwtKeys, DevJwtKeys rsaKeys) {
+    this.workDir = workDir;
+    this.s3 = s3;
+    this.tls = tls;
+    this.jwtKeys = jwtKeys;
+    this.rsaKeys = rsaKeys;
+  }
+
+  /**
+   * Starts the stack. {@code workDir} holds server data; {@code certDir} holds the TLS files and
+   * JWT keys (generated on first use, reused afterwards so a copied token or CA keeps working).
+   */
+  public static DevStack start(Path workDir, Path certDir, int s3Port) {
+    S3Server s3 = new S3Server(S3Server.devstackJar(), workDir.resolve("s3"), BUCKET, s3Port).start();
+    DevCertificates.TlsFiles tls = DevCertificates.ensure(certDir);
+    DevJwtKeys es256 = DevJwtKeys.es256(certDir);
+    DevJwtKeys rsa = DevJwtKeys.rsa(certDir);
+    return new DevStack(workDir, s3, tls, es256, rsa);
+  }
+
+  /**
+   * The committed configuration with this stack's endpoints, files and ports filled in;
+   * {@code overrides} (a partial tree) is merged on top.
+   */
+  public EdgeConfig config(int httpsPort, int httpPort, JsonObject overrides) {
+    JsonObject tree = EdgeConfig.readYaml(Path.of("conf/media-edge.yaml"));
+    JsonObject stack = new JsonObject()
+        .put("server", new JsonObject()
+            .put("region", "dev")
+            .put("host", "127.0.0.1")
+            .put("https", new JsonObject().put("port", httpsPort)
+                .put("certFile", tls.serverChain().toString())
+                .put("keyFile", tls.serverKey().toString()))
+            .put("http", new JsonObject().put("enabled", httpPort > 0).put("port", Math.max(httpPort, 0))))
+        .put("auth", new JsonObject()
+            .put("publicKeyFiles", new JsonArray().add(jwtKeys.publicKeyFile().toString())
+                .add(rsaKeys.publicKeyFile().toString()))
+            .put("issuer", ISSUER)
+            .put("audience", AUDIENCE)
+            .put("userClaim", USER_CLAIM))
+        .put("storage", new JsonObject()
+            .put("endpoint", s3.endpoint().toString())
+            .put("bucket", s3.bucket())
+            .put("pathStyle", true));
+    JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
+    return EdgeConfig.fromTree(merged, Map.of(
+        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
+        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+  }
+
+  /** A token for {@code user} signed by the dev ES256 key, valid for {@code ttl}. */
+  public String token(String user, Duration ttl) {
+    return jwtKeys.tokens().mint(user, ISSUER, AUDIENCE, ttl);
+  }
+
+  public S3Server s3() {
+    return s3;
+  }
+
+  public DevCertificates.TlsFiles tls() {
+    return tls;
+  }
+
+  public DevJwtKeys jwtKeys() {
+    return jwtKeys;
+  }
+
+  public DevJwtKeys rsaKeys() {
+    return rsaKeys;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  @Override
+  public void close() {
+    s3.stop();
+  }
+}
