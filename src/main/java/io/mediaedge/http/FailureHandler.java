@@ -24,6 +24,10 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.response().closed() || ctx.failure() instanceof ResponseBodySubscriber.ClientGoneException) {
+      log.debug("Client went away during {} {}", ctx.request().method(), ctx.request().path());
+      return;
+    }
     ApiException error = toApiError(ctx.failure(), ctx.statusCode(), ctx.request());
     send(ctx.request(), error);
   }

@@ -17,6 +17,13 @@ import org.reactivestreams.Subscription;
  * instead of filling the heap. A client that goes away cancels the S3 stream.
  */
 final class ResponseBodySubscriber implements Subscriber<ByteBuffer> {
+  /** The reader went away mid-body: nothing to answer, nothing to log as an error. */
+  static final class ClientGoneException extends RuntimeException {
+    ClientGoneException() {
+      super("client closed the connection", null, false, false);
+    }
+  }
+
   private final Context context;
   private final HttpServerResponse response;
   private final Promise<Void> done = Promise.promise();
@@ -39,8 +46,10 @@ final class ResponseBodySubscriber implements Subscriber<ByteBuffer> {
     }
     context.runOnContext(v -> {
       response.closeHandler(closed -> {
-        s.cancel();
-        done.tryFail("client closed the connection");
+        if (!response.ended()) {
+          s.cancel();
+          done.tryFail(new ClientGoneException());
+        }
       });
       s.request(1);
     });
@@ -69,10 +78,10 @@ final class ResponseBodySubscriber implements Subscriber<ByteBuffer> {
   @Override
   public void onComplete() {
     context.runOnContext(v -> {
+      done.tryComplete();
       if (!response.closed()) {
         response.end();
       }
-      done.tryComplete();
     });
   }
 }
