@@ -5,7 +5,6 @@ import io.mediaedge.config.EdgeConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +35,19 @@ public final class Main {
       System.exit(cause instanceof ConfigException ? 2 : 1);
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    long graceSeconds = config.server().shutdownGrace().toSeconds();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Shutting down: draining for up to {}", config.server().shutdownGrace());
-      server.stop().eventually(vertx::close).onComplete(ar -> stopped.countDown());
+      log.info("Shutting down: draining for up to {} s", graceSeconds);
+      // Wait from this thread: callbacks cannot run on event loops that are closing.
       try {
-        stopped.await(config.server().shutdownGrace().toSeconds() + 10, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
+        server.stop().await(graceSeconds + 5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Drain did not finish cleanly: {}", e.toString());
+      }
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Vert.x did not close cleanly: {}", e.toString());
       }
     }, "media-edge-shutdown"));
   }

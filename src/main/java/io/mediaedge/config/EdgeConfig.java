@@ -198,8 +198,20 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   private static UploadConfig upload(ConfigTree c) {
     long partSize = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
     int window = (int) c.size("upload.streamWindow", "512KiB", 64 << 10, 64 << 20);
-    // The budget must fit one buffered part plus one window, or a chunked upload could never run.
-    long budget = c.size("upload.memoryBudget", "256MiB", partSize + window, Long.MAX_VALUE);
+    // The budget must fit one buffered part plus one window, or a chunked upload could never run,
+    // and must stay well inside the heap, or the budget would not prevent what it exists to prevent.
+    long minimum = partSize + window + (64 << 10);
+    long heap = Runtime.getRuntime().maxMemory();
+    long budget;
+    if ("auto".equalsIgnoreCase(c.string("upload.memoryBudget", "auto"))) {
+      budget = Math.max(minimum, heap / 4);
+    } else {
+      budget = c.size("upload.memoryBudget", "auto", minimum, Long.MAX_VALUE);
+    }
+    if (budget > heap * 3 / 4) {
+      throw c.invalid("upload.memoryBudget", "is " + budget + " bytes, more than 3/4 of this JVM's " + heap
+          + "-byte heap; lower it (or use auto) or raise -Xmx");
+    }
     Map<String, Long> types = c.sizes("upload.types", 1, MAX_OBJECT_SIZE);
     if (types.isEmpty()) {
       throw c.invalid("upload.types", "is empty, so every upload would be refused");

@@ -60,8 +60,9 @@ final class FailureHandler implements Handler<RoutingContext> {
     error.headers().forEach(response::putHeader);
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    boolean unreadBody = !request.isEnded() && request.version() != HttpVersion.HTTP_2;
-    if (unreadBody) {
+    boolean unreadBody = !request.isEnded();
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    if (unreadBody && !http2) {
       // The rest of the body will not be read, so this connection cannot carry another request.
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
@@ -69,7 +70,11 @@ final class FailureHandler implements Handler<RoutingContext> {
     var ended = request.method() == HttpMethod.HEAD
         ? response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end()
         : response.end(body);
-    if (unreadBody) {
+    if (unreadBody && http2) {
+      // RST_STREAM NO_ERROR after the full answer tells the client to stop sending (RFC 9113
+      // section 8.1); else it blocks on a flow-control window the paused body never reopens.
+      ended.onComplete(v -> response.reset(0));
+    } else if (unreadBody) {
       ended.onComplete(v -> request.connection().close());
     }
   }

@@ -56,6 +56,7 @@ import software.amazon.awssdk.services.s3.model.Tagging;
 public final class S3MediaStore implements MediaStore {
   private static final Logger log = LoggerFactory.getLogger(S3MediaStore.class);
   private static final String OWNER = "owner";
+  private static final java.time.Duration COMPLETE_TIMEOUT = java.time.Duration.ofMinutes(15);
 
   private final Vertx vertx;
   private final String bucket;
@@ -197,8 +198,10 @@ public final class S3MediaStore implements MediaStore {
         sorted = parts.stream().sorted((a, b) -> Integer.compare(a.partNumber(), b.partNumber())).toList();
       }
       long total = size;
+      // Assembling thousands of parts can take S3 a long time; only this call gets that long.
       return call(() -> client.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-              .multipartUpload(CompletedMultipartUpload.builder().parts(sorted).build())))
+              .multipartUpload(CompletedMultipartUpload.builder().parts(sorted).build())
+              .overrideConfiguration(o -> o.apiCallAttemptTimeout(COMPLETE_TIMEOUT).apiCallTimeout(COMPLETE_TIMEOUT))))
           .map(response -> new ObjectInfo(key, total, attributes.contentType(), response.eTag(), null,
               metadata(attributes)));
     }

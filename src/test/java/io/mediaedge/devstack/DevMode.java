@@ -70,8 +70,10 @@ public final class DevMode {
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Wait from this thread: callbacks cannot run on event loops that are closing.
       try {
-        server.stop().eventually(vertx::close).await(20, TimeUnit.SECONDS);
+        server.stop().await(20, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // going down anyway
       }

@@ -62,6 +62,15 @@ class MediaRoundTripIT {
   }
 
   @Test
+  void http2UploadWithoutContentLengthRoundTrips() {
+    byte[] body = MediaSamples.mp4(9 * MIB + 5);
+    HttpResponse<byte[]> created = h2.uploadStreaming(stack.token(), "video/mp4", MediaSamples.trickle(body, 32 * 1024));
+    assertEquals(201, created.statusCode(), () -> new String(created.body()));
+    assertEquals(MediaSamples.sha256(body), json(created).getString("sha256"));
+    assertArrayEquals(body, h2.get(location(created), stack.token()).body());
+  }
+
+  @Test
   void emptyBodyIsRefused() {
     HttpResponse<byte[]> response = h1.upload(stack.token(), "image/jpeg", new byte[0]);
     assertEquals(400, response.statusCode());

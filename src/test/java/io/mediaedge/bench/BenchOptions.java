@@ -1,0 +1,153 @@
+package io.mediaedge.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The command line of {@link LargeUploadBench}; each option also reads a {@code bench.*} system property. */
+record BenchOptions(
+    long size,
+    String xmx,
+    List<String> protocols,
+    long seed,
+    boolean baseline,
+    boolean nmt,
+    List<String> jvmArgs,
+    Map<String, String> configOverrides,
+    Path runtimeClasspathFile,
+    Path workDir,
+    Path resultsDir,
+    boolean keepData,
+    Duration sampleInterval,
+    Duration timeout) {
+
+  static final String USAGE = """
+      Usage: bench/large-upload.sh [options]
+        --size BYTES         body size; plain bytes or with a unit: 1600000000, 1.6GB, 200MB, 64MiB
+                             (default 1600000000)
+        --xmx SIZE           -Xmx of the media-edge JVM (default 64m)
+        --http VERSION       1.1, 2 or both: the protocol of the upload and download (default 1.1)
+        --seed N             seed of the generated body (default 42)
+        --no-baseline        skip the direct-to-S3 PUT/GET baseline (no TLS, no media-edge)
+        --nmt                run media-edge with -XX:NativeMemoryTracking=summary and record where
+                             its memory goes halfway through each upload (costs a little RSS)
+        --jvm-arg ARG        extra option for the media-edge JVM (repeatable), e.g. --jvm-arg -XX:+UseSerialGC
+        --set PATH=VALUE     configuration override (repeatable), e.g. --set upload.streamWindow=1MiB
+        --results DIR        where the JSON result goes (default bench/results)
+        --work DIR           scratch directory: S3 data, certificates, logs (default target/bench)
+        --keep-data          keep the S3 data directory afterwards (default: deleted)
+        --interval MS        sampling interval of heap and RSS (default 250)
+        --timeout SECONDS    longest a single transfer may take (default 1800)
+        --runtime-classpath FILE  media-edge's dependency jars, ':'-separated (the script passes it)
+      """;
+
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB|K|M|G|T)", Pattern.CASE_INSENSITIVE);
+
+  static BenchOptions parse(String[] args) {
+    long size = parseSize(System.getProperty("bench.size", "1600000000"));
+    String xmx = System.getProperty("bench.xmx", "64m");
+    String http = System.getProperty("bench.http", "1.1");
+    long seed = Long.getLong("bench.seed", 42L);
+    boolean baseline = !Boolean.getBoolean("bench.noBaseline");
+    boolean nmt = Boolean.getBoolean("bench.nmt");
+    List<String> jvmArgs = new ArrayList<>();
+    Map<String, String> overrides = new LinkedHashMap<>();
+    String cpFile = System.getProperty("bench.runtimeClasspath");
+    Path work = Path.of(System.getProperty("bench.work", "target/bench"));
+    Path results = Path.of(System.getProperty("bench.results", "bench/results"));
+    boolean keepData = Boolean.getBoolean("bench.keepData");
+    long intervalMs = Long.getLong("bench.interval", 250L);
+    long timeoutS = Long.getLong("bench.timeout", 1800L);
+
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--size" -> size = parseSize(value(args, ++i, a));
+        case "--xmx" -> xmx = value(args, ++i, a);
+        case "--http" -> http = value(args, ++i, a);
+        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--baseline" -> baseline = true;
+        case "--no-baseline" -> baseline = false;
+        case "--nmt" -> nmt = true;
+        case "--jvm-arg" -> jvmArgs.add(value(args, ++i, a));
+        case "--set" -> {
+          String kv = value(args, ++i, a);
+          int eq = kv.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException("--set wants PATH=VALUE, got " + kv);
+          }
+          overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        case "--runtime-classpath" -> cpFile = value(args, ++i, a);
+        case "--results" -> results = Path.of(value(args, ++i, a));
+        case "--work" -> work = Path.of(value(args, ++i, a));
+        case "--keep-data" -> keepData = true;
+        case "--interval" -> intervalMs = Long.parseLong(value(args, ++i, a));
+        case "--timeout" -> timeoutS = Long.parseLong(value(args, ++i, a));
+        case "-h", "--help" -> throw new UsageException(null);
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (size < 64) {
+      throw new IllegalArgumentException("--size must be at least 64 bytes (the MP4 head must fit)");
+    }
+    if (!xmx.matches("\\d+[kKmMgG]?")) {
+      throw new IllegalArgumentException("--xmx takes a JVM size such as 64m, got " + xmx);
+    }
+    List<String> protocols = switch (http.toLowerCase(Locale.ROOT)) {
+      case "1.1", "http/1.1", "h1" -> List.of("1.1");
+      case "2", "http/2", "h2" -> List.of("2");
+      case "both" -> List.of("1.1", "2");
+      default -> throw new IllegalArgumentException("--http takes 1.1, 2 or both, got " + http);
+    };
+    if (cpFile == null) {
+      throw new IllegalArgumentException("--runtime-classpath FILE is required (bench/large-upload.sh passes it)");
+    }
+    return new BenchOptions(size, xmx, protocols, seed, baseline, nmt, List.copyOf(jvmArgs),
+        Map.copyOf(overrides), Path.of(cpFile), work, results, keepData,
+        Duration.ofMillis(Math.max(50, intervalMs)), Duration.ofSeconds(Math.max(10, timeoutS)));
+  }
+
+  /** Bytes from "1600000000", "1.6GB" (decimal units) or "64MiB" (binary units). */
+  static long parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a size: " + text);
+    }
+    double number = Double.parseDouble(m.group(1));
+    String unit = m.group(2).toUpperCase(Locale.ROOT);
+    double factor = switch (unit) {
+      case "", "B" -> 1;
+      case "KB", "K" -> 1e3;
+      case "MB", "M" -> 1e6;
+      case "GB", "G" -> 1e9;
+      case "TB", "T" -> 1e12;
+      case "KIB" -> 1L << 10;
+      case "MIB" -> 1L << 20;
+      case "GIB" -> 1L << 30;
+      default -> 1L << 40;
+    };
+    return Math.round(number * factor);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** Thrown for --help: print the usage and stop. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}
