@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
+  /** How long and how much of a refused body is read and dropped before the connection closes. */
+  static final long LINGER_MILLIS = 5_000;
+  static final long LINGER_BYTES = 16L << 20;
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -61,21 +64,54 @@ final class FailureHandler implements Handler<RoutingContext> {
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     boolean unreadBody = !request.isEnded();
-    boolean http2 = request.version() == HttpVersion.HTTP_2;
-    if (unreadBody && !http2) {
-      // The rest of the body will not be read, so this connection cannot carry another request.
+    if (unreadBody && request.version() != HttpVersion.HTTP_2) {
+      // The rest of the body will not be used, so this connection cannot carry another request.
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     String body = new JsonObject().put("error", error.code().name()).put("message", error.getMessage()).encode();
     var ended = request.method() == HttpMethod.HEAD
         ? response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end()
         : response.end(body);
-    if (unreadBody && http2) {
-      // RST_STREAM NO_ERROR after the full answer tells the client to stop sending (RFC 9113
-      // section 8.1); else it blocks on a flow-control window the paused body never reopens.
-      ended.onComplete(v -> response.reset(0));
-    } else if (unreadBody) {
-      ended.onComplete(v -> request.connection().close());
+    if (unreadBody) {
+      ended.onComplete(v -> lingerThenClose(request));
     }
+  }
+
+  /**
+   * Reads and drops what is left of a refused body for a bounded time and size before closing.
+   * Many clients (the JDK's among them) read the answer only once they have sent the whole body,
+   * and a connection closed under them loses the answer; a paused HTTP/2 stream would leave them
+   * waiting on a flow-control window that never reopens.
+   */
+  private static void lingerThenClose(HttpServerRequest request) {
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    boolean http2 = request.version() == HttpVersion.HTTP_2;
+    Runnable close = () -> {
+      if (http2) {
+        request.response().reset(0x8);
+      } else {
+        request.connection().close();
+      }
+    };
+    if (context == null) {
+      close.run();
+      return;
+    }
+    long[] dropped = {0};
+    long timer = context.owner().setTimer(LINGER_MILLIS, id -> close.run());
+    request.exceptionHandler(e -> context.owner().cancelTimer(timer));
+    request.endHandler(v -> {
+      context.owner().cancelTimer(timer);
+      if (!http2) {
+        close.run();
+      }
+    });
+    request.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > LINGER_BYTES && context.owner().cancelTimer(timer)) {
+        close.run();
+      }
+    });
+    request.resume();
   }
 }
