@@ -11,12 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./mvnw -Pdev compile exec:java}: starts a real S3-compatible server and media-edge on
+ * {@code ./mvnw -Pdev compile exec:java}: starts real S3-compatible, Cassandra and Kafka servers and media-edge on
  * https://localhost:8443 with dev certificates and keys, prints how to call it, and writes the same
  * to {@code target/dev/dev-env.json}. Ctrl-C stops everything it started.
  *
  * <p>Ports: MEDIA_EDGE_DEV_HTTPS_PORT (8443), MEDIA_EDGE_DEV_HTTP_PORT (8080, 0 = off),
- * MEDIA_EDGE_DEV_S3_PORT (a free one).
+ * MEDIA_EDGE_DEV_S3_PORT, MEDIA_EDGE_DEV_CQL_PORT, MEDIA_EDGE_DEV_KAFKA_PORT (free ones).
  */
 public final class DevMode {
   private DevMode() {}
@@ -27,7 +27,8 @@ public final class DevMode {
     Files.createDirectories(workDir);
     int httpsPort = envPort("MEDIA_EDGE_DEV_HTTPS_PORT", 8443);
     int httpPort = envPort("MEDIA_EDGE_DEV_HTTP_PORT", 8080);
-    DevStack stack = DevStack.start(workDir, Path.of("certs/dev"), envPort("MEDIA_EDGE_DEV_S3_PORT", 0));
+    DevStack stack = DevStack.start(workDir, Path.of("certs/dev"), envPort("MEDIA_EDGE_DEV_S3_PORT", 0),
+        envPort("MEDIA_EDGE_DEV_CQL_PORT", 0), envPort("MEDIA_EDGE_DEV_KAFKA_PORT", 0));
     EdgeConfig config = stack.config(httpsPort, httpPort, new JsonObject());
     Vertx vertx = Vertx.vertx();
     EdgeServer server = EdgeServer.start(vertx, config).await(60, TimeUnit.SECONDS);
@@ -51,7 +52,11 @@ public final class DevMode {
         .put("bucket", stack.s3().bucket())
         .put("s3AccessKey", stack.s3().accessKey())
         .put("s3SecretKey", stack.s3().secretKey())
-        .put("s3Region", config.storage().region());
+        .put("s3Region", config.storage().region())
+        .put("cassandraContactPoint", stack.cassandra().host() + ":" + stack.cassandra().port())
+        .put("cassandraLocalDatacenter", stack.cassandra().localDatacenter())
+        .put("kafkaBootstrap", stack.kafka().bootstrapServers())
+        .put("historyTopic", "media.history.v1");
     Path envFile = workDir.resolve("dev-env.json");
     Files.writeString(envFile, env.encodePrettily());
 
@@ -59,6 +64,9 @@ public final class DevMode {
     System.out.println("  base URL   " + baseUrl);
     System.out.println("  CA file    " + stack.tls().caCert());
     System.out.println("  S3         " + stack.s3().endpoint() + " bucket " + stack.s3().bucket());
+    System.out.println("  Cassandra  " + stack.cassandra().host() + ":" + stack.cassandra().port()
+        + " (datacenter " + stack.cassandra().localDatacenter() + ")");
+    System.out.println("  Kafka      " + stack.kafka().bootstrapServers());
     System.out.println("  env file   " + envFile + "  (tokens, keys, endpoints as JSON)");
     System.out.println();
     System.out.println("  TOKEN=" + token);

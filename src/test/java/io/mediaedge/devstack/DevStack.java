@@ -6,9 +6,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The real servers media-edge needs, started locally, plus the dev TLS material and JWT keys, and
+ * The real servers media-edge needs (S3-compatible storage, Cassandra, Kafka), started locally, plus the dev TLS material and JWT keys, and
  * the configuration that points media-edge at all of it. Dev mode and the integration tests both
  * use this, so they run the same stack.
  */
@@ -20,13 +22,18 @@ public final class DevStack implements AutoCloseable {
 
   private final Path workDir;
   private final S3Server s3;
+  private final CassandraServer cassandra;
+  private final KafkaServer kafka;
   private final DevCertificates.TlsFiles tls;
   private final DevJwtKeys jwtKeys;
   private final DevJwtKeys rsaKeys;
 
-  private DevStack(Path workDir, S3Server s3, DevCertificates.TlsFiles tls, DevJwtKeys jwtKeys, DevJwtKeys rsaKeys) {
+  private DevStack(Path workDir, S3Server s3, CassandraServer cassandra, KafkaServer kafka,
+      DevCertificates.TlsFiles tls, DevJwtKeys jwtKeys, DevJwtKeys rsaKeys) {
     this.workDir = workDir;
     this.s3 = s3;
+    this.cassandra = cassandra;
+    this.kafka = kafka;
     this.tls = tls;
     this.jwtKeys = jwtKeys;
     this.rsaKeys = rsaKeys;
@@ -37,11 +44,31 @@ public final class DevStack implements AutoCloseable {
    * JWT keys (generated on first use, reused afterwards so a copied token or CA keeps working).
    */
   public static DevStack start(Path workDir, Path certDir, int s3Port) {
-    S3Server s3 = new S3Server(S3Server.devstackJar(), workDir.resolve("s3"), BUCKET, s3Port).start();
+    return start(workDir, certDir, s3Port, 0, 0);
+  }
+
+  /** As above, with fixed ports (0 = a free one) for Cassandra's CQL port and Kafka's listener. */
+  public static DevStack start(Path workDir, Path certDir, int s3Port, int cqlPort, int kafkaPort) {
+    S3Server s3 = new S3Server(S3Server.devstackJar(), workDir.resolve("s3"), BUCKET, s3Port);
+    CassandraServer cassandra = new CassandraServer(ServerClasspath.of("cassandra"), JdkLocator.javaForCassandra(),
+        workDir.resolve("cassandra"), cqlPort);
+    KafkaServer kafka = new KafkaServer(ServerClasspath.of("kafka"), workDir.resolve("kafka"), kafkaPort);
+    // The three servers start side by side; on two cores that is still far quicker than in turn.
+    CompletableFuture<CassandraServer> cassandraReady = cassandra.startAsync();
+    CompletableFuture<KafkaServer> kafkaReady = kafka.startAsync();
+    try {
+      s3.start();
+      CompletableFuture.allOf(cassandraReady, kafkaReady).join();
+    } catch (RuntimeException e) {
+      s3.stop();
+      cassandra.stop();
+      kafka.stop();
+      throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
     DevCertificates.TlsFiles tls = DevCertificates.ensure(certDir);
     DevJwtKeys es256 = DevJwtKeys.es256(certDir);
     DevJwtKeys rsa = DevJwtKeys.rsa(certDir);
-    return new DevStack(workDir, s3, tls, es256, rsa);
+    return new DevStack(workDir, s3, cassandra, kafka, tls, es256, rsa);
   }
 
   /**
@@ -83,6 +110,14 @@ public final class DevStack implements AutoCloseable {
     return s3;
   }
 
+  public CassandraServer cassandra() {
+    return cassandra;
+  }
+
+  public KafkaServer kafka() {
+    return kafka;
+  }
+
   public DevCertificates.TlsFiles tls() {
     return tls;
   }
@@ -102,5 +137,7 @@ public final class DevStack implements AutoCloseable {
   @Override
   public void close() {
     s3.stop();
+    cassandra.stop();
+    kafka.stop();
   }
 }
