@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -21,7 +22,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The whole configuration, typed and validated. Defaults live in {@code conf/media-edge.yaml} and
  * in the fallbacks below; nothing else in the code invents a setting.
  */
-public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload) {
+public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
+    HistoryConfig history, QuotaConfig quota, EventsConfig events) {
 
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
@@ -60,6 +62,27 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     }
   }
 
+  /** Where media history lives (Cassandra or ScyllaDB) and how it is reached. */
+  public record HistoryConfig(List<String> contactPoints, String localDatacenter, String keyspace,
+      Map<String, Integer> replication, String consistency, String serialConsistency, Duration requestTimeout,
+      Optional<String> username, Optional<String> password, int outboxBuckets, double downloadSampling) {
+    /** SimpleStrategy is named by the single key "replication_factor". */
+    public boolean simpleStrategy() {
+      return replication.size() == 1 && replication.containsKey("replication_factor");
+    }
+
+    @Override
+    public String toString() {
+      return "HistoryConfig[contactPoints=" + contactPoints + ", keyspace=" + keyspace + ", password=***]";
+    }
+  }
+
+  public record QuotaConfig(long defaultBytes) {}
+
+  /** The Kafka history topic and the background relays. */
+  public record EventsConfig(List<String> bootstrapServers, String topic, int partitions, short replicationFactor,
+      Duration deliveryTimeout, Duration relayInterval, Duration relayMinAge, Duration sweepInterval) {}
+
   /** Reads the YAML file, applies {@code MEDIA_EDGE_*} environment overrides, validates. */
   public static EdgeConfig load(Path file, Map<String, String> env) {
     return fromTree(readYaml(file), env, file.toString());
@@ -68,7 +91,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /** Builds the configuration from an already parsed tree (tests pass their own). */
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
     ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
-    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c));
+    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c));
   }
 
   public static JsonObject readYaml(Path file) {
@@ -193,6 +216,105 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     } catch (IOException e) {
       throw c.invalid(path, "names a file that cannot be read (" + e.getMessage() + ")");
     }
+  }
+
+  private static final Set<String> CONSISTENCY_LEVELS = Set.of("ONE", "TWO", "THREE", "QUORUM", "ALL",
+      "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE");
+
+  private static HistoryConfig history(ConfigTree c, Map<String, String> env) {
+    List<String> contactPoints = hostPorts(c, "history.contactPoints");
+    String keyspace = c.requiredString("history.keyspace");
+    if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
+      throw c.invalid("history.keyspace", "must be a CQL identifier: letters, digits, underscores (got '" + keyspace + "')");
+    }
+    String consistency = c.requiredString("history.consistency").toUpperCase(Locale.ROOT);
+    if (!CONSISTENCY_LEVELS.contains(consistency)) {
+      throw c.invalid("history.consistency", "must be one of " + CONSISTENCY_LEVELS + " (got " + consistency + ")");
+    }
+    String serial = c.requiredString("history.serialConsistency").toUpperCase(Locale.ROOT);
+    if (!serial.equals("SERIAL") && !serial.equals("LOCAL_SERIAL")) {
+      throw c.invalid("history.serialConsistency", "must be SERIAL or LOCAL_SERIAL (got " + serial + ")");
+    }
+    Path userFile = c.optionalFile("history.usernameFile");
+    Path passwordFile = c.optionalFile("history.passwordFile");
+    Optional<String> username = userFile != null ? Optional.of(readSecret(c, "history.usernameFile", userFile))
+        : Optional.ofNullable(env.get("MEDIA_EDGE_HISTORY_USERNAME")).filter(v -> !v.isBlank());
+    Optional<String> password = passwordFile != null ? Optional.of(readSecret(c, "history.passwordFile", passwordFile))
+        : Optional.ofNullable(env.get("MEDIA_EDGE_HISTORY_PASSWORD")).filter(v -> !v.isBlank());
+    if (username.isPresent() != password.isPresent()) {
+      throw c.invalid("history.usernameFile", "and history.passwordFile (or MEDIA_EDGE_HISTORY_USERNAME and"
+          + " MEDIA_EDGE_HISTORY_PASSWORD) must be set together");
+    }
+    double sampling;
+    String samplingText = c.string("history.downloadSampling", "1.0");
+    try {
+      sampling = Double.parseDouble(samplingText);
+    } catch (NumberFormatException e) {
+      sampling = -1;
+    }
+    if (!(sampling >= 0 && sampling <= 1)) {
+      throw c.invalid("history.downloadSampling", "must be a number from 0 to 1 (got '" + samplingText + "')");
+    }
+    return new HistoryConfig(contactPoints, c.requiredString("history.localDatacenter"), keyspace,
+        replication(c), consistency, serial,
+        c.duration("history.requestTimeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
+        username, password, c.integer("history.outboxBuckets", 16, 1, 1024), sampling);
+  }
+
+  /** "3" means SimpleStrategy with factor 3; a JSON map means NetworkTopologyStrategy per datacenter. */
+  private static Map<String, Integer> replication(ConfigTree c) {
+    String text = c.string("history.replication", "1");
+    try {
+      if (text.startsWith("{")) {
+        JsonObject perDc = new JsonObject(text);
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        perDc.forEach(e -> out.put(e.getKey(), Integer.parseInt(String.valueOf(e.getValue()))));
+        if (out.isEmpty() || out.values().stream().anyMatch(f -> f < 1 || f > 9)) {
+          throw new IllegalArgumentException();
+        }
+        return Map.copyOf(out);
+      }
+      int factor = Integer.parseInt(text);
+      if (factor < 1 || factor > 9) {
+        throw new IllegalArgumentException();
+      }
+      return Map.of("replication_factor", factor);
+    } catch (RuntimeException e) {
+      throw c.invalid("history.replication", "must be a replication factor (1-9) or a JSON map of datacenter to"
+          + " factor such as {\"eu-west\": 3} (got '" + text + "')");
+    }
+  }
+
+  private static List<String> hostPorts(ConfigTree c, String path) {
+    List<String> values = c.strings(path);
+    if (values.isEmpty()) {
+      throw c.invalid(path, "is empty; name at least one host:port");
+    }
+    for (String value : values) {
+      if (!value.matches("[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
+        throw c.invalid(path, "must hold host:port entries (got '" + value + "')");
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  private static QuotaConfig quota(ConfigTree c) {
+    return new QuotaConfig(c.size("quota.defaultBytes", "10GiB", 1, MAX_OBJECT_SIZE * 1024));
+  }
+
+  private static EventsConfig events(ConfigTree c) {
+    String topic = c.requiredString("events.topic");
+    if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+      throw c.invalid("events.topic", "must be a valid Kafka topic name (got '" + topic + "')");
+    }
+    Duration second = Duration.ofSeconds(1);
+    return new EventsConfig(hostPorts(c, "events.bootstrapServers"), topic,
+        c.integer("events.partitions", 6, 1, 10_000),
+        (short) c.integer("events.replicationFactor", 1, 1, 9),
+        c.duration("events.deliveryTimeout", "30s", second, Duration.ofMinutes(30)),
+        c.duration("events.relayInterval", "5s", Duration.ofMillis(100), Duration.ofHours(1)),
+        c.duration("events.relayMinAge", "5s", Duration.ZERO, Duration.ofHours(1)),
+        c.duration("events.sweepInterval", "10s", Duration.ofMillis(100), Duration.ofHours(1)));
   }
 
   private static UploadConfig upload(ConfigTree c) {

@@ -11,11 +11,13 @@ public enum ErrorCode {
   DIGEST_MISMATCH(400, "The body does not match its Content-Digest."),
   INVALID_RANGE(400, "The Range header is not valid."),
   UPLOAD_INCOMPLETE(400, "The body ended before its declared length."),
+  INVALID_CURSOR(400, "The cursor is not valid."),
   UNAUTHORIZED(401, "A valid bearer token is required."),
   NOT_FOUND(404, "No such resource."),
   METHOD_NOT_ALLOWED(405, "That method is not allowed on this resource."),
   REQUEST_TIMEOUT(408, "The request body arrived too slowly."),
   MEDIA_TOO_LARGE(413, "The media is larger than allowed for its type."),
+  QUOTA_EXCEEDED(413, "The upload does not fit in your storage quota."),
   URI_TOO_LONG(414, "The request line is too long."),
   UNSUPPORTED_MEDIA_TYPE(415, "That media type is not accepted."),
   MEDIA_TYPE_MISMATCH(415, "The content does not match its declared media type."),
@@ -26,6 +28,7 @@ public enum ErrorCode {
   STORAGE_ERROR(502, "The storage backend answered with an error."),
   SERVER_BUSY(503, "The server is busy; try again shortly."),
   STORAGE_UNAVAILABLE(503, "The storage backend is unavailable; try again shortly."),
+  HISTORY_UNAVAILABLE(503, "The media history is unavailable; try again shortly."),
   STORAGE_TIMEOUT(504, "The storage backend did not answer in time.");
 
   private final int status;

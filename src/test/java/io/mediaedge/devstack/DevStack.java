@@ -94,7 +94,14 @@ public final class DevStack implements AutoCloseable {
         .put("storage", new JsonObject()
             .put("endpoint", s3.endpoint().toString())
             .put("bucket", s3.bucket())
-            .put("pathStyle", true));
+            .put("pathStyle", true))
+        .put("history", new JsonObject()
+            .put("contactPoints", new JsonArray().add(cassandra.host() + ":" + cassandra.port()))
+            .put("localDatacenter", cassandra.localDatacenter())
+            // One node: quorum of one, and LWTs need SERIAL over one replica too.
+            .put("consistency", "LOCAL_QUORUM"))
+        .put("events", new JsonObject()
+            .put("bootstrapServers", new JsonArray().add(kafka.bootstrapServers())));
     JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
     return EdgeConfig.fromTree(merged, Map.of(
         "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),

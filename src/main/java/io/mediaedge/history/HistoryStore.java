@@ -1,0 +1,59 @@
+package io.mediaedge.history;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Media history in Cassandra: media rows, their events, the outbox of events still owed to
+ * Kafka, and the deletions the sweeper still owes S3. Futures complete on the caller's context.
+ */
+public interface HistoryStore {
+
+  /** An event waiting for Kafka. */
+  record OutboxEntry(int bucket, String eventId, String key, String payload, Instant createdAt) {}
+
+  /** An object the sweeper must remove from storage. */
+  record PendingDeletion(int bucket, String owner, String mediaId, String objectKey, Instant requestedAt) {}
+
+  /** A page of a user's media, newest first; {@code lastMediaId} is where the next page starts after. */
+  record MediaPage(List<MediaRecord> items, Optional<String> lastMediaId) {}
+
+  /** Creates the keyspace (when allowed) and applies the versioned schema, idempotently. */
+  Future<Void> migrate();
+
+  /**
+   * Records a finished upload in one atomic write: the media row, its UPLOAD event (by media and by
+   * user and day) and the outbox row for Kafka.
+   */
+  Future<Void> recordUpload(MediaRecord media, HistoryEvent event);
+
+  /** Records an event (DOWNLOAD, UPLOAD_FAILED) with its outbox row. */
+  Future<Void> recordEvent(HistoryEvent event);
+
+  Future<Optional<MediaRecord>> find(String owner, String mediaId);
+
+  /**
+   * Moves an ACTIVE media to DELETING (a compare-and-set, so two deletes cannot both win), with its
+   * DELETE event, outbox row and pending deletion. False when it was not ACTIVE.
+   */
+  Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event);
+
+  /** Marks the media DELETED once its object is gone, and drops the pending deletion. */
+  Future<Void> markDeleted(PendingDeletion deletion);
+
+  Future<MediaPage> listActive(String owner, Optional<String> afterMediaId, int limit);
+
+  Future<List<HistoryEvent>> events(String owner, String mediaId);
+
+  Future<List<OutboxEntry>> outbox(int bucket, Instant olderThan, int limit);
+
+  Future<Void> removeOutbox(OutboxEntry entry);
+
+  Future<List<PendingDeletion>> pendingDeletions(int bucket, int limit);
+
+  int buckets();
+
+  Future<Void> close();
+}
