@@ -5,6 +5,7 @@ import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
@@ -106,9 +107,17 @@ public final class UploadBody {
     return was;
   }
 
-  /** Stops reading and fails whoever is waiting: S3 failed, the client is too slow, shutdown. */
+  /**
+   * Stops reading and fails whoever is waiting: S3 failed, the client is too slow, shutdown. On
+   * the body's own context this happens at once, so the request's handlers are let go before the
+   * error answer takes the request over (a deferred release would undo the answer's handlers).
+   */
   public void abort(Throwable cause) {
-    context.runOnContext(v -> fail(cause));
+    if (Vertx.currentContext() == context) {
+      fail(cause);
+    } else {
+      context.runOnContext(v -> fail(cause));
+    }
   }
 
   public Throwable failure() {

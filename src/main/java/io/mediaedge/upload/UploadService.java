@@ -36,6 +36,10 @@ public final class UploadService {
   private static final int MAX_PARTS = 10_000;
   /** One chunk may land on top of a full read-ahead window. */
   private static final int CHUNK_SLACK = 64 * 1024;
+  /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
+  private static final int UNDO_ATTEMPTS = 12;
+  private static final long UNDO_FIRST_DELAY_MILLIS = 1_000;
+  private static final long UNDO_MAX_DELAY_MILLIS = 60_000;
 
   /** What the HTTP layer learned from the request headers. */
   public record UploadRequest(String owner, String contentType, long maxBytes, long declaredLength,
@@ -191,14 +195,29 @@ public final class UploadService {
 
     <T> Future<T> cleanUp(Throwable failure) {
       body.abort(failure);
+      return undo(1).transform(ar -> Future.failedFuture(failure));
+    }
+
+    /**
+     * Removes what this attempt wrote. The answer waits for the first try only; when the store is
+     * unreachable (the usual reason an upload failed), later tries run in the background.
+     */
+    private Future<Void> undo(int attempt) {
       Future<Void> undo = Future.succeededFuture();
       if (multipart != null && !multipartCompleted) {
         undo = multipart.abort();
       } else if (putStarted || multipartCompleted) {
         undo = store.delete(key);
       }
-      undo.onFailure(e -> log.warn("Could not clean up after a failed upload to {}: {}", key, e.toString()));
-      return undo.transform(ar -> Future.failedFuture(failure));
+      return undo.onFailure(e -> {
+        if (attempt >= UNDO_ATTEMPTS) {
+          log.error("Gave up cleaning up after a failed upload to {}: {}", key, e.toString());
+          return;
+        }
+        long delay = Math.min(UNDO_MAX_DELAY_MILLIS, UNDO_FIRST_DELAY_MILLIS << (attempt - 1));
+        log.warn("Could not clean up after a failed upload to {}, trying again in {} ms: {}", key, delay, e.toString());
+        vertx.setTimer(delay, id -> undo(attempt + 1));
+      });
     }
   }
 }
