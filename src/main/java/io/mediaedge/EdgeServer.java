@@ -6,7 +6,13 @@ import io.mediaedge.http.ApiRoutes;
 import io.mediaedge.http.HttpVerticle;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.S3MediaStore;
+import io.mediaedge.events.KafkaEventPublisher;
+import io.mediaedge.events.OutboxRelay;
+import io.mediaedge.history.HistoryModule;
+import io.mediaedge.media.DeletionSweeper;
+import io.mediaedge.media.MediaService;
 import io.mediaedge.upload.MemoryBudget;
+import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -20,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: builds every component from the configuration, deploys one HTTP verticle
+ * The composition root: builds every component from the configuration (S3 store, Cassandra
+ * history and quotas, Kafka publisher, outbox relay, deletion sweeper), deploys one HTTP verticle
  * per event loop, and takes it all down again. Production ({@link Main}), dev mode and the tests
  * start the server through this one method, so tests exercise the real wiring.
  */
@@ -30,16 +37,24 @@ public final class EdgeServer {
   private final Vertx vertx;
   private final EdgeConfig config;
   private final MediaStore store;
-  private final UploadService uploads;
+  private final HistoryModule history;
+  private final KafkaEventPublisher publisher;
+  private final OutboxRelay relay;
+  private final DeletionSweeper sweeper;
+  private final UploadService streaming;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
 
-  private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store) {
+  private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
-    this.uploads = new UploadService(vertx, store, new MemoryBudget(config.upload().memoryBudget()), config);
+    this.history = history;
+    this.publisher = new KafkaEventPublisher(vertx, config.events());
+    this.relay = new OutboxRelay(vertx, history.history(), publisher, config.events());
+    this.sweeper = new DeletionSweeper(vertx, history.history(), store, config.events().sweepInterval());
+    this.streaming = new UploadService(vertx, store, new MemoryBudget(config.upload().memoryBudget()), config);
   }
 
   /** Starts the server with the S3 store the configuration names. */
@@ -54,17 +69,29 @@ public final class EdgeServer {
   public static Future<EdgeServer> start(Vertx vertx, EdgeConfig config, Function<MediaStore, MediaStore> storeWrapper) {
     // Fails fast, before anything listens, when no key can be loaded.
     new JwtAuthenticator(vertx, config.auth());
-    EdgeServer server = new EdgeServer(vertx, config, storeWrapper.apply(new S3MediaStore(vertx, config.storage())));
-    return server.deploy().map(server);
+    return HistoryModule.start(vertx, config).compose(history -> {
+      EdgeServer server = new EdgeServer(vertx, config, storeWrapper.apply(new S3MediaStore(vertx, config.storage())),
+          history);
+      return server.deploy().map(server);
+    });
   }
 
   private Future<Void> deploy() {
+    // Kafka may be down now: the outbox keeps every event, so the topic can wait too.
+    publisher.ensureTopic().onFailure(e -> log.warn("Kafka topic {} not checked yet ({}); the relay will keep trying",
+        config.events().topic(), e.toString()));
+    relay.start();
+    sweeper.start();
+    UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
+    MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
+    ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, media, CursorKeys.load(config),
+        ready::get);
     int instances = config.server().eventLoopsOrCores();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances)
         .setThreadingModel(ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(() -> {
-      HttpVerticle verticle = new HttpVerticle(config, v -> ApiRoutes.create(v, config,
-          new JwtAuthenticator(v, config.auth()), store, uploads, ready::get));
+      HttpVerticle verticle = new HttpVerticle(config, v -> ApiRoutes.create(v, services,
+          new JwtAuthenticator(v, config.auth())));
       verticles.add(verticle);
       return verticle;
     }, options).onSuccess(id -> {
@@ -87,8 +114,20 @@ public final class EdgeServer {
     return config;
   }
 
-  public UploadService uploads() {
-    return uploads;
+  public UploadService streaming() {
+    return streaming;
+  }
+
+  public OutboxRelay relay() {
+    return relay;
+  }
+
+  public DeletionSweeper sweeper() {
+    return sweeper;
+  }
+
+  public HistoryModule history() {
+    return history;
   }
 
   public boolean isReady() {
@@ -98,7 +137,12 @@ public final class EdgeServer {
   /** Readiness goes false first (so load balancers stop sending), then listeners drain. */
   public Future<Void> stop() {
     ready.set(false);
+    sweeper.stop();
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return undeployed.eventually(store::close);
+    return undeployed
+        .eventually(relay::stop)
+        .eventually(publisher::close)
+        .eventually(history::close)
+        .eventually(store::close);
   }
 }

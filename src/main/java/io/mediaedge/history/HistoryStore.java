@@ -55,5 +55,16 @@ public interface HistoryStore {
 
   int buckets();
 
+  /** The partition an outbox or pending-deletion row with this id lives in. */
+  default int bucketOf(String id) {
+    return Math.floorMod(id.hashCode(), buckets());
+  }
+
+  /** The outbox row an event is stored as, so a flow can publish it right after answering. */
+  default OutboxEntry outboxEntryFor(HistoryEvent event) {
+    return new OutboxEntry(bucketOf(event.eventId()), event.eventId(), event.userId(), event.toJson().encode(),
+        event.occurredAt());
+  }
+
   Future<Void> close();
 }

@@ -3,8 +3,9 @@ package io.mediaedge.http;
 import io.mediaedge.auth.JwtAuthenticator;
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
-import io.mediaedge.upload.UploadService;
+import io.mediaedge.upload.UploadFlow;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
@@ -13,12 +14,15 @@ import java.util.function.BooleanSupplier;
 public final class ApiRoutes {
   private ApiRoutes() {}
 
-  public static Router create(Vertx vertx, EdgeConfig config, JwtAuthenticator authenticator, MediaStore store,
-      UploadService uploads, BooleanSupplier ready) {
+  /** What the routes serve: the flows and stores the composition root built. */
+  public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, MediaService media,
+      byte[] cursorKey, BooleanSupplier ready) {}
+
+  public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
     AuthHandler auth = new AuthHandler(authenticator);
-    UploadHandler upload = new UploadHandler(uploads, config.upload());
-    MediaHandler media = new MediaHandler(store);
-    HealthHandler health = new HealthHandler(ready, config.server().region());
+    UploadHandler upload = new UploadHandler(services.uploads(), services.config().upload());
+    MediaHandler media = new MediaHandler(services.store(), services.media(), new ListingCursor(services.cursorKey()));
+    HealthHandler health = new HealthHandler(services.ready(), services.config().server().region());
     FailureHandler failures = new FailureHandler();
 
     Router router = Router.router(vertx);
@@ -26,9 +30,11 @@ public final class ApiRoutes {
     router.get("/readyz").handler(health::ready);
 
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(auth).handler(upload::upload);
+    router.get("/v1/media").handler(auth).handler(media::list);
     router.get("/v1/media/:id").handler(auth).handler(media::download);
     router.head("/v1/media/:id").handler(auth).handler(media::download);
     router.delete("/v1/media/:id").handler(auth).handler(media::delete);
+    router.get("/v1/media/:id/history").handler(auth).handler(media::history);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.send(ctx.request(), ErrorCode.NOT_FOUND.error()));

@@ -4,7 +4,7 @@ import io.mediaedge.auth.Principal;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.upload.ContentDigest;
-import io.mediaedge.upload.UploadService;
+import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
 import io.vertx.core.http.HttpHeaders;
@@ -21,10 +21,10 @@ import java.util.Locale;
  * upload flow.
  */
 final class UploadHandler {
-  private final UploadService uploads;
+  private final UploadFlow uploads;
   private final UploadConfig config;
 
-  UploadHandler(UploadService uploads, UploadConfig config) {
+  UploadHandler(UploadFlow uploads, UploadConfig config) {
     this.uploads = uploads;
     this.config = config;
   }
@@ -36,6 +36,7 @@ final class UploadHandler {
   }
 
   void upload(RoutingContext ctx) {
+    long startedNanos = System.nanoTime();
     HttpServerRequest request = ctx.request();
     Principal principal = AuthHandler.principal(ctx);
     String mediaType = mediaType(request.getHeader(HttpHeaders.CONTENT_TYPE));
@@ -65,7 +66,7 @@ final class UploadHandler {
       }
     }
     UploadRequest upload = new UploadRequest(principal.userId(), mediaType, maxBytes, declared, expected);
-    uploads.upload(ctx.vertx().getOrCreateContext(), upload, request)
+    uploads.upload(ctx.vertx().getOrCreateContext(), upload, request, startedNanos)
         .onSuccess(media -> created(ctx, media))
         .onFailure(ctx::fail);
   }
@@ -110,19 +111,5 @@ final class UploadHandler {
       throw ErrorCode.INVALID_HEADER.error("Content-Length must be a non-negative whole number.");
     }
     return Long.parseLong(first);
-  }
-
-  /** The media JSON every endpoint shows. */
-  static final class MediaJson {
-    private MediaJson() {}
-
-    static JsonObject of(StoredMedia media) {
-      return new JsonObject()
-          .put("id", media.id())
-          .put("size", media.size())
-          .put("contentType", media.contentType())
-          .put("sha256", media.sha256())
-          .put("createdAt", media.createdAt().toString());
-    }
   }
 }

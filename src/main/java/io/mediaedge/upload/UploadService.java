@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single-request upload flow: get memory, check the first bytes, stream the body into the
+ * Streaming an upload into storage: get memory, check the first bytes, stream the body into the
  * store, and clean up on every failure so a failed upload leaves no object and no multipart upload.
  *
  * <p>Three ways into the store: a known length up to the threshold streams as one put with no
@@ -65,8 +65,16 @@ public final class UploadService {
     return budget;
   }
 
-  /** Streams {@code source} (paused by the caller) into the store; runs on the request's context. */
-  public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source) {
+  /** Removes a stored object whose upload could not be recorded. */
+  Future<Void> discard(StoredMedia media) {
+    return store.delete(media.key());
+  }
+
+  /**
+   * Streams {@code source} (paused by the caller) into the store as media {@code id}; runs on the
+   * request's context.
+   */
+  public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source, String id) {
     long threshold = config.storage().singlePutThreshold();
     boolean buffersParts = request.declaredLength() < 0;
     long partSize = partSize(request.declaredLength());
@@ -76,7 +84,6 @@ public final class UploadService {
           request.expectedSha256(), config.upload().streamWindow()).start();
       SlowUploadGuard guard = new SlowUploadGuard(vertx, body, config.server().minUploadRate(),
           config.server().minUploadRateInterval()).start();
-      String id = MediaId.next();
       String key = ObjectKeys.mediaKey(request.owner(), id);
       Attempt attempt = new Attempt(body, key, new ObjectAttributes(request.owner(), request.contentType(), Map.of()));
       return checkSignature(body, request.contentType())

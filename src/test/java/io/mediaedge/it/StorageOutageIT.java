@@ -95,7 +95,7 @@ class StorageOutageIT {
         }
       }
       Thread.sleep(300); // let what was sent reach S3
-      assertTrue(server.uploads().budget().inUse() > 0, "the upload is in progress when S3 stops");
+      assertTrue(server.streaming().budget().inUse() > 0, "the upload is in progress when S3 stops");
       s3.stop();
       long stopped = System.nanoTime();
       byte[] rest = Arrays.copyOfRange(body, 5 * MIB, body.length);

@@ -39,6 +39,9 @@ public final class TestStack {
 
   private TestStack() throws Exception {
     Path work = Path.of("target/it");
+    // Each run starts from empty servers: data left by an earlier (or killed) run would only
+    // make results depend on history.
+    deleteTree(work);
     dev = DevStack.start(work, work.resolve("certs"), 0);
     vertx = Vertx.vertx();
     server = startServer(new JsonObject());
@@ -50,6 +53,17 @@ public final class TestStack {
             AwsBasicCredentials.create(dev.s3().accessKey(), dev.s3().secretKey())))
         .build();
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "test-stack-shutdown"));
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(root)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(root)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(path);
+      }
+    }
   }
 
   public static synchronized TestStack get() {

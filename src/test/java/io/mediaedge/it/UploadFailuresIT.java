@@ -372,7 +372,7 @@ class UploadFailuresIT {
       } else {
         Thread.sleep(300); // let the single put reach S3 with what was sent
       }
-      assertTrue(server.uploads().budget().inUse() > 0, "the upload is still in progress");
+      assertTrue(server.streaming().budget().inUse() > 0, "the upload is still in progress");
       conn.abort();
     }
     Leftovers.awaitNone(user, server);
@@ -709,12 +709,12 @@ class UploadFailuresIT {
     static void awaitNone(String user, EdgeServer server) throws InterruptedException {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
       while (System.nanoTime() < deadline) {
-        if (server.uploads().budget().inUse() == 0 && objects(user).isEmpty() && multipartUploads(user).isEmpty()) {
+        if (server.streaming().budget().inUse() == 0 && objects(user).isEmpty() && multipartUploads(user).isEmpty()) {
           return;
         }
         Thread.sleep(100);
       }
-      assertEquals(0, server.uploads().budget().inUse(), "the abandoned upload still holds memory");
+      assertEquals(0, server.streaming().budget().inUse(), "the abandoned upload still holds memory");
       assertNone(user);
     }
 

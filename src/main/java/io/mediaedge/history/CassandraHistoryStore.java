@@ -1,0 +1,287 @@
+package io.mediaedge.history;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.mediaedge.config.EdgeConfig.HistoryConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link HistoryStore} over Cassandra (schema in {@code cql/V001__media_history.cql}). Statements are
+ * prepared once by {@link #prepare}; consistency, serial consistency and timeouts come from the
+ * session's configuration (see {@link HistoryModule}).
+ */
+public final class CassandraHistoryStore implements HistoryStore {
+  /** Rows a listing may scan past (DELETED/DELETING ones) before it returns a short page. */
+  static final int MAX_LISTING_SCAN = 2_000;
+  /** Events returned for one media, oldest first; downloads can make the tail long. */
+  static final int MAX_EVENTS = 1_000;
+
+  private static final String EVENT_COLUMNS = "event_id, occurred_at, action, content_type, content_length,"
+      + " sha256, status, latency_ms, region, pop, country, asn, isp, properties, payload";
+  private static final String MEDIA_COLUMNS = "owner, media_id, status, content_type, size, sha256, object_key,"
+      + " region, country, asn, created_at, deleted_at, properties";
+
+  private final Vertx vertx;
+  private final CqlSession session;
+  private final HistoryConfig config;
+  private final Map<String, PreparedStatement> statements;
+
+  private CassandraHistoryStore(Vertx vertx, CqlSession session, HistoryConfig config,
+      Map<String, PreparedStatement> statements) {
+    this.vertx = vertx;
+    this.session = session;
+    this.config = config;
+    this.statements = statements;
+  }
+
+  /** Prepares every statement once; the schema must exist (run {@link SchemaMigrator} first). */
+  static Future<CassandraHistoryStore> prepare(Vertx vertx, CqlSession session, HistoryConfig config) {
+    Map<String, String> cql = Map.ofEntries(
+        Map.entry("insertMedia", "INSERT INTO media_by_owner (" + MEDIA_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        Map.entry("insertEventByMedia", "INSERT INTO events_by_media (owner, media_id, " + EVENT_COLUMNS
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        Map.entry("insertEventByDay", "INSERT INTO events_by_user_day (owner, day, media_id, " + EVENT_COLUMNS
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        Map.entry("insertOutbox", "INSERT INTO outbox (bucket, event_id, key, payload, created_at) VALUES (?,?,?,?,?)"),
+        Map.entry("insertPending", "INSERT INTO pending_deletions (bucket, owner, media_id, object_key, requested_at)"
+            + " VALUES (?,?,?,?,?)"),
+        Map.entry("findMedia", "SELECT " + MEDIA_COLUMNS + " FROM media_by_owner WHERE owner = ? AND media_id = ?"),
+        Map.entry("listFirst", "SELECT " + MEDIA_COLUMNS + " FROM media_by_owner WHERE owner = ?"),
+        Map.entry("listAfter", "SELECT " + MEDIA_COLUMNS + " FROM media_by_owner WHERE owner = ? AND media_id < ?"),
+        Map.entry("markDeleting", "UPDATE media_by_owner SET status = 'DELETING', deleted_at = ?"
+            + " WHERE owner = ? AND media_id = ? IF status = 'ACTIVE'"),
+        Map.entry("markDeleted", "UPDATE media_by_owner SET status = 'DELETED'"
+            + " WHERE owner = ? AND media_id = ? IF status = 'DELETING'"),
+        Map.entry("deletePending", "DELETE FROM pending_deletions WHERE bucket = ? AND owner = ? AND media_id = ?"),
+        Map.entry("events", "SELECT payload FROM events_by_media WHERE owner = ? AND media_id = ? LIMIT " + MAX_EVENTS),
+        Map.entry("outbox", "SELECT bucket, event_id, key, payload, created_at FROM outbox WHERE bucket = ? LIMIT ?"),
+        Map.entry("deleteOutbox", "DELETE FROM outbox WHERE bucket = ? AND event_id = ?"),
+        Map.entry("pending", "SELECT bucket, owner, media_id, object_key, requested_at FROM pending_deletions"
+            + " WHERE bucket = ? LIMIT ?"));
+    Context context = vertx.getOrCreateContext();
+    Map<String, PreparedStatement> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Future<Void>> all = new ArrayList<>();
+    cql.forEach((name, text) -> all.add(DriverFailures.onContext(session.prepareAsync(text), context)
+        .map(ps -> {
+          prepared.put(name, ps);
+          return null;
+        })));
+    return Future.all(all).map(v -> new CassandraHistoryStore(vertx, session, config, Map.copyOf(prepared)));
+  }
+
+  @Override
+  public Future<Void> migrate() {
+    return new SchemaMigrator(session, config, vertx.getOrCreateContext()).migrate();
+  }
+
+  @Override
+  public Future<Void> recordUpload(MediaRecord media, HistoryEvent event) {
+    // Logged batch: the media row, both event rows and the outbox row land together or not at all.
+    BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED, mediaInsert(media))
+        .addAll(eventInserts(event));
+    return execute(batch).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> recordEvent(HistoryEvent event) {
+    return execute(BatchStatement.newInstance(DefaultBatchType.LOGGED).addAll(eventInserts(event))).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<MediaRecord>> find(String owner, String mediaId) {
+    return execute(bind("findMedia", owner, mediaId)).map(rs -> Optional.ofNullable(rs.one()).map(MediaRows::media));
+  }
+
+  @Override
+  public Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event) {
+    // Two steps: an LWT batch must stay inside one partition, and the event, outbox and pending rows
+    // live in others. The compare-and-set alone decides who deletes; only its winner writes the rest.
+    Instant now = event.occurredAt();
+    return execute(bind("markDeleting", now, media.owner(), media.mediaId()))
+        .compose(rs -> {
+          if (!rs.wasApplied()) {
+            return Future.succeededFuture(false);
+          }
+          int bucket = bucketOf(media.mediaId());
+          BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED)
+              .addAll(eventInserts(event))
+              .add(bind("insertPending", bucket, media.owner(), media.mediaId(), media.objectKey(), now));
+          return execute(batch).map(true);
+        });
+  }
+
+  @Override
+  public Future<Void> markDeleted(PendingDeletion deletion) {
+    // Conditional too, so it never races a plain write against the DELETING compare-and-set.
+    return execute(bind("markDeleted", deletion.owner(), deletion.mediaId()))
+        .compose(rs -> execute(bind("deletePending", deletion.bucket(), deletion.owner(), deletion.mediaId())))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<MediaPage> listActive(String owner, Optional<String> afterMediaId, int limit) {
+    if (limit < 1) {
+      return Future.failedFuture(new IllegalArgumentException("limit must be positive"));
+    }
+    BoundStatement first = afterMediaId.map(after -> bind("listAfter", owner, after))
+        .orElseGet(() -> bind("listFirst", owner))
+        .setPageSize(Math.min(limit + 1, 500));
+    Promise<MediaPage> page = Promise.promise();
+    Context context = vertx.getOrCreateContext();
+    List<MediaRecord> items = new ArrayList<>();
+    execute(first).onComplete(ar -> collect(ar, items, limit, 0, null, context, page));
+    return page.future();
+  }
+
+  /**
+   * Fills the page from successive driver pages, skipping non-ACTIVE rows, until it is full, the
+   * partition ends, or {@link #MAX_LISTING_SCAN} rows were scanned (then the page is short but the
+   * cursor still moves on, so a client is never stuck behind many deleted rows).
+   */
+  private void collect(io.vertx.core.AsyncResult<AsyncResultSet> ar, List<MediaRecord> items, int limit,
+      int scanned, String lastScanned, Context context, Promise<MediaPage> page) {
+    if (ar.failed()) {
+      page.fail(ar.cause());
+      return;
+    }
+    AsyncResultSet rs = ar.result();
+    String last = lastScanned;
+    int seen = scanned;
+    for (Row row : rs.currentPage()) {
+      if (items.size() == limit) {
+        // a row beyond the page exists: there is a next page
+        page.complete(new MediaPage(List.copyOf(items), Optional.of(items.get(limit - 1).mediaId())));
+        return;
+      }
+      seen++;
+      last = row.getString("media_id");
+      if ("ACTIVE".equals(row.getString("status"))) {
+        items.add(MediaRows.media(row));
+      }
+    }
+    if (!rs.hasMorePages()) {
+      page.complete(new MediaPage(List.copyOf(items), Optional.empty()));
+    } else if (items.size() == limit || seen >= MAX_LISTING_SCAN) {
+      String cursor = items.size() == limit ? items.get(limit - 1).mediaId() : last;
+      page.complete(new MediaPage(List.copyOf(items), Optional.of(cursor)));
+    } else {
+      int total = seen;
+      String lastId = last;
+      DriverFailures.onContext(rs.fetchNextPage(), context)
+          .onComplete(next -> collect(next, items, limit, total, lastId, context, page));
+    }
+  }
+
+  @Override
+  public Future<List<HistoryEvent>> events(String owner, String mediaId) {
+    return execute(bind("events", owner, mediaId)).map(rs -> {
+      List<HistoryEvent> out = new ArrayList<>();
+      for (Row row : rs.currentPage()) {
+        out.add(HistoryEvent.fromJson(new JsonObject(row.getString("payload"))));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<List<OutboxEntry>> outbox(int bucket, Instant olderThan, int limit) {
+    // Ids are time-ordered, so the oldest rows come first; newer ones are left for the next pass.
+    return execute(bind("outbox", bucket, limit)).map(rs -> {
+      List<OutboxEntry> out = new ArrayList<>();
+      for (Row row : rs.currentPage()) {
+        Instant created = row.getInstant("created_at");
+        if (created != null && created.isBefore(olderThan)) {
+          out.add(new OutboxEntry(row.getInt("bucket"), row.getString("event_id"), row.getString("key"),
+              row.getString("payload"), created));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> removeOutbox(OutboxEntry entry) {
+    return execute(bind("deleteOutbox", entry.bucket(), entry.eventId())).mapEmpty();
+  }
+
+  @Override
+  public Future<List<PendingDeletion>> pendingDeletions(int bucket, int limit) {
+    return execute(bind("pending", bucket, limit)).map(rs -> {
+      List<PendingDeletion> out = new ArrayList<>();
+      for (Row row : rs.currentPage()) {
+        out.add(new PendingDeletion(row.getInt("bucket"), row.getString("owner"), row.getString("media_id"),
+            row.getString("object_key"), row.getInstant("requested_at")));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public int buckets() {
+    return config.outboxBuckets();
+  }
+
+  /** The session belongs to {@link HistoryModule}, which closes it. */
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  private BoundStatement mediaInsert(MediaRecord m) {
+    return bind("insertMedia", m.owner(), m.mediaId(), m.status().name(), m.contentType(), m.size(), m.sha256(),
+        m.objectKey(), m.region(), m.country(), m.asn(), m.createdAt(), m.deletedAt(), m.properties());
+  }
+
+  private List<BoundStatement> eventInserts(HistoryEvent e) {
+    String payload = e.toJson().encode();
+    Object[] fields = {e.eventId(), e.occurredAt(), e.action().name(), e.contentType(), e.contentLength(),
+        e.sha256(), e.status(), e.latencyMs(), e.region(), e.pop(), e.country(), e.asn(), e.isp(), e.properties(),
+        payload};
+    List<Object> byMedia = new ArrayList<>(List.of(e.userId()));
+    byMedia.add(e.mediaId());
+    List<Object> byDay = new ArrayList<>(List.of(e.userId(), e.occurredAt().atZone(ZoneOffset.UTC).toLocalDate()));
+    byDay.add(e.mediaId());
+    for (Object field : fields) {
+      byMedia.add(field);
+      byDay.add(field);
+    }
+    List<BoundStatement> out = new ArrayList<>();
+    // an UPLOAD_FAILED that never got a media id has no per-media history to join
+    if (e.mediaId() != null) {
+      out.add(bind("insertEventByMedia", byMedia.toArray()));
+    }
+    out.add(bind("insertEventByDay", byDay.toArray()));
+    out.add(bind("insertOutbox", bucketOf(e.eventId()), e.eventId(), e.userId(), payload, Instant.now()));
+    return out;
+  }
+
+  /** Null values are left unset rather than bound, so absent fields write no tombstones. */
+  private BoundStatement bind(String name, Object... values) {
+    BoundStatement bound = statements.get(name).bind(values);
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) {
+        bound = bound.unset(i);
+      }
+    }
+    return bound;
+  }
+
+  private Future<AsyncResultSet> execute(com.datastax.oss.driver.api.core.cql.Statement<?> statement) {
+    return DriverFailures.onContext(session.executeAsync(statement), vertx.getOrCreateContext());
+  }
+}

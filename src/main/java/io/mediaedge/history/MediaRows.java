@@ -1,0 +1,18 @@
+package io.mediaedge.history;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.Map;
+
+/** Reads a {@code media_by_owner} row back into a {@link MediaRecord}. */
+final class MediaRows {
+  private MediaRows() {}
+
+  static MediaRecord media(Row row) {
+    Map<String, String> properties = row.getMap("properties", String.class, String.class);
+    return new MediaRecord(row.getString("owner"), row.getString("media_id"),
+        MediaRecord.Status.valueOf(row.getString("status")), row.getString("content_type"), row.getLong("size"),
+        row.getString("sha256"), row.getString("object_key"), row.getString("region"), row.getString("country"),
+        row.getString("asn"), row.getInstant("created_at"), row.getInstant("deleted_at"),
+        properties == null ? Map.of() : Map.copyOf(properties));
+  }
+}

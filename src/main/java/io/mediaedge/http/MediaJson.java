@@ -1,0 +1,38 @@
+package io.mediaedge.http;
+
+import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.history.MediaRecord;
+import io.mediaedge.upload.UploadService.StoredMedia;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** The JSON shapes of media and their events, the same on every endpoint. */
+final class MediaJson {
+  private MediaJson() {}
+
+  static JsonObject of(StoredMedia media) {
+    return new JsonObject()
+        .put("id", media.id())
+        .put("size", media.size())
+        .put("contentType", media.contentType())
+        .put("sha256", media.sha256())
+        .put("createdAt", media.createdAt().toString());
+  }
+
+  static JsonObject of(MediaRecord media) {
+    return new JsonObject()
+        .put("id", media.mediaId())
+        .put("size", media.size())
+        .put("contentType", media.contentType())
+        .put("sha256", media.sha256())
+        .put("createdAt", media.createdAt().toString())
+        .put("location", "/v1/media/" + media.mediaId());
+  }
+
+  static JsonArray events(List<HistoryEvent> events) {
+    JsonArray out = new JsonArray();
+    events.forEach(e -> out.add(e.toJson()));
+    return out;
+  }
+}

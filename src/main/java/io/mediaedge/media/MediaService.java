@@ -1,0 +1,107 @@
+package io.mediaedge.media;
+
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.events.OutboxRelay;
+import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.history.HistoryStore;
+import io.mediaedge.history.HistoryStore.MediaPage;
+import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.QuotaStore;
+import io.mediaedge.upload.MediaId;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to stored media after its upload: who may see it (Cassandra is the source of
+ * truth), download events, deletion (the object itself is removed later by the sweeper), listings
+ * and history. Every event goes through the outbox, so it reaches Kafka even if Kafka is down now.
+ */
+public final class MediaService {
+  private static final Logger log = LoggerFactory.getLogger(MediaService.class);
+  public static final int MAX_PAGE = 200;
+
+  private final HistoryStore history;
+  private final QuotaStore quotas;
+  private final OutboxRelay relay;
+  private final EdgeConfig config;
+
+  public MediaService(HistoryStore history, QuotaStore quotas, OutboxRelay relay, EdgeConfig config) {
+    this.history = history;
+    this.quotas = quotas;
+    this.relay = relay;
+    this.config = config;
+  }
+
+  /** The caller's ACTIVE media; 404 for anything else, so ids cannot be probed. */
+  public Future<MediaRecord> findActive(String owner, String mediaId) {
+    if (!MediaId.isValid(mediaId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+    }
+    return history.find(owner, mediaId).compose(found -> found
+        .filter(media -> media.status() == MediaRecord.Status.ACTIVE)
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.error())));
+  }
+
+  /** Records a (sampled) DOWNLOAD event; never fails the download itself. */
+  public void recordDownload(MediaRecord media, long bytes, long latencyMs, int status) {
+    double sampling = config.history().downloadSampling();
+    if (sampling <= 0 || sampling < 1 && ThreadLocalRandom.current().nextDouble() >= sampling) {
+      return;
+    }
+    HistoryEvent event = event(Action.DOWNLOAD, media, bytes, String.valueOf(status), latencyMs);
+    history.recordEvent(event)
+        .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))
+        .onFailure(e -> log.warn("DOWNLOAD event for {} not recorded: {}", media.mediaId(), e.toString()));
+  }
+
+  /**
+   * Marks the media DELETING with its DELETE event and gives its bytes back to the quota; the
+   * sweeper removes the object. A second delete finds no ACTIVE media: 404.
+   */
+  public Future<Void> delete(String owner, String mediaId, long startedNanos) {
+    return findActive(owner, mediaId).compose(media -> {
+      HistoryEvent event = event(Action.DELETE, media, media.size(), "204", elapsedMillis(startedNanos));
+      return history.markDeleting(media, event).compose(applied -> {
+        if (!applied) {
+          return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+        }
+        relay.publishNow(history.outboxEntryFor(event));
+        return quotas.free(owner, mediaId, media.size());
+      });
+    });
+  }
+
+  public Future<MediaPage> list(String owner, Optional<String> after, int limit) {
+    return history.listActive(owner, after, Math.max(1, Math.min(limit, MAX_PAGE)));
+  }
+
+  /** The events of one media the caller owns (also after deletion, so its history stays visible). */
+  public Future<List<HistoryEvent>> events(String owner, String mediaId) {
+    if (!MediaId.isValid(mediaId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+    }
+    return history.find(owner, mediaId).compose(found -> found.isEmpty()
+        ? Future.failedFuture(ErrorCode.NOT_FOUND.error())
+        : history.events(owner, mediaId));
+  }
+
+  private HistoryEvent event(Action action, MediaRecord media, long bytes, String status, long latencyMs) {
+    return new HistoryEvent(MediaId.next(), Instant.now(), action, media.owner(), media.mediaId(),
+        media.contentType(), bytes, media.sha256(), status, latencyMs, config.server().region(), "",
+        media.country() == null ? "" : media.country(), media.asn() == null ? "" : media.asn(), "",
+        media.properties() == null ? Map.of() : media.properties());
+  }
+
+  static long elapsedMillis(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,103 @@
+package io.mediaedge.upload;
+
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ApiException;
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.events.OutboxRelay;
+import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.history.HistoryStore;
+import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.QuotaStore;
+import io.mediaedge.upload.UploadService.StoredMedia;
+import io.mediaedge.upload.UploadService.UploadRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole single-request upload: reserve quota, stream into storage, record the media row, its
+ * event and the outbox row in one write, answer, then publish. A 2xx therefore means durable in
+ * S3 and recorded in Cassandra, with the event owed to Kafka written down. Every failure gives the
+ * reservation back and removes what was stored.
+ *
+ * <p>A body of unknown length reserves its type's maximum and settles to the real size at the end.
+ */
+public final class UploadFlow {
+  private static final Logger log = LoggerFactory.getLogger(UploadFlow.class);
+
+  private final UploadService streaming;
+  private final HistoryStore history;
+  private final QuotaStore quotas;
+  private final OutboxRelay relay;
+  private final EdgeConfig config;
+
+  public UploadFlow(UploadService streaming, HistoryStore history, QuotaStore quotas, OutboxRelay relay,
+      EdgeConfig config) {
+    this.streaming = streaming;
+    this.history = history;
+    this.quotas = quotas;
+    this.relay = relay;
+    this.config = config;
+  }
+
+  public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source,
+      long startedNanos) {
+    String id = MediaId.next();
+    String owner = request.owner();
+    long reservation = request.declaredLength() >= 0 ? request.declaredLength() : request.maxBytes();
+    return quotas.reserve(owner, id, reservation)
+        .compose(reserved -> streaming.upload(context, request, source, id)
+            .recover(failure -> {
+              quotas.release(owner, id).onFailure(e -> log.warn("Reservation {} not released: {}", id, e.toString()));
+              recordFailure(request, id, failure, startedNanos);
+              return Future.failedFuture(failure);
+            })
+            .compose(stored -> record(stored, startedNanos)));
+  }
+
+  /** Settles the quota and writes the history; undoes both and the object if either fails. */
+  private Future<StoredMedia> record(StoredMedia stored, long startedNanos) {
+    HistoryEvent event = new HistoryEvent(MediaId.next(), stored.createdAt(), Action.UPLOAD, stored.owner(),
+        stored.id(), stored.contentType(), stored.size(), stored.sha256(), "201", elapsedMillis(startedNanos),
+        config.server().region(), "", "", "", "", Map.of());
+    MediaRecord media = new MediaRecord(stored.owner(), stored.id(), MediaRecord.Status.ACTIVE, stored.contentType(),
+        stored.size(), stored.sha256(), stored.key(), config.server().region(), "", "", stored.createdAt(), null,
+        Map.of());
+    return quotas.commit(stored.owner(), stored.id(), stored.size())
+        .recover(failure -> undo(stored, quotas.release(stored.owner(), stored.id()), failure))
+        .compose(committed -> history.recordUpload(media, event)
+            .recover(failure -> undo(stored, quotas.free(stored.owner(), stored.id(), stored.size()), failure)))
+        .map(recorded -> {
+          relay.publishNow(history.outboxEntryFor(event));
+          return stored;
+        });
+  }
+
+  private <T> Future<T> undo(StoredMedia stored, Future<Void> quotaUndo, Throwable failure) {
+    quotaUndo.onFailure(e -> log.warn("Quota of {} not restored: {}", stored.id(), e.toString()));
+    streaming.discard(stored).onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}",
+        stored.key(), e.toString()));
+    return Future.failedFuture(failure instanceof ApiException ? failure : ErrorCode.HISTORY_UNAVAILABLE.error());
+  }
+
+  /** An UPLOAD_FAILED event for the dashboards; best effort, never in the client's way. */
+  private void recordFailure(UploadRequest request, String id, Throwable failure, long startedNanos) {
+    String status = failure instanceof ApiException api ? api.code().name() : "INTERNAL_ERROR";
+    HistoryEvent event = new HistoryEvent(MediaId.next(), Instant.now(), Action.UPLOAD_FAILED, request.owner(), id,
+        request.contentType(), Math.max(0, request.declaredLength()), "", status, elapsedMillis(startedNanos),
+        config.server().region(), "", "", "", "", Map.of());
+    history.recordEvent(event)
+        .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))
+        .onFailure(e -> log.debug("UPLOAD_FAILED event not recorded: {}", e.toString()));
+  }
+
+  private static long elapsedMillis(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+}

@@ -1,0 +1,62 @@
+package io.mediaedge.history;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.mediaedge.config.EdgeConfig.HistoryConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The pure quota decisions and the schema script handling; the Cassandra side is in QuotaIT. */
+class QuotaRowTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+
+  @Test
+  void expiredHoldsNoLongerCountAgainstTheLimit() {
+    QuotaRow row = new QuotaRow(3L, 0, 0, null, Map.of("old", 900L, "new", 50L),
+        Map.of("old", NOW.minus(Duration.ofHours(25)), "new", NOW.minusSeconds(5)), Map.of());
+    QuotaRow pruned = row.pruned(NOW, Duration.ofHours(24), Duration.ofHours(24));
+    assertEquals(Map.of("new", 50L), pruned.reservations());
+    assertInstanceOf(QuotaRow.Write.class, pruned.reserve("next", 900, 1000, NOW));
+    assertInstanceOf(QuotaRow.Refuse.class, row.reserve("next", 900, 1000, NOW));
+  }
+
+  @Test
+  void commitWithoutAHoldStillChargesTheStoredBytesOnce() {
+    QuotaRow.Write first = assertInstanceOf(QuotaRow.Write.class, QuotaRow.EMPTY.commit("u", 700, NOW));
+    assertEquals(700, first.next().usedBytes());
+    assertEquals(1, first.next().mediaCount());
+    assertInstanceOf(QuotaRow.Done.class, first.next().commit("u", 700, NOW));
+  }
+
+  @Test
+  void freeNeverGoesBelowZero() {
+    QuotaRow.Write freed = assertInstanceOf(QuotaRow.Write.class, QuotaRow.EMPTY.free("m", 500, NOW));
+    assertEquals(0, freed.next().usedBytes());
+    assertEquals(0, freed.next().mediaCount());
+  }
+
+  @Test
+  void keyspaceReplicationFollowsTheConfiguration() {
+    assertEquals("CREATE KEYSPACE IF NOT EXISTS ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
+        SchemaMigrator.createKeyspace(history(Map.of("replication_factor", 1))));
+    assertEquals("CREATE KEYSPACE IF NOT EXISTS ks WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west': 3}",
+        SchemaMigrator.createKeyspace(history(Map.of("eu-west", 3))));
+  }
+
+  @Test
+  void scriptsSplitIntoStatementsWithoutComments() {
+    assertEquals(List.of("CREATE TABLE a (x int PRIMARY KEY)", "CREATE TABLE b (y int PRIMARY KEY)"),
+        SchemaMigrator.statements("-- a comment; with a semicolon\nCREATE TABLE a (x int PRIMARY KEY);\n\n"
+            + "CREATE TABLE b (y int PRIMARY KEY);\n"));
+  }
+
+  private static HistoryConfig history(Map<String, Integer> replication) {
+    return new HistoryConfig(List.of("127.0.0.1:9042"), "dc1", "ks", replication, "LOCAL_QUORUM", "LOCAL_SERIAL",
+        Duration.ofSeconds(5), Optional.empty(), Optional.empty(), 16, 1.0);
+  }
+}
