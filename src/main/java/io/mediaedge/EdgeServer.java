@@ -11,6 +11,7 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.history.HistoryModule;
 import io.mediaedge.media.DeletionSweeper;
 import io.mediaedge.media.MediaService;
+import io.mediaedge.media.OrphanReconciler;
 import io.mediaedge.upload.MemoryBudget;
 import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;
@@ -41,6 +42,7 @@ public final class EdgeServer {
   private final KafkaEventPublisher publisher;
   private final OutboxRelay relay;
   private final DeletionSweeper sweeper;
+  private final OrphanReconciler reconciler;
   private final UploadService streaming;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -54,6 +56,8 @@ public final class EdgeServer {
     this.publisher = new KafkaEventPublisher(vertx, config.events());
     this.relay = new OutboxRelay(vertx, history.history(), publisher, config.events());
     this.sweeper = new DeletionSweeper(vertx, history.history(), store, config.events().sweepInterval());
+    this.reconciler = new OrphanReconciler(vertx, history.history(), store, config.events().orphanGrace(),
+        config.events().orphanCheckInterval());
     this.streaming = new UploadService(vertx, store, new MemoryBudget(config.upload().memoryBudget()), config);
   }
 
@@ -82,6 +86,7 @@ public final class EdgeServer {
         config.events().topic(), e.toString()));
     relay.start();
     sweeper.start();
+    reconciler.start();
     UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
     MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
     ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, media, CursorKeys.load(config),
@@ -126,6 +131,10 @@ public final class EdgeServer {
     return sweeper;
   }
 
+  public OrphanReconciler reconciler() {
+    return reconciler;
+  }
+
   public HistoryModule history() {
     return history;
   }
@@ -138,6 +147,7 @@ public final class EdgeServer {
   public Future<Void> stop() {
     ready.set(false);
     sweeper.stop();
+    reconciler.stop();
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed
         .eventually(relay::stop)

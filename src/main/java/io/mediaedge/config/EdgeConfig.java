@@ -81,7 +81,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
 
   /** The Kafka history topic and the background relays. */
   public record EventsConfig(List<String> bootstrapServers, String topic, int partitions, short replicationFactor,
-      Duration deliveryTimeout, Duration relayInterval, Duration relayMinAge, Duration sweepInterval) {}
+      Duration deliveryTimeout, Duration relayInterval, Duration relayMinAge, Duration sweepInterval,
+      Duration orphanGrace, Duration orphanCheckInterval) {}
 
   /** Reads the YAML file, applies {@code MEDIA_EDGE_*} environment overrides, validates. */
   public static EdgeConfig load(Path file, Map<String, String> env) {
@@ -314,7 +315,9 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
         c.duration("events.deliveryTimeout", "30s", second, Duration.ofMinutes(30)),
         c.duration("events.relayInterval", "5s", Duration.ofMillis(100), Duration.ofHours(1)),
         c.duration("events.relayMinAge", "5s", Duration.ZERO, Duration.ofHours(1)),
-        c.duration("events.sweepInterval", "10s", Duration.ofMillis(100), Duration.ofHours(1)));
+        c.duration("events.sweepInterval", "10s", Duration.ofMillis(100), Duration.ofHours(1)),
+        c.duration("events.orphanGrace", "24h", Duration.ZERO, Duration.ofDays(30)),
+        c.duration("events.orphanCheckInterval", "10m", Duration.ofMillis(100), Duration.ofDays(1)));
   }
 
   private static UploadConfig upload(ConfigTree c) {

@@ -71,6 +71,11 @@ public final class CassandraHistoryStore implements HistoryStore {
         Map.entry("events", "SELECT payload FROM events_by_media WHERE owner = ? AND media_id = ? LIMIT " + MAX_EVENTS),
         Map.entry("outbox", "SELECT bucket, event_id, key, payload, created_at FROM outbox WHERE bucket = ? LIMIT ?"),
         Map.entry("deleteOutbox", "DELETE FROM outbox WHERE bucket = ? AND event_id = ?"),
+        Map.entry("insertIntent", "INSERT INTO upload_intents (bucket, media_id, owner, object_key, started_at)"
+            + " VALUES (?,?,?,?,?)"),
+        Map.entry("deleteIntent", "DELETE FROM upload_intents WHERE bucket = ? AND media_id = ?"),
+        Map.entry("intents", "SELECT bucket, media_id, owner, object_key, started_at FROM upload_intents"
+            + " WHERE bucket = ? LIMIT ?"),
         Map.entry("pending", "SELECT bucket, owner, media_id, object_key, requested_at FROM pending_deletions"
             + " WHERE bucket = ? LIMIT ?"));
     Context context = vertx.getOrCreateContext();
@@ -93,8 +98,35 @@ public final class CassandraHistoryStore implements HistoryStore {
   public Future<Void> recordUpload(MediaRecord media, HistoryEvent event) {
     // Logged batch: the media row, both event rows and the outbox row land together or not at all.
     BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED, mediaInsert(media))
-        .addAll(eventInserts(event));
+        .addAll(eventInserts(event))
+        .add(bind("deleteIntent", bucketOf(media.mediaId()), media.mediaId()));
     return execute(batch).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> recordIntent(UploadIntent intent) {
+    return execute(bind("insertIntent", intent.bucket(), intent.mediaId(), intent.owner(), intent.objectKey(),
+        intent.startedAt())).mapEmpty();
+  }
+
+  @Override
+  public Future<List<UploadIntent>> staleIntents(int bucket, Instant olderThan, int limit) {
+    return execute(bind("intents", bucket, limit)).map(rs -> {
+      List<UploadIntent> out = new ArrayList<>();
+      for (Row row : rs.currentPage()) {
+        Instant started = row.getInstant("started_at");
+        if (started != null && started.isBefore(olderThan)) {
+          out.add(new UploadIntent(row.getInt("bucket"), row.getString("media_id"), row.getString("owner"),
+              row.getString("object_key"), started));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> removeIntent(UploadIntent intent) {
+    return execute(bind("deleteIntent", intent.bucket(), intent.mediaId())).mapEmpty();
   }
 
   @Override

@@ -17,6 +17,9 @@ public interface HistoryStore {
   /** An object the sweeper must remove from storage. */
   record PendingDeletion(int bucket, String owner, String mediaId, String objectKey, Instant requestedAt) {}
 
+  /** An upload under way (or one that never got recorded): where its bytes may be. */
+  record UploadIntent(int bucket, String mediaId, String owner, String objectKey, Instant startedAt) {}
+
   /** A page of a user's media, newest first; {@code lastMediaId} is where the next page starts after. */
   record MediaPage(List<MediaRecord> items, Optional<String> lastMediaId) {}
 
@@ -25,9 +28,17 @@ public interface HistoryStore {
 
   /**
    * Records a finished upload in one atomic write: the media row, its UPLOAD event (by media and by
-   * user and day) and the outbox row for Kafka.
+   * user and day), the outbox row for Kafka, and the removal of its upload intent.
    */
   Future<Void> recordUpload(MediaRecord media, HistoryEvent event);
+
+  /** Notes an upload before its first byte reaches storage; {@link #recordUpload} removes it. */
+  Future<Void> recordIntent(UploadIntent intent);
+
+  /** Intents older than {@code olderThan}: uploads that were never recorded. */
+  Future<List<UploadIntent>> staleIntents(int bucket, Instant olderThan, int limit);
+
+  Future<Void> removeIntent(UploadIntent intent);
 
   /** Records an event (DOWNLOAD, UPLOAD_FAILED) with its outbox row. */
   Future<Void> recordEvent(HistoryEvent event);
@@ -58,6 +69,11 @@ public interface HistoryStore {
   /** The partition an outbox or pending-deletion row with this id lives in. */
   default int bucketOf(String id) {
     return Math.floorMod(id.hashCode(), buckets());
+  }
+
+  /** The intent row for an upload about to start. */
+  default UploadIntent intentFor(String owner, String mediaId, String objectKey) {
+    return new UploadIntent(bucketOf(mediaId), mediaId, owner, objectKey, Instant.now());
   }
 
   /** The outbox row an event is stored as, so a flow can publish it right after answering. */

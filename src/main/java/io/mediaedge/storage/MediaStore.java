@@ -65,5 +65,8 @@ public interface MediaStore {
   /** Removes an object; removing a missing one succeeds (deletes are retried). */
   Future<Void> delete(String key);
 
+  /** Aborts every unfinished multipart upload of {@code key}; completes with how many there were. */
+  Future<Integer> abortMultipartUploads(String key);
+
   Future<Void> close();
 }

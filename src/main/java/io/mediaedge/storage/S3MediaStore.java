@@ -153,6 +153,18 @@ public final class S3MediaStore implements MediaStore {
   }
 
   @Override
+  public Future<Integer> abortMultipartUploads(String key) {
+    return call(() -> client.listMultipartUploads(r -> r.bucket(bucket).prefix(key))).compose(listing -> {
+      List<Future<Void>> aborts = listing.uploads().stream()
+          .filter(upload -> upload.key().equals(key))
+          .map(upload -> call(() -> client.abortMultipartUpload(r -> r.bucket(bucket).key(key)
+              .uploadId(upload.uploadId()))).<Void>mapEmpty())
+          .toList();
+      return Future.all(aborts).map(all -> aborts.size());
+    });
+  }
+
+  @Override
   public Future<Void> close() {
     uploadClient.close();
     client.close();

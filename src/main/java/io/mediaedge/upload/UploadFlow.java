@@ -9,6 +9,7 @@ import io.mediaedge.history.HistoryEvent.Action;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaStore;
+import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
 import io.vertx.core.Context;
@@ -51,8 +52,15 @@ public final class UploadFlow {
     String id = MediaId.next();
     String owner = request.owner();
     long reservation = request.declaredLength() >= 0 ? request.declaredLength() : request.maxBytes();
+    // The intent is written before the first byte goes to storage, so a crash anywhere after it
+    // leaves a trace the orphan reconciler can follow; the recording batch removes it.
     return quotas.reserve(owner, id, reservation)
-        .compose(reserved -> streaming.upload(context, request, source, id)
+        .compose(reserved -> history.recordIntent(history.intentFor(owner, id, ObjectKeys.mediaKey(owner, id)))
+            .recover(failure -> {
+              quotas.release(owner, id);
+              return Future.failedFuture(failure);
+            }))
+        .compose(noted -> streaming.upload(context, request, source, id)
             .recover(failure -> {
               quotas.release(owner, id).onFailure(e -> log.warn("Reservation {} not released: {}", id, e.toString()));
               recordFailure(request, id, failure, startedNanos);

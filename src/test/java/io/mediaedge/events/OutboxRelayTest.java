@@ -313,6 +313,21 @@ class OutboxRelayTest {
     }
 
     @Override
+    public Future<Void> recordIntent(UploadIntent intent) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Future<List<UploadIntent>> staleIntents(int bucket, Instant olderThan, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Future<Void> removeIntent(UploadIntent intent) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Future<Optional<MediaRecord>> find(String owner, String mediaId) {
       throw new UnsupportedOperationException();
     }

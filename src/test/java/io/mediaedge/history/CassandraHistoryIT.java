@@ -72,7 +72,9 @@ class CassandraHistoryIT {
         .withLocalDatacenter(cassandra.localDatacenter()).build()) {
       List<String> versions = new ArrayList<>();
       cql.execute("SELECT version FROM " + KEYSPACE + ".schema_versions").forEach(r -> versions.add(r.getString(0)));
-      assertEquals(List.of("V001"), versions);
+      // Every script once, however often the migration runs.
+      assertEquals(SchemaMigrator.SCRIPTS.size(), versions.size());
+      assertEquals(java.util.Set.of("V001", "V002"), java.util.Set.copyOf(versions));
     }
   }
 
