@@ -48,12 +48,13 @@ public final class EdgeServer {
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
 
-  private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history) {
+  private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history,
+      KafkaEventPublisher publisher) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
     this.history = history;
-    this.publisher = new KafkaEventPublisher(vertx, config.events());
+    this.publisher = publisher;
     this.relay = new OutboxRelay(vertx, history.history(), publisher, config.events());
     this.sweeper = new DeletionSweeper(vertx, history.history(), store, config.events().sweepInterval());
     this.reconciler = new OrphanReconciler(vertx, history.history(), store, config.events().orphanGrace(),
@@ -73,11 +74,19 @@ public final class EdgeServer {
   public static Future<EdgeServer> start(Vertx vertx, EdgeConfig config, Function<MediaStore, MediaStore> storeWrapper) {
     // Fails fast, before anything listens, when no key can be loaded.
     new JwtAuthenticator(vertx, config.auth());
-    return HistoryModule.start(vertx, config).compose(history -> {
-      EdgeServer server = new EdgeServer(vertx, config, storeWrapper.apply(new S3MediaStore(vertx, config.storage())),
-          history);
-      return server.deploy().map(server);
-    });
+    // The SDK clients load thousands of classes when built: build them here, on the caller's
+    // thread, not in a callback that would run on an event loop.
+    MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
+    KafkaEventPublisher publisher = new KafkaEventPublisher(vertx, config.events());
+    return HistoryModule.start(vertx, config)
+        .compose(history -> {
+          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher);
+          return server.deploy().map(server);
+        })
+        .onFailure(e -> {
+          publisher.close();
+          store.close();
+        });
   }
 
   private Future<Void> deploy() {
