@@ -97,6 +97,13 @@ final class FailureHandler implements Handler<RoutingContext> {
       close.run();
       return;
     }
+    if (request.isEnded()) {
+      // the body finished arriving while the answer was written: nothing left to drain
+      if (!http2) {
+        close.run();
+      }
+      return;
+    }
     long[] dropped = {0};
     long timer = context.owner().setTimer(LINGER_MILLIS, id -> close.run());
     request.exceptionHandler(e -> context.owner().cancelTimer(timer));

@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadFlow {
   private static final Logger log = LoggerFactory.getLogger(UploadFlow.class);
+  /**
+   * A failed upload's quota undo (one LWT, cheap) is retried every few seconds for about six
+   * minutes; after that only the reservation TTL frees a hold.
+   */
+  private static final int QUOTA_UNDO_ATTEMPTS = 40;
+  private static final long QUOTA_UNDO_FIRST_DELAY_MILLIS = 1_000;
+  private static final long QUOTA_UNDO_MAX_DELAY_MILLIS = 10_000;
 
   private final UploadService streaming;
   private final HistoryStore history;
@@ -57,20 +65,20 @@ public final class UploadFlow {
     return quotas.reserve(owner, id, reservation)
         .compose(reserved -> history.recordIntent(history.intentFor(owner, id, ObjectKeys.mediaKey(owner, id)))
             .recover(failure -> {
-              quotas.release(owner, id);
+              restoreQuota(context, id, () -> quotas.release(owner, id), 1);
               return Future.failedFuture(failure);
             }))
         .compose(noted -> streaming.upload(context, request, source, id)
             .recover(failure -> {
-              quotas.release(owner, id).onFailure(e -> log.warn("Reservation {} not released: {}", id, e.toString()));
+              restoreQuota(context, id, () -> quotas.release(owner, id), 1);
               recordFailure(request, id, failure, startedNanos);
               return Future.failedFuture(failure);
             })
-            .compose(stored -> record(stored, startedNanos)));
+            .compose(stored -> record(context, stored, startedNanos)));
   }
 
   /** Settles the quota and writes the history; undoes both and the object if either fails. */
-  private Future<StoredMedia> record(StoredMedia stored, long startedNanos) {
+  private Future<StoredMedia> record(Context context, StoredMedia stored, long startedNanos) {
     HistoryEvent event = new HistoryEvent(MediaId.next(), stored.createdAt(), Action.UPLOAD, stored.owner(),
         stored.id(), stored.contentType(), stored.size(), stored.sha256(), "201", elapsedMillis(startedNanos),
         config.server().region(), "", "", "", "", Map.of());
@@ -78,20 +86,39 @@ public final class UploadFlow {
         stored.size(), stored.sha256(), stored.key(), config.server().region(), "", "", stored.createdAt(), null,
         Map.of());
     return quotas.commit(stored.owner(), stored.id(), stored.size())
-        .recover(failure -> undo(stored, quotas.release(stored.owner(), stored.id()), failure))
+        .recover(failure -> undo(context, stored, () -> quotas.release(stored.owner(), stored.id()), failure))
         .compose(committed -> history.recordUpload(media, event)
-            .recover(failure -> undo(stored, quotas.free(stored.owner(), stored.id(), stored.size()), failure)))
+            .recover(failure -> undo(context, stored, () -> quotas.free(stored.owner(), stored.id(), stored.size()),
+                failure)))
         .map(recorded -> {
           relay.publishNow(history.outboxEntryFor(event));
           return stored;
         });
   }
 
-  private <T> Future<T> undo(StoredMedia stored, Future<Void> quotaUndo, Throwable failure) {
-    quotaUndo.onFailure(e -> log.warn("Quota of {} not restored: {}", stored.id(), e.toString()));
+  private <T> Future<T> undo(Context context, StoredMedia stored, Supplier<Future<Void>> quotaUndo,
+      Throwable failure) {
+    restoreQuota(context, stored.id(), quotaUndo, 1);
     streaming.discard(stored).onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}",
         stored.key(), e.toString()));
     return Future.failedFuture(failure instanceof ApiException ? failure : ErrorCode.HISTORY_UNAVAILABLE.error());
+  }
+
+  /**
+   * Gives a reservation or a charge back. Cassandra being away is the usual reason the upload
+   * failed, so the undo is retried in the background (it is idempotent); a hold left behind would
+   * shrink the user's quota for {@code RESERVATION_TTL}.
+   */
+  private void restoreQuota(Context context, String mediaId, Supplier<Future<Void>> undo, int attempt) {
+    undo.get().onFailure(e -> {
+      if (attempt >= QUOTA_UNDO_ATTEMPTS) {
+        log.error("Gave up restoring the quota of {}: {}", mediaId, e.toString());
+        return;
+      }
+      long delay = Math.min(QUOTA_UNDO_MAX_DELAY_MILLIS, QUOTA_UNDO_FIRST_DELAY_MILLIS << (attempt - 1));
+      log.warn("Quota of {} not restored, trying again in {} ms: {}", mediaId, delay, e.toString());
+      context.owner().setTimer(delay, timer -> restoreQuota(context, mediaId, undo, attempt + 1));
+    });
   }
 
   /** An UPLOAD_FAILED event for the dashboards; best effort, never in the client's way. */

@@ -1,0 +1,224 @@
+package io.mediaedge.it;
+
+import static io.mediaedge.it.EdgeClient.json;
+import static io.mediaedge.it.HistoryFlowsIT.KIB;
+import static io.mediaedge.it.HistoryFlowsIT.client;
+import static io.mediaedge.it.HistoryFlowsIT.created;
+import static io.mediaedge.it.HistoryFlowsIT.freshUser;
+import static io.mediaedge.it.HistoryFlowsIT.usage;
+import static io.mediaedge.it.UploadFailuresIT.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mediaedge.EdgeServer;
+import io.mediaedge.devstack.CassandraServer;
+import io.mediaedge.devstack.KafkaServer;
+import io.mediaedge.history.QuotaStore.Usage;
+import io.mediaedge.it.HistoryTopic.Received;
+import io.mediaedge.it.UploadFailuresIT.Leftovers;
+import io.mediaedge.storage.ObjectKeys;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka or Cassandra going away under a running media-edge. Both servers are shared with every
+ * other test class, so each test starts them again in {@code finally}, whatever happens.
+ */
+class DependencyOutageIT {
+  /** Short, so publishes made while the broker is down fail and their rows wait for the relay. */
+  private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+
+  private static TestStack stack;
+  /** Relays every 500 ms with no minimum age, so recovered events show up quickly. */
+  private static EdgeServer fastRelay;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.get();
+    fastRelay = stack.startServer(new JsonObject().put("events", new JsonObject()
+        .put("relayInterval", "500ms")
+        .put("relayMinAge", "0s")
+        .put("deliveryTimeout", DELIVERY_TIMEOUT.toMillis() + "ms")));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    stack.dev().kafka().start();
+    stack.dev().cassandra().start();
+    if (fastRelay != null) {
+      stack.stopServer(fastRelay);
+    }
+  }
+
+  @Test
+  void kafkaDownUploadsSucceedAndEveryEventArrivesAfterRecovery() throws Exception {
+    KafkaServer kafka = stack.dev().kafka();
+    EdgeClient client = client(fastRelay, HttpClient.Version.HTTP_2);
+    String user = freshUser("kafka-down");
+    String token = stack.token(user);
+    // the producer has connected and knows the topic before the broker goes
+    String warmUp = json(created(client.upload(token, "image/jpeg", MediaSamples.jpeg(KIB)))).getString("id");
+    HistoryTopic.await(user, HistoryFlowsIT.has("UPLOAD", warmUp), HistoryFlowsIT.PATIENCE);
+
+    Set<String> ids = new java.util.HashSet<>();
+    ExecutorService pool = Executors.newFixedThreadPool(5);
+    kafka.stop();
+    try {
+      List<Callable<HttpResponse<byte[]>>> uploads = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        byte[] body = MediaSamples.withHead(MediaSamples.JPEG_HEAD, 2 * KIB, 1000 + i);
+        uploads.add(() -> client.upload(token, "image/jpeg", body));
+      }
+      for (Future<HttpResponse<byte[]>> done : pool.invokeAll(uploads)) {
+        ids.add(json(created(done.get())).getString("id"));
+      }
+      // longer than the delivery timeout: the immediate publishes have failed, the outbox holds the events
+      Thread.sleep(DELIVERY_TIMEOUT.toMillis() + 1_000);
+    } finally {
+      pool.shutdownNow();
+      kafka.start();
+    }
+    assertEquals(50, ids.size());
+
+    List<Received> received = HistoryTopic.await(user, HistoryTopic.covers("UPLOAD", ids), Duration.ofSeconds(60));
+    HistoryTopic.assertOneEventIdPerMediaAndAction(received, "UPLOAD", ids);
+    for (Received r : received) {
+      if (!ids.contains(r.mediaId())) {
+        continue;
+      }
+      assertEquals(user, r.event().getString("userId"));
+      assertEquals(2 * KIB, r.event().getLong("contentLength"));
+    }
+  }
+
+  @Test
+  void cassandraDownUploadsAnswer503QuicklyLeaveNothingAndRecover() throws Exception {
+    CassandraServer cassandra = stack.dev().cassandra();
+    EdgeServer server = stack.server();
+    EdgeClient h2 = EdgeClient.http2(stack);
+    EdgeClient h1 = EdgeClient.http11(stack);
+    String user = freshUser("cassandra-down");
+    String token = stack.token(user);
+    byte[] before = MediaSamples.withHead(MediaSamples.PNG_HEAD, 4 * KIB, 3);
+    String beforeId = json(created(h2.upload(token, "image/png", before))).getString("id");
+    String beforeKey = ObjectKeys.mediaKey(user, beforeId);
+
+    // An upload that has reserved its quota and is streaming when Cassandra goes: its body is
+    // held back until then, so its Cassandra writes are the ones that fail.
+    int inFlightSize = 256 * KIB;
+    byte[] inFlightBody = MediaSamples.withHead(MediaSamples.PNG_HEAD, inFlightSize, 4);
+    HeldBackBody heldBody = new HeldBackBody(inFlightBody, 16 * KIB);
+    HttpRequest held = h1.request("/v1/media", token).header("Content-Type", "image/png")
+        .POST(HttpRequest.BodyPublishers.fromPublisher(heldBody, inFlightSize))
+        .build();
+    CompletableFuture<HttpResponse<byte[]>> inFlight = CompletableFuture.supplyAsync(() -> h1.send(held));
+    HistoryFlowsIT.poll(() -> usage(server, user), u -> u.reservedBytes() == inFlightSize, Duration.ofSeconds(20));
+
+    cassandra.stop();
+    try {
+      heldBody.release();
+      HttpResponse<byte[]> failed = inFlight.get(ANSWER_WITHIN.toSeconds(), TimeUnit.SECONDS);
+      assertError(503, "HISTORY_UNAVAILABLE", failed);
+      awaitObjects(user, Set.of(beforeKey));
+
+      long t0 = System.nanoTime();
+      HttpResponse<byte[]> refused = h2.upload(token, "image/png", MediaSamples.withHead(MediaSamples.PNG_HEAD,
+          8 * KIB, 5));
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertError(503, "HISTORY_UNAVAILABLE", refused);
+      assertTrue(took.compareTo(ANSWER_WITHIN) < 0, "503 took " + took);
+      HttpResponse<byte[]> refusedChunked = h1.uploadStreaming(token, "image/png",
+          MediaSamples.trickle(MediaSamples.withHead(MediaSamples.PNG_HEAD, 8 * KIB, 6), KIB));
+      assertError(503, "HISTORY_UNAVAILABLE", refusedChunked);
+      assertError(503, "HISTORY_UNAVAILABLE", h2.get("/v1/media/" + beforeId, token));
+      assertError(503, "HISTORY_UNAVAILABLE", h2.get("/v1/media?limit=10", token));
+
+      HttpResponse<byte[]> health = h2.get("/healthz", null);
+      assertEquals(200, health.statusCode(), "liveness while Cassandra is down");
+      assertEquals(Set.of(beforeKey), Leftovers.objects(user), "no object left by the refused uploads");
+      assertEquals(Set.of(), Leftovers.multipartUploads(user));
+    } finally {
+      heldBody.release();
+      cassandra.start();
+    }
+
+    // the driver finds the node again within its reconnection delay
+    byte[] after = MediaSamples.withHead(MediaSamples.PNG_HEAD, 4 * KIB, 7);
+    HttpResponse<byte[]> recovered = HistoryFlowsIT.poll(() -> h2.upload(token, "image/png", after),
+        r -> r.statusCode() != 503, Duration.ofSeconds(60));
+    String afterId = json(created(recovered)).getString("id");
+    assertArrayEquals(before, h2.get("/v1/media/" + beforeId, token).body());
+    assertArrayEquals(after, h2.get("/v1/media/" + afterId, token).body());
+    assertEquals(Set.of(beforeKey, ObjectKeys.mediaKey(user, afterId)), Leftovers.objects(user));
+    Usage usage = usage(server, user);
+    assertEquals(8 * KIB, usage.usedBytes(), "only the two stored media count");
+    assertEquals(2, usage.mediaCount());
+    // the failed upload's reservation is given back once Cassandra answers again
+    HistoryFlowsIT.poll(() -> usage(server, user).reservedBytes(), reserved -> reserved == 0, Duration.ofSeconds(60));
+  }
+
+  /**
+   * A body of known length that sends its first slice at once and the rest only on
+   * {@link #release()}: the request is in the server's hands but not finished. Never blocks a
+   * client thread (the JDK client pulls bodies on its own selector thread).
+   */
+  private static final class HeldBackBody implements Flow.Publisher<ByteBuffer> {
+    private final SubmissionPublisher<ByteBuffer> slices = new SubmissionPublisher<>();
+    private final byte[] bytes;
+    private final int sliceSize;
+    private boolean released;
+
+    HeldBackBody(byte[] bytes, int sliceSize) {
+      this.bytes = bytes;
+      this.sliceSize = sliceSize;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      slices.subscribe(subscriber);
+      slices.submit(ByteBuffer.wrap(bytes, 0, sliceSize));
+    }
+
+    synchronized void release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      for (int offset = sliceSize; offset < bytes.length; offset += sliceSize) {
+        slices.submit(ByteBuffer.wrap(bytes, offset, Math.min(sliceSize, bytes.length - offset)));
+      }
+      slices.close();
+    }
+  }
+
+  private static void awaitObjects(String user, Set<String> expected) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + ANSWER_WITHIN.toNanos();
+    while (!Leftovers.objects(user).equals(expected)) {
+      if (System.nanoTime() > deadline) {
+        assertEquals(expected, Leftovers.objects(user), "objects of " + user);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
