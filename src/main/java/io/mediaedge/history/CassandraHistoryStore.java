@@ -143,18 +143,18 @@ public final class CassandraHistoryStore implements HistoryStore {
   public Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event) {
     // Two steps: an LWT batch must stay inside one partition, and the event, outbox and pending rows
     // live in others. The compare-and-set alone decides who deletes; only its winner writes the rest.
-    Instant now = event.occurredAt();
-    return execute(bind("markDeleting", now, media.owner(), media.mediaId()))
-        .compose(rs -> {
-          if (!rs.wasApplied()) {
-            return Future.succeededFuture(false);
-          }
-          int bucket = bucketOf(media.mediaId());
-          BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED)
-              .addAll(eventInserts(event))
-              .add(bind("insertPending", bucket, media.owner(), media.mediaId(), media.objectKey(), now));
-          return execute(batch).map(true);
-        });
+    // If that second write fails, completeDeletion repeats it (the caller's retry does).
+    return execute(bind("markDeleting", event.occurredAt(), media.owner(), media.mediaId()))
+        .compose(rs -> rs.wasApplied() ? completeDeletion(media, event).map(true) : Future.succeededFuture(false));
+  }
+
+  @Override
+  public Future<Void> completeDeletion(MediaRecord media, HistoryEvent event) {
+    BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED)
+        .addAll(eventInserts(event))
+        .add(bind("insertPending", bucketOf(media.mediaId()), media.owner(), media.mediaId(), media.objectKey(),
+            event.occurredAt()));
+    return execute(batch).mapEmpty();
   }
 
   @Override

@@ -51,6 +51,13 @@ public interface HistoryStore {
    */
   Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event);
 
+  /**
+   * Writes what follows a won {@link #markDeleting}: the DELETE event, its outbox row and the
+   * pending deletion. Idempotent for the same event, so a delete interrupted between the two
+   * writes is completed by repeating it.
+   */
+  Future<Void> completeDeletion(MediaRecord media, HistoryEvent event);
+
   /** Marks the media DELETED once its object is gone, and drops the pending deletion. */
   Future<Void> markDeleted(PendingDeletion deletion);
 

@@ -12,6 +12,7 @@ import io.mediaedge.history.QuotaStore;
 import io.mediaedge.upload.MediaId;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,8 +69,24 @@ public final class MediaService {
    * sweeper removes the object. A second delete finds no ACTIVE media: 404.
    */
   public Future<Void> delete(String owner, String mediaId, long startedNanos) {
-    return findActive(owner, mediaId).compose(media -> {
-      HistoryEvent event = event(Action.DELETE, media, media.size(), "204", elapsedMillis(startedNanos));
+    if (!MediaId.isValid(mediaId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+    }
+    return history.find(owner, mediaId).compose(found -> {
+      MediaRecord media = found.orElse(null);
+      if (media != null && media.status() == MediaRecord.Status.DELETING && media.deletedAt() != null) {
+        // An earlier delete won but may have failed before its event, pending deletion or quota
+        // release were written: finish that work (all idempotent), and answer as for a second delete.
+        HistoryEvent earlier = deleteEvent(media, media.deletedAt(), startedNanos);
+        return history.completeDeletion(media, earlier)
+            .compose(v -> quotas.free(owner, mediaId, media.size()))
+            .compose(v -> Future.failedFuture(ErrorCode.NOT_FOUND.error()));
+      }
+      if (media == null || media.status() != MediaRecord.Status.ACTIVE) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+      }
+      // Millisecond precision: the deletion time is stored in Cassandra and the event id derives from it.
+      HistoryEvent event = deleteEvent(media, Instant.now().truncatedTo(ChronoUnit.MILLIS), startedNanos);
       return history.markDeleting(media, event).compose(applied -> {
         if (!applied) {
           return Future.failedFuture(ErrorCode.NOT_FOUND.error());
@@ -78,6 +95,15 @@ public final class MediaService {
         return quotas.free(owner, mediaId, media.size());
       });
     });
+  }
+
+  /** The DELETE event of a media; its id is derived, so writing it again does not double it. */
+  private HistoryEvent deleteEvent(MediaRecord media, Instant at, long startedNanos) {
+    HistoryEvent event = event(Action.DELETE, media, media.size(), "204", elapsedMillis(startedNanos));
+    return new HistoryEvent(MediaId.derived(at, "delete/" + media.owner() + "/" + media.mediaId()), at,
+        event.action(), event.userId(), event.mediaId(), event.contentType(), event.contentLength(), event.sha256(),
+        event.status(), event.latencyMs(), event.region(), event.pop(), event.country(), event.asn(), event.isp(),
+        event.properties());
   }
 
   public Future<MediaPage> list(String owner, Optional<String> after, int limit) {

@@ -23,6 +23,23 @@ public final class MediaId {
     return new UUID(msb, lsb).toString();
   }
 
+  /**
+   * A UUIDv7 for {@code at} whose random bits come from {@code seed}: the same inputs give the same
+   * id, so an event written again after a failure overwrites itself instead of doubling.
+   */
+  public static String derived(java.time.Instant at, String seed) {
+    byte[] hash;
+    try {
+      hash = java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    java.nio.ByteBuffer bits = java.nio.ByteBuffer.wrap(hash);
+    long msb = (at.toEpochMilli() << 16) | (0x7L << 12) | (bits.getShort() & 0xFFFL);
+    long lsb = (bits.getLong(8) & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(msb, lsb).toString();
+  }
+
   /** Whether a client-supplied id has our exact shape; anything else is simply not found. */
   public static boolean isValid(String id) {
     return id != null && FORMAT.matcher(id).matches();

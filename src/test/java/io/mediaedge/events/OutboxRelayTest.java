@@ -313,6 +313,11 @@ class OutboxRelayTest {
     }
 
     @Override
+    public Future<Void> completeDeletion(MediaRecord media, HistoryEvent event) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Future<Void> recordIntent(UploadIntent intent) {
       throw new UnsupportedOperationException();
     }
