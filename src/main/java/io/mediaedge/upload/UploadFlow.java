@@ -71,10 +71,11 @@ public final class UploadFlow {
         .compose(noted -> streaming.upload(context, request, source, id)
             .recover(failure -> {
               restoreQuota(context, id, () -> quotas.release(owner, id), 1);
-              recordFailure(request, id, failure, startedNanos);
               return Future.failedFuture(failure);
             })
-            .compose(stored -> record(context, stored, startedNanos)));
+            .compose(stored -> record(context, stored, startedNanos)))
+        // Every refusal or failure, quota included, is an event for the dashboards.
+        .onFailure(failure -> recordFailure(request, id, failure, startedNanos));
   }
 
   /** Settles the quota and writes the history; undoes both and the object if either fails. */

@@ -77,8 +77,16 @@ class DependencyOutageIT {
     EdgeClient client = client(fastRelay, HttpClient.Version.HTTP_2);
     String user = freshUser("kafka-down");
     String token = stack.token(user);
-    // the producer has connected and knows the topic before the broker goes
-    String warmUp = json(created(client.upload(token, "image/jpeg", MediaSamples.jpeg(KIB)))).getString("id");
+    // The producer has connected and knows the topic before the broker goes. Cassandra may have
+    // just come back from another test's outage, and this server's driver reconnects on its own
+    // schedule: wait for a first upload to be recorded.
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    HttpResponse<byte[]> first = client.upload(token, "image/jpeg", MediaSamples.jpeg(KIB));
+    while (first.statusCode() == 503 && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      first = client.upload(token, "image/jpeg", MediaSamples.jpeg(KIB));
+    }
+    String warmUp = json(created(first)).getString("id");
     HistoryTopic.await(user, HistoryFlowsIT.has("UPLOAD", warmUp), HistoryFlowsIT.PATIENCE);
 
     Set<String> ids = new java.util.HashSet<>();
