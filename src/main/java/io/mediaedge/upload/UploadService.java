@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +193,7 @@ public final class UploadService {
       }
       String sha256 = HexFormat.of().formatHex(body.sha256());
       StoredMedia media = new StoredMedia(id, request.owner(), request.contentType(), body.received(), sha256,
-          Instant.now(), key);
+          Instant.now().truncatedTo(ChronoUnit.MILLIS), key);
       if (multipart == null) {
         return Future.succeededFuture(media);
       }
