@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,60 +20,24 @@ import org.slf4j.LoggerFactory;
  * goes. We chose intents over listing the bucket because a listing cannot tell whose an object is
  * without a HEAD per object, and intents cost one small write per upload.
  */
-public final class OrphanReconciler {
+public final class OrphanReconciler extends BucketRounds {
   private static final Logger log = LoggerFactory.getLogger(OrphanReconciler.class);
   private static final int BATCH = 100;
 
-  private final Vertx vertx;
   private final HistoryStore history;
   private final MediaStore store;
   private final Duration grace;
-  private final Duration interval;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private long timer = -1;
 
   public OrphanReconciler(Vertx vertx, HistoryStore history, MediaStore store, Duration grace, Duration interval) {
-    this.vertx = vertx;
+    super(vertx, history.buckets(), interval, log);
     this.history = history;
     this.store = store;
     this.grace = grace;
-    this.interval = interval;
   }
 
-  public void start() {
-    timer = vertx.setPeriodic(interval.toMillis(), id -> runRound());
-  }
-
-  public void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-  }
-
-  /** One pass over every bucket; completes with the number of orphaned uploads cleaned up. */
-  public Future<Integer> runRound() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture(0);
-    }
-    Instant cutoff = Instant.now().minus(grace);
-    Future<Integer> round = Future.succeededFuture(0);
-    for (int bucket = 0; bucket < history.buckets(); bucket++) {
-      int b = bucket;
-      round = round.compose(count -> reconcile(b, cutoff).map(n -> count + n));
-    }
-    return round.onComplete(ar -> {
-      running.set(false);
-      if (ar.failed()) {
-        log.warn("Orphan reconciliation stopped early: {}", ar.cause().toString());
-      } else if (ar.result() > 0) {
-        log.info("Removed the stored bytes of {} upload(s) that were never recorded", ar.result());
-      }
-    });
-  }
-
-  private Future<Integer> reconcile(int bucket, Instant cutoff) {
-    return history.staleIntents(bucket, cutoff, BATCH).compose(intents -> {
+  @Override
+  Future<Integer> round(int bucket) {
+    return history.staleIntents(bucket, Instant.now().minus(grace), BATCH).compose(intents -> {
       List<Future<Boolean>> results = new ArrayList<>();
       for (UploadIntent intent : intents) {
         results.add(reconcile(intent).otherwise(e -> {
@@ -82,7 +45,13 @@ public final class OrphanReconciler {
           return false;
         }));
       }
-      return Future.join(results).map(all -> (int) results.stream().filter(Future::result).count());
+      return Future.join(results).map(all -> {
+        int removed = (int) results.stream().filter(Future::result).count();
+        if (removed > 0) {
+          log.info("Removed the stored bytes of {} upload(s) that were never recorded", removed);
+        }
+        return removed;
+      });
     });
   }
 

@@ -1,0 +1,60 @@
+package io.mediaedge.media;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+
+/**
+ * A background job that walks every bucket of a partitioned table once per interval. Rounds never
+ * overlap: a tick that finds the previous round still running is skipped. A bucket that fails ends
+ * the round early; its rows stay for the next one.
+ */
+abstract class BucketRounds {
+  private final Vertx vertx;
+  private final int buckets;
+  private final Duration interval;
+  private final Logger log;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private long timer = -1;
+
+  BucketRounds(Vertx vertx, int buckets, Duration interval, Logger log) {
+    this.vertx = vertx;
+    this.buckets = buckets;
+    this.interval = interval;
+    this.log = log;
+  }
+
+  /** Handles one bucket; completes with how many items it finished. */
+  abstract Future<Integer> round(int bucket);
+
+  public void start() {
+    timer = vertx.setPeriodic(interval.toMillis(), id -> runRound());
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  /** One pass over every bucket; completes with the number of items finished (0 when skipped). */
+  public Future<Integer> runRound() {
+    if (!running.compareAndSet(false, true)) {
+      return Future.succeededFuture(0);
+    }
+    Future<Integer> round = Future.succeededFuture(0);
+    for (int bucket = 0; bucket < buckets; bucket++) {
+      int b = bucket;
+      round = round.compose(count -> round(b).map(n -> count + n));
+    }
+    return round.onComplete(ar -> {
+      running.set(false);
+      if (ar.failed()) {
+        log.warn("{} stopped early: {}", getClass().getSimpleName(), ar.cause().toString());
+      }
+    });
+  }
+}
