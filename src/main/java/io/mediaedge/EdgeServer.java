@@ -44,13 +44,15 @@ public final class EdgeServer {
   private final DeletionSweeper sweeper;
   private final OrphanReconciler reconciler;
   private final UploadService streaming;
+  private final EdgeServices edge;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
 
   private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history,
-      KafkaEventPublisher publisher) {
+      KafkaEventPublisher publisher, EdgeServices edge) {
     this.vertx = vertx;
+    this.edge = edge;
     this.config = config;
     this.store = store;
     this.history = history;
@@ -78,12 +80,22 @@ public final class EdgeServer {
     // thread, not in a callback that would run on an event loop.
     MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
     KafkaEventPublisher publisher = new KafkaEventPublisher(vertx, config.events());
+    EdgeServices edge;
+    try {
+      // Reads range, route and GeoIP files: blocking, so here and not on an event loop.
+      edge = EdgeServices.open(config);
+    } catch (RuntimeException e) {
+      publisher.close();
+      store.close();
+      throw e;
+    }
     return HistoryModule.start(vertx, config)
         .compose(history -> {
-          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher);
+          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher, edge);
           return server.deploy().map(server);
         })
         .onFailure(e -> {
+          edge.close();
           publisher.close();
           store.close();
         });
@@ -98,8 +110,9 @@ public final class EdgeServer {
     reconciler.start();
     UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
     MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
+    edge.start(vertx);
     ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, media, CursorKeys.load(config),
-        ready::get);
+        ready::get, edge.tagger(), edge.properties(), edge.routes(), edge.metrics());
     int instances = config.server().eventLoopsOrCores();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances)
         .setThreadingModel(ThreadingModel.EVENT_LOOP);
@@ -144,6 +157,10 @@ public final class EdgeServer {
     return reconciler;
   }
 
+  public EdgeServices edge() {
+    return edge;
+  }
+
   public HistoryModule history() {
     return history;
   }
@@ -157,6 +174,7 @@ public final class EdgeServer {
     ready.set(false);
     sweeper.stop();
     reconciler.stop();
+    edge.close();
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed
         .eventually(relay::stop)

@@ -210,6 +210,17 @@ final class ConfigTree {
     return out;
   }
 
+  /** A list of IP addresses or CIDR ranges (fully parsed where they are used). */
+  List<String> cidrs(String path) {
+    List<String> ranges = strings(path);
+    for (String range : ranges) {
+      if (!range.matches("\\[?[0-9A-Fa-f:.]+\\]?(/\\d{1,3})?")) {
+        throw invalid(path, "holds '" + range + "', which is not an IP address or CIDR range");
+      }
+    }
+    return ranges;
+  }
+
   /** An optional file that must exist when named. */
   Path optionalFile(String path) {
     String value = string(path, "");

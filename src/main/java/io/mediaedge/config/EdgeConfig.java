@@ -23,7 +23,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * in the fallbacks below; nothing else in the code invents a setting.
  */
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
-    HistoryConfig history, QuotaConfig quota, EventsConfig events) {
+    HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
+    PropertiesConfig properties) {
 
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
@@ -31,7 +32,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
 
   public record ServerConfig(String region, String host, int eventLoops, HttpsConfig https, HttpConfig http,
       Duration idleTimeout, Duration headerTimeout, int maxHeaderSize, int maxInitialLineLength,
-      long minUploadRate, Duration minUploadRateInterval, Duration shutdownGrace) {
+      long minUploadRate, Duration minUploadRateInterval, Duration shutdownGrace, List<String> metricsAllowedFrom) {
     public int eventLoopsOrCores() {
       return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
     }
@@ -92,7 +93,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /** Builds the configuration from an already parsed tree (tests pass their own). */
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
     ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
-    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c));
+    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c),
+        EdgeNetworkConfig.read(c), PropertiesConfig.read(c));
   }
 
   public static JsonObject readYaml(Path file) {
@@ -144,7 +146,16 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
         (int) c.size("server.maxInitialLineLength", "4KiB", 256, 1 << 16),
         c.size("server.minUploadRate", "8KiB", 0, 1L << 30),
         c.duration("server.minUploadRateInterval", "20s", second, Duration.ofHours(1)),
-        c.duration("server.shutdownGrace", "30s", Duration.ZERO, Duration.ofHours(1)));
+        c.duration("server.shutdownGrace", "30s", Duration.ZERO, Duration.ofHours(1)),
+        metricsAllowedFrom(c));
+  }
+
+  /** Private networks by default: metrics name hosts and rules that the public need not see. */
+  private static List<String> metricsAllowedFrom(ConfigTree c) {
+    if (c.section("server").containsKey("metricsAllowedFrom")) {
+      return c.cidrs("server.metricsAllowedFrom");
+    }
+    return List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
   }
 
   private static AuthConfig auth(ConfigTree c) {

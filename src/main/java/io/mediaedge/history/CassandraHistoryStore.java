@@ -32,9 +32,9 @@ public final class CassandraHistoryStore implements HistoryStore {
   static final int MAX_EVENTS = 1_000;
 
   private static final String EVENT_COLUMNS = "event_id, occurred_at, action, content_type, content_length,"
-      + " sha256, status, latency_ms, region, pop, country, asn, isp, properties, payload";
+      + " sha256, status, latency_ms, region, pop, country, city, asn, isp, client_ip, properties, payload";
   private static final String MEDIA_COLUMNS = "owner, media_id, status, content_type, size, sha256, object_key,"
-      + " region, country, asn, created_at, deleted_at, properties";
+      + " created_at, deleted_at, region, pop, country, city, asn, isp, client_ip, properties";
 
   private final Vertx vertx;
   private final CqlSession session;
@@ -52,11 +52,11 @@ public final class CassandraHistoryStore implements HistoryStore {
   /** Prepares every statement once; the schema must exist (run {@link SchemaMigrator} first). */
   static Future<CassandraHistoryStore> prepare(Vertx vertx, CqlSession session, HistoryConfig config) {
     Map<String, String> cql = Map.ofEntries(
-        Map.entry("insertMedia", "INSERT INTO media_by_owner (" + MEDIA_COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        Map.entry("insertMedia", "INSERT INTO media_by_owner (" + MEDIA_COLUMNS + ") VALUES (" + placeholders(MEDIA_COLUMNS) + ")"),
         Map.entry("insertEventByMedia", "INSERT INTO events_by_media (owner, media_id, " + EVENT_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            + ") VALUES (?,?," + placeholders(EVENT_COLUMNS) + ")"),
         Map.entry("insertEventByDay", "INSERT INTO events_by_user_day (owner, day, media_id, " + EVENT_COLUMNS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+            + ") VALUES (?,?,?," + placeholders(EVENT_COLUMNS) + ")"),
         Map.entry("insertOutbox", "INSERT INTO outbox (bucket, event_id, key, payload, created_at) VALUES (?,?,?,?,?)"),
         Map.entry("insertPending", "INSERT INTO pending_deletions (bucket, owner, media_id, object_key, requested_at)"
             + " VALUES (?,?,?,?,?)"),
@@ -275,15 +275,18 @@ public final class CassandraHistoryStore implements HistoryStore {
   }
 
   private BoundStatement mediaInsert(MediaRecord m) {
+    Origin o = m.origin();
     return bind("insertMedia", m.owner(), m.mediaId(), m.status().name(), m.contentType(), m.size(), m.sha256(),
-        m.objectKey(), m.region(), m.country(), m.asn(), m.createdAt(), m.deletedAt(), m.properties());
+        m.objectKey(), m.createdAt(), m.deletedAt(), o.region(), o.pop(), o.country(), o.city(), o.asn(), o.isp(),
+        o.clientIp(), o.properties().isEmpty() ? null : o.properties());
   }
 
   private List<BoundStatement> eventInserts(HistoryEvent e) {
     String payload = e.toJson().encode();
+    Origin o = e.origin();
     Object[] fields = {e.eventId(), e.occurredAt(), e.action().name(), e.contentType(), e.contentLength(),
-        e.sha256(), e.status(), e.latencyMs(), e.region(), e.pop(), e.country(), e.asn(), e.isp(), e.properties(),
-        payload};
+        e.sha256(), e.status(), e.latencyMs(), o.region(), o.pop(), o.country(), o.city(), o.asn(), o.isp(),
+        o.clientIp(), o.properties().isEmpty() ? null : o.properties(), payload};
     List<Object> byMedia = new ArrayList<>(List.of(e.userId()));
     byMedia.add(e.mediaId());
     List<Object> byDay = new ArrayList<>(List.of(e.userId(), e.occurredAt().atZone(ZoneOffset.UTC).toLocalDate()));
@@ -300,6 +303,11 @@ public final class CassandraHistoryStore implements HistoryStore {
     out.add(bind("insertEventByDay", byDay.toArray()));
     out.add(bind("insertOutbox", bucketOf(e.eventId()), e.eventId(), e.userId(), payload, Instant.now()));
     return out;
+  }
+
+  /** "?,?,…" with one marker per column of a comma-separated column list. */
+  private static String placeholders(String columns) {
+    return String.join(",", java.util.Collections.nCopies(columns.split(",").length, "?"));
   }
 
   /** Null values are left unset rather than bound, so absent fields write no tombstones. */

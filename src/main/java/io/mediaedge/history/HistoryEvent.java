@@ -2,24 +2,31 @@ package io.mediaedge.history;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One entry of the media history, as stored in Cassandra and published to Kafka (key = user id).
  * {@code eventId} is stable across retries so consumers can drop duplicates (delivery is at least
- * once). The JSON form is the contract with dashboards: change it only with a new schemaVersion.
+ * once). The JSON form is the contract with dashboards: fields may be added within a
+ * schemaVersion (consumers ignore what they don't know); renaming or removing one needs a new one.
  */
 public record HistoryEvent(String eventId, Instant occurredAt, Action action, String userId, String mediaId,
-    String contentType, long contentLength, String sha256, String status, long latencyMs, String region, String pop,
-    String country, String asn, String isp, Map<String, String> properties) {
+    String contentType, long contentLength, String sha256, String status, long latencyMs, Origin origin) {
 
   public static final int SCHEMA_VERSION = 1;
 
   public enum Action { UPLOAD, DOWNLOAD, DELETE, UPLOAD_FAILED }
 
+  /** The same event under another id and time (a retried delete derives both from the first). */
+  public HistoryEvent withIdentity(String newEventId, Instant newOccurredAt) {
+    return new HistoryEvent(newEventId, newOccurredAt, action, userId, mediaId, contentType, contentLength, sha256,
+        status, latencyMs, origin);
+  }
+
   public JsonObject toJson() {
     JsonObject props = new JsonObject();
-    properties.forEach(props::put);
+    origin.properties().forEach(props::put);
     return new JsonObject()
         .put("schemaVersion", SCHEMA_VERSION)
         .put("eventId", eventId)
@@ -32,22 +39,25 @@ public record HistoryEvent(String eventId, Instant occurredAt, Action action, St
         .put("sha256", sha256)
         .put("status", status)
         .put("latencyMs", latencyMs)
-        .put("region", region)
-        .put("pop", pop)
-        .put("country", country)
-        .put("asn", asn)
-        .put("isp", isp)
+        .put("region", origin.region())
+        .put("pop", origin.pop())
+        .put("country", origin.country())
+        .put("city", origin.city())
+        .put("asn", origin.asn())
+        .put("isp", origin.isp())
+        .put("clientIp", origin.clientIp())
         .put("properties", props);
   }
 
   public static HistoryEvent fromJson(JsonObject json) {
     JsonObject props = json.getJsonObject("properties", new JsonObject());
-    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    Map<String, String> properties = new LinkedHashMap<>();
     props.forEach(e -> properties.put(e.getKey(), String.valueOf(e.getValue())));
+    Origin origin = new Origin(json.getString("region"), json.getString("pop"), json.getString("country"),
+        json.getString("city"), json.getString("asn"), json.getString("isp"), json.getString("clientIp"), properties);
     return new HistoryEvent(json.getString("eventId"), Instant.parse(json.getString("occurredAt")),
         Action.valueOf(json.getString("action")), json.getString("userId"), json.getString("mediaId"),
         json.getString("contentType"), json.getLong("contentLength", 0L), json.getString("sha256"),
-        json.getString("status"), json.getLong("latencyMs", 0L), json.getString("region"), json.getString("pop"),
-        json.getString("country"), json.getString("asn"), json.getString("isp"), Map.copyOf(properties));
+        json.getString("status"), json.getLong("latencyMs", 0L), origin);
   }
 }

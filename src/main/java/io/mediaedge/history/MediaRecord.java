@@ -1,12 +1,13 @@
 package io.mediaedge.history;
 
 import java.time.Instant;
-import java.util.Map;
 
-/** A media row: the source of truth for who owns what and where its bytes are. */
+/**
+ * A media row: the source of truth for who owns what and where its bytes are. {@code origin} is
+ * where the upload came from, with the properties extracted from it.
+ */
 public record MediaRecord(String owner, String mediaId, Status status, String contentType, long size, String sha256,
-    String objectKey, String region, String country, String asn, Instant createdAt, Instant deletedAt,
-    Map<String, String> properties) {
+    String objectKey, Instant createdAt, Instant deletedAt, Origin origin) {
 
   public enum Status { ACTIVE, DELETING, DELETED }
 }

@@ -9,10 +9,11 @@ final class MediaRows {
 
   static MediaRecord media(Row row) {
     Map<String, String> properties = row.getMap("properties", String.class, String.class);
+    Origin origin = new Origin(row.getString("region"), row.getString("pop"), row.getString("country"),
+        row.getString("city"), row.getString("asn"), row.getString("isp"), row.getString("client_ip"), properties);
     return new MediaRecord(row.getString("owner"), row.getString("media_id"),
         MediaRecord.Status.valueOf(row.getString("status")), row.getString("content_type"), row.getLong("size"),
-        row.getString("sha256"), row.getString("object_key"), row.getString("region"), row.getString("country"),
-        row.getString("asn"), row.getInstant("created_at"), row.getInstant("deleted_at"),
-        properties == null ? Map.of() : Map.copyOf(properties));
+        row.getString("sha256"), row.getString("object_key"), row.getInstant("created_at"),
+        row.getInstant("deleted_at"), origin);
   }
 }

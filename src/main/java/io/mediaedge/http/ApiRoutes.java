@@ -1,11 +1,16 @@
 package io.mediaedge.http;
 
 import io.mediaedge.auth.JwtAuthenticator;
+import io.mediaedge.auth.PropertyExtractor;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.edge.EdgeTagger;
+import io.mediaedge.edge.IpRanges;
+import io.mediaedge.edge.RouteHints;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.upload.UploadFlow;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.function.BooleanSupplier;
@@ -14,27 +19,36 @@ import java.util.function.BooleanSupplier;
 public final class ApiRoutes {
   private ApiRoutes() {}
 
-  /** What the routes serve: the flows and stores the composition root built. */
+  /** What the routes serve: the flows, stores and edge services the composition root built. */
   public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, MediaService media,
-      byte[] cursorKey, BooleanSupplier ready) {}
+      byte[] cursorKey, BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
+      PrometheusMeterRegistry metrics) {}
 
   public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
     AuthHandler auth = new AuthHandler(authenticator);
-    UploadHandler upload = new UploadHandler(services.uploads(), services.config().upload());
-    MediaHandler media = new MediaHandler(services.store(), services.media(), new ListingCursor(services.cursorKey()));
+    EdgeHandler edge = new EdgeHandler(services.tagger(), services.properties(), services.routes(),
+        services.config().properties().maxMetadataBytes());
+    UploadHandler upload = new UploadHandler(services.uploads(), services.config().upload(), edge);
+    MediaHandler media = new MediaHandler(services.store(), services.media(), new ListingCursor(services.cursorKey()),
+        edge);
     HealthHandler health = new HealthHandler(services.ready(), services.config().server().region());
+    MetricsHandler metrics = new MetricsHandler(services.metrics(),
+        IpRanges.of(services.config().server().metricsAllowedFrom()));
     FailureHandler failures = new FailureHandler();
 
     Router router = Router.router(vertx);
     router.get("/healthz").handler(health::live);
     router.get("/readyz").handler(health::ready);
+    router.get("/metrics").handler(metrics::scrape);
 
+    router.route("/v1/*").handler(edge::tag);
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(auth).handler(upload::upload);
     router.get("/v1/media").handler(auth).handler(media::list);
     router.get("/v1/media/:id").handler(auth).handler(media::download);
     router.head("/v1/media/:id").handler(auth).handler(media::download);
     router.delete("/v1/media/:id").handler(auth).handler(media::delete);
     router.get("/v1/media/:id/history").handler(auth).handler(media::history);
+    router.get("/v1/edge").handler(auth).handler(edge::describe);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.send(ctx.request(), ErrorCode.NOT_FOUND.error()));

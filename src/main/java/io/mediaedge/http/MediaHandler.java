@@ -30,11 +30,13 @@ final class MediaHandler {
   private final MediaStore store;
   private final MediaService media;
   private final ListingCursor cursors;
+  private final EdgeHandler edge;
 
-  MediaHandler(MediaStore store, MediaService media, ListingCursor cursors) {
+  MediaHandler(MediaStore store, MediaService media, ListingCursor cursors, EdgeHandler edge) {
     this.store = store;
     this.media = media;
     this.cursors = cursors;
+    this.edge = edge;
   }
 
   void download(RoutingContext ctx) {
@@ -80,13 +82,13 @@ final class MediaHandler {
         content.body().subscribe(subscriber);
         return subscriber.done();
       }).onSuccess(v -> media.recordDownload(found, length, (System.nanoTime() - startedNanos) / 1_000_000,
-          response.getStatusCode()));
+          response.getStatusCode(), edge.origin(ctx)));
     }).onFailure(ctx::fail);
   }
 
   void delete(RoutingContext ctx) {
     long startedNanos = System.nanoTime();
-    media.delete(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), startedNanos)
+    media.delete(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), startedNanos, edge.origin(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

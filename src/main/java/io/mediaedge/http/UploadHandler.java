@@ -23,10 +23,12 @@ import java.util.Locale;
 final class UploadHandler {
   private final UploadFlow uploads;
   private final UploadConfig config;
+  private final EdgeHandler edge;
 
-  UploadHandler(UploadFlow uploads, UploadConfig config) {
+  UploadHandler(UploadFlow uploads, UploadConfig config, EdgeHandler edge) {
     this.uploads = uploads;
     this.config = config;
+    this.edge = edge;
   }
 
   /** Holds the body unread while the earlier, possibly asynchronous, handlers run. */
@@ -56,6 +58,7 @@ final class UploadHandler {
     } catch (IllegalArgumentException e) {
       throw ErrorCode.INVALID_HEADER.error("Content-Digest: " + e.getMessage());
     }
+    JsonObject metadata = edge.metadata(ctx);
     String expect = request.getHeader(HttpHeaders.EXPECT);
     if (expect != null) {
       if (!"100-continue".equalsIgnoreCase(expect.trim())) {
@@ -65,7 +68,8 @@ final class UploadHandler {
         request.response().writeContinue();
       }
     }
-    UploadRequest upload = new UploadRequest(principal.userId(), mediaType, maxBytes, declared, expected);
+    UploadRequest upload = new UploadRequest(principal.userId(), mediaType, maxBytes, declared, expected,
+        edge.origin(ctx, metadata));
     uploads.upload(ctx.vertx().getOrCreateContext(), upload, request, startedNanos)
         .onSuccess(media -> created(ctx, media))
         .onFailure(ctx::fail);

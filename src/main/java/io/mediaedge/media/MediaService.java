@@ -8,13 +8,13 @@ import io.mediaedge.history.HistoryEvent.Action;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.HistoryStore.MediaPage;
 import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.upload.MediaId;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -53,12 +53,12 @@ public final class MediaService {
   }
 
   /** Records a (sampled) DOWNLOAD event; never fails the download itself. */
-  public void recordDownload(MediaRecord media, long bytes, long latencyMs, int status) {
+  public void recordDownload(MediaRecord media, long bytes, long latencyMs, int status, Origin origin) {
     double sampling = config.history().downloadSampling();
     if (sampling <= 0 || sampling < 1 && ThreadLocalRandom.current().nextDouble() >= sampling) {
       return;
     }
-    HistoryEvent event = event(Action.DOWNLOAD, media, bytes, String.valueOf(status), latencyMs);
+    HistoryEvent event = event(Action.DOWNLOAD, media, bytes, String.valueOf(status), latencyMs, origin);
     history.recordEvent(event)
         .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))
         .onFailure(e -> log.warn("DOWNLOAD event for {} not recorded: {}", media.mediaId(), e.toString()));
@@ -68,7 +68,7 @@ public final class MediaService {
    * Marks the media DELETING with its DELETE event and gives its bytes back to the quota; the
    * sweeper removes the object. A second delete finds no ACTIVE media: 404.
    */
-  public Future<Void> delete(String owner, String mediaId, long startedNanos) {
+  public Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin) {
     if (!MediaId.isValid(mediaId)) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.error());
     }
@@ -77,7 +77,7 @@ public final class MediaService {
       if (media != null && media.status() == MediaRecord.Status.DELETING && media.deletedAt() != null) {
         // An earlier delete won but may have failed before its event, pending deletion or quota
         // release were written: finish that work (all idempotent), and answer as for a second delete.
-        HistoryEvent earlier = deleteEvent(media, media.deletedAt(), startedNanos);
+        HistoryEvent earlier = deleteEvent(media, media.deletedAt(), startedNanos, origin);
         return history.completeDeletion(media, earlier)
             .compose(v -> quotas.free(owner, mediaId, media.size()))
             .compose(v -> Future.failedFuture(ErrorCode.NOT_FOUND.error()));
@@ -86,7 +86,7 @@ public final class MediaService {
         return Future.failedFuture(ErrorCode.NOT_FOUND.error());
       }
       // Millisecond precision: the deletion time is stored in Cassandra and the event id derives from it.
-      HistoryEvent event = deleteEvent(media, Instant.now().truncatedTo(ChronoUnit.MILLIS), startedNanos);
+      HistoryEvent event = deleteEvent(media, Instant.now().truncatedTo(ChronoUnit.MILLIS), startedNanos, origin);
       return history.markDeleting(media, event).compose(applied -> {
         if (!applied) {
           return Future.failedFuture(ErrorCode.NOT_FOUND.error());
@@ -98,12 +98,9 @@ public final class MediaService {
   }
 
   /** The DELETE event of a media; its id is derived, so writing it again does not double it. */
-  private HistoryEvent deleteEvent(MediaRecord media, Instant at, long startedNanos) {
-    HistoryEvent event = event(Action.DELETE, media, media.size(), "204", elapsedMillis(startedNanos));
-    return new HistoryEvent(MediaId.derived(at, "delete/" + media.owner() + "/" + media.mediaId()), at,
-        event.action(), event.userId(), event.mediaId(), event.contentType(), event.contentLength(), event.sha256(),
-        event.status(), event.latencyMs(), event.region(), event.pop(), event.country(), event.asn(), event.isp(),
-        event.properties());
+  private HistoryEvent deleteEvent(MediaRecord media, Instant at, long startedNanos, Origin origin) {
+    return event(Action.DELETE, media, media.size(), "204", elapsedMillis(startedNanos), origin)
+        .withIdentity(MediaId.derived(at, "delete/" + media.owner() + "/" + media.mediaId()), at);
   }
 
   public Future<MediaPage> list(String owner, Optional<String> after, int limit) {
@@ -120,11 +117,11 @@ public final class MediaService {
         : history.events(owner, mediaId));
   }
 
-  private HistoryEvent event(Action action, MediaRecord media, long bytes, String status, long latencyMs) {
+  /** An event about stored media, tagged with where this request (not the upload) came from. */
+  private static HistoryEvent event(Action action, MediaRecord media, long bytes, String status, long latencyMs,
+      Origin origin) {
     return new HistoryEvent(MediaId.next(), Instant.now(), action, media.owner(), media.mediaId(),
-        media.contentType(), bytes, media.sha256(), status, latencyMs, config.server().region(), "",
-        media.country() == null ? "" : media.country(), media.asn() == null ? "" : media.asn(), "",
-        media.properties() == null ? Map.of() : media.properties());
+        media.contentType(), bytes, media.sha256(), status, latencyMs, origin);
   }
 
   static long elapsedMillis(long startedNanos) {

@@ -8,6 +8,7 @@ import io.mediaedge.history.HistoryEvent;
 import io.mediaedge.history.HistoryEvent.Action;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.UploadService.StoredMedia;
@@ -17,7 +18,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,19 +73,18 @@ public final class UploadFlow {
               restoreQuota(context, id, () -> quotas.release(owner, id), 1);
               return Future.failedFuture(failure);
             })
-            .compose(stored -> record(context, stored, startedNanos)))
+            .compose(stored -> record(context, stored, request.origin(), startedNanos)))
         // Every refusal or failure, quota included, is an event for the dashboards.
         .onFailure(failure -> recordFailure(request, id, failure, startedNanos));
   }
 
   /** Settles the quota and writes the history; undoes both and the object if either fails. */
-  private Future<StoredMedia> record(Context context, StoredMedia stored, long startedNanos) {
+  private Future<StoredMedia> record(Context context, StoredMedia stored, Origin origin, long startedNanos) {
     HistoryEvent event = new HistoryEvent(MediaId.next(), stored.createdAt(), Action.UPLOAD, stored.owner(),
         stored.id(), stored.contentType(), stored.size(), stored.sha256(), "201", elapsedMillis(startedNanos),
-        config.server().region(), "", "", "", "", Map.of());
+        origin);
     MediaRecord media = new MediaRecord(stored.owner(), stored.id(), MediaRecord.Status.ACTIVE, stored.contentType(),
-        stored.size(), stored.sha256(), stored.key(), config.server().region(), "", "", stored.createdAt(), null,
-        Map.of());
+        stored.size(), stored.sha256(), stored.key(), stored.createdAt(), null, origin);
     return quotas.commit(stored.owner(), stored.id(), stored.size())
         .recover(failure -> undo(context, stored, () -> quotas.release(stored.owner(), stored.id()), failure))
         .compose(committed -> history.recordUpload(media, event)
@@ -127,7 +126,7 @@ public final class UploadFlow {
     String status = failure instanceof ApiException api ? api.code().name() : "INTERNAL_ERROR";
     HistoryEvent event = new HistoryEvent(MediaId.next(), Instant.now(), Action.UPLOAD_FAILED, request.owner(), id,
         request.contentType(), Math.max(0, request.declaredLength()), "", status, elapsedMillis(startedNanos),
-        config.server().region(), "", "", "", "", Map.of());
+        request.origin());
     history.recordEvent(event)
         .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))
         .onFailure(e -> log.debug("UPLOAD_FAILED event not recorded: {}", e.toString()));

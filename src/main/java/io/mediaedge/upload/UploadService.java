@@ -2,6 +2,7 @@ package io.mediaedge.upload;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.history.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.MultipartUpload;
@@ -43,8 +44,9 @@ public final class UploadService {
   private static final long UNDO_MAX_DELAY_MILLIS = 60_000;
 
   /** What the HTTP layer learned from the request headers. */
+  /** What the upload handler learned from the request headers, and where the request came from. */
   public record UploadRequest(String owner, String contentType, long maxBytes, long declaredLength,
-      byte[] expectedSha256) {}
+      byte[] expectedSha256, Origin origin) {}
 
   /** A stored media object. */
   public record StoredMedia(String id, String owner, String contentType, long size, String sha256, Instant createdAt,

@@ -10,6 +10,7 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.history.HistoryEvent;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.MediaId;
@@ -335,9 +336,9 @@ public final class HistoryLatencyBench {
     String sha256 = randomSha256();
     String region = config.server().region();
     HistoryEvent event = new HistoryEvent(MediaId.next(), createdAt, HistoryEvent.Action.UPLOAD, owner, id,
-        CONTENT_TYPE, size, sha256, "201", 0, region, "", "", "", "", Map.of());
+        CONTENT_TYPE, size, sha256, "201", 0, Origin.regionOnly(region));
     MediaRecord media = new MediaRecord(owner, id, MediaRecord.Status.ACTIVE, CONTENT_TYPE, size, sha256,
-        ObjectKeys.mediaKey(owner, id), region, "", "", createdAt, null, Map.of());
+        ObjectKeys.mediaKey(owner, id), createdAt, null, Origin.regionOnly(region));
     long[] t = new long[5];
     t[0] = System.nanoTime();
     quotas.reserve(owner, id, size)

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /** Builds media rows and events for the history tests, and starts a module on its own keyspace. */
 final class HistoryFixtures {
+  static final Origin ORIGIN = new Origin("dev", "AMS", "NL", "Amsterdam", "1136", "KPN", "192.0.2.0",
+      Map.of("album", "summer"));
   private HistoryFixtures() {}
 
   static HistoryModule start(JsonObject overrides) throws Exception {
@@ -27,13 +29,12 @@ final class HistoryFixtures {
   static MediaRecord media(String owner) {
     String id = MediaId.next();
     return new MediaRecord(owner, id, MediaRecord.Status.ACTIVE, "image/jpeg", 1234, "ab".repeat(32),
-        owner + "/" + id, "dev", "NL", "AS1136", now(), null, Map.of("album", "summer"));
+        owner + "/" + id, now(), null, ORIGIN);
   }
 
   static HistoryEvent event(MediaRecord media, Action action) {
     return new HistoryEvent(MediaId.next(), now(), action, media.owner(), media.mediaId(), media.contentType(),
-        media.size(), media.sha256(), "OK", 42, "dev", "AMS", media.country(), media.asn(), "KPN",
-        Map.of("album", "summer"));
+        media.size(), media.sha256(), "OK", 42, ORIGIN);
   }
 
   /** Cassandra keeps milliseconds; comparing records needs the same precision. */

@@ -1,0 +1,94 @@
+package io.mediaedge;
+
+import io.mediaedge.auth.PropertyExtractor;
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeNetworkConfig;
+import io.mediaedge.config.ReloadableFile;
+import io.mediaedge.edge.ClientAddressResolver;
+import io.mediaedge.edge.ClientIpForm;
+import io.mediaedge.edge.EdgeTagger;
+import io.mediaedge.edge.RouteHints;
+import io.mediaedge.edge.RouteTable;
+import io.mediaedge.edge.TrustedProxies;
+import io.mediaedge.edge.geo.GeoAnswer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The edge half of the composition root: trusted proxies, GeoIP, request properties, route hints
+ * and the metrics registry, with the files behind them watched for changes.
+ */
+public final class EdgeServices implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EdgeServices.class);
+
+  private final EdgeNetworkConfig config;
+  private final TrustedProxies proxies;
+  private final EdgeTagger tagger;
+  private final PropertyExtractor properties;
+  private final RouteHints routes;
+  private final PrometheusMeterRegistry metrics;
+
+  private EdgeServices(EdgeNetworkConfig config, TrustedProxies proxies, EdgeTagger tagger,
+      PropertyExtractor properties, RouteHints routes, PrometheusMeterRegistry metrics) {
+    this.config = config;
+    this.proxies = proxies;
+    this.tagger = tagger;
+    this.properties = properties;
+    this.routes = routes;
+    this.metrics = metrics;
+  }
+
+  /** Reads every file the edge needs (blocking); a bad one stops the start with its name. */
+  public static EdgeServices open(EdgeConfig config) {
+    EdgeNetworkConfig edge = config.edge();
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TrustedProxies proxies = new TrustedProxies(edge.trustedProxies(), edge.trustedProxyFiles());
+    if (proxies.isEmpty()) {
+      log.info("No trusted proxies configured: forwarding headers (CF-Connecting-IP, X-Forwarded-For) are ignored");
+    } else {
+      log.info("Forwarding headers are believed from {} trusted proxy range(s)", proxies.size());
+    }
+    EdgeTagger tagger = new EdgeTagger(new ClientAddressResolver(proxies), ip -> GeoAnswer.UNKNOWN,
+        ClientIpForm.parse(edge.clientIp()), config.server().region());
+    PropertyExtractor properties = new PropertyExtractor(config.properties().paths(), config.properties().headers(),
+        config.properties().maxValueLength());
+    RouteHints routes = edge.routesFile()
+        .map(file -> RouteHints.fromFile(new ReloadableFile<>(file, "route table", RouteTable::read), metrics))
+        .orElseGet(() -> RouteHints.fixed(RouteTable.single(edge.defaultUploadHost()), metrics));
+    return new EdgeServices(edge, proxies, tagger, properties, routes, metrics);
+  }
+
+  void start(Vertx vertx) {
+    proxies.watch(vertx, config.reloadCheckInterval());
+    routes.watch(vertx, config.reloadCheckInterval());
+  }
+
+  public EdgeTagger tagger() {
+    return tagger;
+  }
+
+  public PropertyExtractor properties() {
+    return properties;
+  }
+
+  public RouteHints routes() {
+    return routes;
+  }
+
+  public TrustedProxies proxies() {
+    return proxies;
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    proxies.stop();
+    routes.stop();
+  }
+}

@@ -1,0 +1,74 @@
+package io.mediaedge.edge;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+
+/** One CIDR block ({@code 173.245.48.0/20}, {@code 2400:cb00::/32}); a bare address is a /32 or /128. */
+public record IpRange(byte[] network, int prefixLength) {
+
+  public IpRange {
+    network = network.clone();
+  }
+
+  /** Parses CIDR notation; throws IllegalArgumentException with the offending text. */
+  public static IpRange parse(String text) {
+    String trimmed = text.trim();
+    int slash = trimmed.indexOf('/');
+    String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
+    InetAddress parsed = IpAddresses.parse(address)
+        .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP address or CIDR range"));
+    byte[] bytes = parsed.getAddress();
+    int maxBits = bytes.length * 8;
+    int prefix = maxBits;
+    if (slash >= 0) {
+      String bits = trimmed.substring(slash + 1);
+      if (!bits.matches("\\d{1,3}") || Integer.parseInt(bits) > maxBits) {
+        throw new IllegalArgumentException("'" + text + "' has an invalid prefix length");
+      }
+      prefix = Integer.parseInt(bits);
+      // ::ffff:0:0/96 style ranges of IPv4-mapped addresses name IPv4 space.
+      if (bytes.length == 4 && address.contains(":")) {
+        prefix = Math.max(0, prefix - 96);
+      }
+    }
+    return new IpRange(masked(bytes, prefix), prefix);
+  }
+
+  public boolean contains(InetAddress address) {
+    byte[] candidate = address.getAddress();
+    if (candidate.length != network.length) {
+      return false;
+    }
+    return Arrays.equals(masked(candidate, prefixLength), network);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof IpRange range && range.prefixLength == prefixLength
+        && Arrays.equals(range.network, network);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(network) * 31 + prefixLength;
+  }
+
+  @Override
+  public String toString() {
+    try {
+      return InetAddress.getByAddress(network).getHostAddress() + "/" + prefixLength;
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The first {@code prefix} bits of an address, the rest zero. */
+  static byte[] masked(byte[] address, int prefix) {
+    byte[] out = address.clone();
+    for (int i = 0; i < out.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - i * 8));
+      out[i] = (byte) (out[i] & (0xFF00 >> keep));
+    }
+    return out;
+  }
+}
