@@ -12,7 +12,9 @@ import io.mediaedge.history.HistoryModule;
 import io.mediaedge.media.DeletionSweeper;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.media.OrphanReconciler;
+import io.mediaedge.media.ResumableExpiry;
 import io.mediaedge.upload.MemoryBudget;
+import io.mediaedge.upload.ResumableUploads;
 import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;
 import io.vertx.core.DeploymentOptions;
@@ -45,6 +47,7 @@ public final class EdgeServer {
   private final OrphanReconciler reconciler;
   private final UploadService streaming;
   private final EdgeServices edge;
+  private ResumableExpiry expiry;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
@@ -110,8 +113,13 @@ public final class EdgeServer {
     reconciler.start();
     UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
     MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
+    ResumableUploads resumable = new ResumableUploads(store, history.resumable(), history.history(), history.quotas(),
+        relay, streaming.budget(), config);
+    expiry = new ResumableExpiry(vertx, history.resumable(), resumable, config.resumable().expiryCheckInterval());
+    expiry.start();
     edge.start(vertx);
-    ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, media, CursorKeys.load(config),
+    ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, resumable, media,
+        CursorKeys.load(config),
         ready::get, edge.tagger(), edge.properties(), edge.routes(), edge.metrics());
     int instances = config.server().eventLoopsOrCores();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances)
@@ -153,6 +161,10 @@ public final class EdgeServer {
     return sweeper;
   }
 
+  public ResumableExpiry resumableExpiry() {
+    return expiry;
+  }
+
   public OrphanReconciler reconciler() {
     return reconciler;
   }
@@ -174,6 +186,9 @@ public final class EdgeServer {
     ready.set(false);
     sweeper.stop();
     reconciler.stop();
+    if (expiry != null) {
+      expiry.stop();
+    }
     edge.close();
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed

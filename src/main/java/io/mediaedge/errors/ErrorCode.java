@@ -5,6 +5,7 @@ package io.mediaedge.errors;
  * Clients branch on the code; the message is for people and never carries internal details.
  */
 public enum ErrorCode {
+  UPLOAD_IN_OTHER_REGION(307, "This upload belongs to another region; continue it at the Location given."),
   BAD_REQUEST(400, "The request is not valid."),
   EMPTY_BODY(400, "The upload has no body."),
   INVALID_HEADER(400, "A request header is not valid."),
@@ -12,10 +13,14 @@ public enum ErrorCode {
   INVALID_RANGE(400, "The Range header is not valid."),
   UPLOAD_INCOMPLETE(400, "The body ended before its declared length."),
   INVALID_CURSOR(400, "The cursor is not valid."),
+  UNSUPPORTED_CHECKSUM(400, "That Upload-Checksum algorithm is not supported (sha1, sha256, md5 are)."),
   UNAUTHORIZED(401, "A valid bearer token is required."),
   NOT_FOUND(404, "No such resource."),
   METHOD_NOT_ALLOWED(405, "That method is not allowed on this resource."),
   REQUEST_TIMEOUT(408, "The request body arrived too slowly."),
+  OFFSET_MISMATCH(409, "Upload-Offset does not match the upload's current offset; ask with HEAD and resume from there."),
+  UPLOAD_GONE(410, "The upload expired or was terminated."),
+  UNSUPPORTED_TUS_VERSION(412, "This server speaks tus 1.0.0 (Tus-Resumable: 1.0.0)."),
   MEDIA_TOO_LARGE(413, "The media is larger than allowed for its type."),
   QUOTA_EXCEEDED(413, "The upload does not fit in your storage quota."),
   URI_TOO_LONG(414, "The request line is too long."),
@@ -23,7 +28,9 @@ public enum ErrorCode {
   MEDIA_TYPE_MISMATCH(415, "The content does not match its declared media type."),
   RANGE_NOT_SATISFIABLE(416, "The requested range is not satisfiable."),
   EXPECTATION_FAILED(417, "Only Expect: 100-continue is supported."),
+  UPLOAD_LOCKED(423, "Another request is writing to this upload; try again shortly."),
   HEADERS_TOO_LARGE(431, "The request headers are too large."),
+  CHECKSUM_MISMATCH(460, "The body does not match its Upload-Checksum; it was discarded."),
   INTERNAL_ERROR(500, "Something went wrong on our side."),
   STORAGE_ERROR(502, "The storage backend answered with an error."),
   SERVER_BUSY(503, "The server is busy; try again shortly."),

@@ -31,12 +31,15 @@ public final class HistoryModule {
   private final CqlSession session;
   private final CassandraHistoryStore history;
   private final CassandraQuotaStore quotas;
+  private final CassandraResumableStore resumable;
 
-  private HistoryModule(Vertx vertx, CqlSession session, CassandraHistoryStore history, CassandraQuotaStore quotas) {
+  private HistoryModule(Vertx vertx, CqlSession session, CassandraHistoryStore history, CassandraQuotaStore quotas,
+      CassandraResumableStore resumable) {
     this.vertx = vertx;
     this.session = session;
     this.history = history;
     this.quotas = quotas;
+    this.resumable = resumable;
   }
 
   /** Fails with HISTORY_UNAVAILABLE when Cassandra cannot be reached; then nothing is left open. */
@@ -53,8 +56,9 @@ public final class HistoryModule {
         .compose(v -> DriverFailures.onContext(builder(history).withKeyspace(history.keyspace()).buildAsync(), context))
         .compose(session -> new SchemaMigrator(session, history, context).migrate()
             .compose(v -> Future.all(CassandraHistoryStore.prepare(vertx, session, history),
-                CassandraQuotaStore.prepare(vertx, session, history, config.quota())))
-            .map(all -> new HistoryModule(vertx, session, all.resultAt(0), all.resultAt(1)))
+                CassandraQuotaStore.prepare(vertx, session, history, config.quota()),
+                CassandraResumableStore.prepare(vertx, session, history)))
+            .map(all -> new HistoryModule(vertx, session, all.resultAt(0), all.resultAt(1), all.resultAt(2)))
             .onFailure(e -> session.closeAsync())
             .onSuccess(m -> LOG.info("Media history ready in keyspace {} ({} ms)", history.keyspace(),
                 (System.nanoTime() - t0) / 1_000_000)));
@@ -94,6 +98,10 @@ public final class HistoryModule {
 
   public QuotaStore quotas() {
     return quotas;
+  }
+
+  public ResumableStore resumable() {
+    return resumable;
   }
 
   /** The concrete quota store, for operator actions such as per-user limits. */

@@ -9,6 +9,7 @@ import io.mediaedge.edge.RouteHints;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
+import io.mediaedge.upload.ResumableUploads;
 import io.mediaedge.upload.UploadFlow;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -20,9 +21,9 @@ public final class ApiRoutes {
   private ApiRoutes() {}
 
   /** What the routes serve: the flows, stores and edge services the composition root built. */
-  public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, MediaService media,
-      byte[] cursorKey, BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
-      PrometheusMeterRegistry metrics) {}
+  public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, ResumableUploads resumable,
+      MediaService media, byte[] cursorKey, BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties,
+      RouteHints routes, PrometheusMeterRegistry metrics) {}
 
   public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
     AuthHandler auth = new AuthHandler(authenticator);
@@ -31,6 +32,7 @@ public final class ApiRoutes {
     UploadHandler upload = new UploadHandler(services.uploads(), services.config().upload(), edge);
     MediaHandler media = new MediaHandler(services.store(), services.media(), new ListingCursor(services.cursorKey()),
         edge);
+    TusHandler tus = new TusHandler(services.resumable(), services.config(), edge);
     HealthHandler health = new HealthHandler(services.ready(), services.config().server().region());
     MetricsHandler metrics = new MetricsHandler(services.metrics(),
         IpRanges.of(services.config().server().metricsAllowedFrom()));
@@ -49,6 +51,16 @@ public final class ApiRoutes {
     router.delete("/v1/media/:id").handler(auth).handler(media::delete);
     router.get("/v1/media/:id/history").handler(auth).handler(media::history);
     router.get("/v1/edge").handler(auth).handler(edge::describe);
+
+    // Resumable uploads (tus 1.0.0); OPTIONS is the CORS preflight too, so it needs no token.
+    router.route("/v1/uploads").handler(tus::protocol);
+    router.route("/v1/uploads/:id").handler(tus::protocol);
+    router.options("/v1/uploads").handler(tus::options);
+    router.options("/v1/uploads/:id").handler(tus::options);
+    router.post("/v1/uploads").handler(auth).handler(tus::create);
+    router.head("/v1/uploads/:id").handler(auth).handler(tus::head);
+    router.patch("/v1/uploads/:id").handler(auth).handler(tus::patch);
+    router.delete("/v1/uploads/:id").handler(auth).handler(tus::terminate);
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.send(ctx.request(), ErrorCode.NOT_FOUND.error()));

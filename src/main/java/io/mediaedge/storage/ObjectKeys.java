@@ -17,6 +17,15 @@ public final class ObjectKeys {
     return "media/" + ownerPrefix(owner) + "/" + mediaId;
   }
 
+  /**
+   * Where a resumable upload keeps the bytes past its last full part, next to the media it will
+   * become and named by the offset they end at: a new tail never overwrites the one the stored
+   * state still points to.
+   */
+  public static String tailKey(String owner, String uploadId, long endOffset) {
+    return mediaKey(owner, uploadId) + ".tail-" + endOffset;
+  }
+
   static String ownerPrefix(String owner) {
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256")

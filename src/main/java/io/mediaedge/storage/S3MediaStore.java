@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -113,10 +115,7 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public Future<MultipartUpload> startMultipart(String key, ObjectAttributes attributes) {
-    return call(() -> client.createMultipartUpload(r -> r.bucket(bucket).key(key)
-            .contentType(attributes.contentType())
-            .metadata(metadata(attributes))))
-        .map(response -> new S3Multipart(key, response.uploadId(), attributes));
+    return createMultipart(key, attributes).map(uploadId -> new S3Multipart(key, uploadId, attributes));
   }
 
   @Override
@@ -172,11 +171,50 @@ public final class S3MediaStore implements MediaStore {
     return Future.succeededFuture();
   }
 
+  @Override
+  public Future<String> createMultipart(String key, ObjectAttributes attributes) {
+    return call(() -> client.createMultipartUpload(r -> r.bucket(bucket).key(key)
+            .contentType(attributes.contentType())
+            .metadata(metadata(attributes))))
+        .map(response -> response.uploadId());
+  }
+
+  @Override
+  public Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
+    return call(() -> uploadClient.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+            .partNumber(partNumber).contentLength(body.length()), requestBody(body)))
+        .map(response -> response.eTag());
+  }
+
+  @Override
+  public Future<ObjectInfo> completeMultipart(String key, String uploadId, List<String> partEtags, long size,
+      ObjectAttributes attributes) {
+    List<CompletedPart> parts = new ArrayList<>(partEtags.size());
+    for (int i = 0; i < partEtags.size(); i++) {
+      parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).build());
+    }
+    // Assembling thousands of parts can take S3 a long time; only this call gets that long.
+    return call(() -> client.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+            .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
+            .overrideConfiguration(o -> o.apiCallAttemptTimeout(COMPLETE_TIMEOUT).apiCallTimeout(COMPLETE_TIMEOUT))))
+        .map(response -> new ObjectInfo(key, size, attributes.contentType(), response.eTag(), null,
+            metadata(attributes)));
+  }
+
+  @Override
+  public Future<Void> abortMultipart(String key, String uploadId) {
+    return call(() -> client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)))
+        .<Void>mapEmpty()
+        .recover(failure -> failure instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND
+            ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  /** One request's multipart upload: it keeps its parts' ETags itself. */
   private final class S3Multipart implements MultipartUpload {
     private final String key;
     private final String uploadId;
     private final ObjectAttributes attributes;
-    private final List<CompletedPart> parts = new ArrayList<>();
+    private final SortedMap<Integer, String> etags = new TreeMap<>();
     private long size;
 
     S3Multipart(String key, String uploadId, ObjectAttributes attributes) {
@@ -192,38 +230,29 @@ public final class S3MediaStore implements MediaStore {
 
     @Override
     public Future<Void> uploadPart(int partNumber, Body body) {
-      return call(() -> uploadClient.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-              .partNumber(partNumber).contentLength(body.length()), requestBody(body)))
-          .map(response -> {
-            synchronized (parts) {
-              parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
-              size += body.length();
-            }
-            return null;
-          });
+      return S3MediaStore.this.uploadPart(key, uploadId, partNumber, body).map(etag -> {
+        synchronized (etags) {
+          etags.put(partNumber, etag);
+          size += body.length();
+        }
+        return null;
+      });
     }
 
     @Override
     public Future<ObjectInfo> complete() {
-      List<CompletedPart> sorted;
-      synchronized (parts) {
-        sorted = parts.stream().sorted((a, b) -> Integer.compare(a.partNumber(), b.partNumber())).toList();
+      List<String> ordered;
+      long total;
+      synchronized (etags) {
+        ordered = List.copyOf(etags.values());
+        total = size;
       }
-      long total = size;
-      // Assembling thousands of parts can take S3 a long time; only this call gets that long.
-      return call(() -> client.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-              .multipartUpload(CompletedMultipartUpload.builder().parts(sorted).build())
-              .overrideConfiguration(o -> o.apiCallAttemptTimeout(COMPLETE_TIMEOUT).apiCallTimeout(COMPLETE_TIMEOUT))))
-          .map(response -> new ObjectInfo(key, total, attributes.contentType(), response.eTag(), null,
-              metadata(attributes)));
+      return completeMultipart(key, uploadId, ordered, total, attributes);
     }
 
     @Override
     public Future<Void> abort() {
-      return call(() -> client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)))
-          .<Void>mapEmpty()
-          .recover(failure -> failure instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND
-              ? Future.succeededFuture() : Future.failedFuture(failure));
+      return abortMultipart(key, uploadId);
     }
   }
 

@@ -39,7 +39,11 @@ public final class UploadBody {
   private final long declaredLength;
   private final byte[] expectedSha256;
   private final int window;
+  /** Null for a resumable PATCH, whose flow hashes what it keeps itself. */
   private final MessageDigest sha256;
+  /** A resumable PATCH keeps what arrived before a cut; a single-request upload fails instead. */
+  private final boolean keepBytesOnCut;
+  private boolean cut;
 
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private long queuedBytes;
@@ -59,17 +63,38 @@ public final class UploadBody {
    */
   public UploadBody(Context context, ReadStream<Buffer> source, long maxBytes, long declaredLength,
       byte[] expectedSha256, int window) {
+    this(context, source, maxBytes, declaredLength, expectedSha256, window, false);
+  }
+
+  private UploadBody(Context context, ReadStream<Buffer> source, long maxBytes, long declaredLength,
+      byte[] expectedSha256, int window, boolean resumable) {
     this.context = context;
     this.source = source;
     this.maxBytes = maxBytes;
     this.declaredLength = declaredLength;
     this.expectedSha256 = expectedSha256;
     this.window = window;
+    this.keepBytesOnCut = resumable;
     try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
+      this.sha256 = resumable ? null : MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A resumable upload's PATCH body. It is not hashed here (the flow hashes the bytes it keeps),
+   * and a cut connection is an end, not a failure: the consumer takes what arrived, then sees the
+   * end with {@link #wasCut()} true, so those bytes can still be made durable.
+   */
+  public static UploadBody resumable(Context context, ReadStream<Buffer> source, long maxBytes, long declaredLength,
+      int window) {
+    return new UploadBody(context, source, maxBytes, declaredLength, null, window, true);
+  }
+
+  /** Whether the body ended early: the connection was cut or closed before the declared length. */
+  public boolean wasCut() {
+    return cut;
   }
 
   /** Starts reading; call once, on the request's context, with the request paused. */
@@ -252,7 +277,9 @@ public final class UploadBody {
       fail(ErrorCode.MEDIA_TOO_LARGE.error("The body passed the " + maxBytes + "-byte limit for its media type."));
       return;
     }
-    sha256.update(nio(chunk));
+    if (sha256 != null) {
+      sha256.update(nio(chunk));
+    }
     queue.add(chunk);
     queuedBytes += chunk.length();
     if (received == declaredLength) {
@@ -267,11 +294,11 @@ public final class UploadBody {
     if (failure != null) {
       return;
     }
-    sourceEnded = true;
     if (declaredLength >= 0 && received < declaredLength) {
-      fail(ErrorCode.UPLOAD_INCOMPLETE.error());
+      endEarly(ErrorCode.UPLOAD_INCOMPLETE.error());
       return;
     }
+    sourceEnded = true;
     if (digest == null) {
       finishDigest();
     }
@@ -279,10 +306,29 @@ public final class UploadBody {
   }
 
   private void onSourceFailure(Throwable cause) {
-    fail(ErrorCode.UPLOAD_INCOMPLETE.error("The connection closed before the body was complete."));
+    endEarly(ErrorCode.UPLOAD_INCOMPLETE.error("The connection closed before the body was complete."));
+  }
+
+  private void endEarly(Throwable cause) {
+    if (!keepBytesOnCut) {
+      fail(cause);
+      return;
+    }
+    if (sourceEnded) {
+      return;
+    }
+    cut = true;
+    sourceEnded = true;
+    source.handler(null);
+    source.endHandler(null);
+    source.exceptionHandler(null);
+    wake();
   }
 
   private void finishDigest() {
+    if (sha256 == null) {
+      return;
+    }
     digest = sha256.digest();
     if (expectedSha256 != null && !MessageDigest.isEqual(digest, expectedSha256)) {
       fail(ErrorCode.DIGEST_MISMATCH.error());

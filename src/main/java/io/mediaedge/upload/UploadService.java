@@ -37,7 +37,7 @@ public final class UploadService {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
   private static final int MAX_PARTS = 10_000;
   /** One chunk may land on top of a full read-ahead window. */
-  private static final int CHUNK_SLACK = 64 * 1024;
+  static final int CHUNK_SLACK = 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
   private static final int UNDO_ATTEMPTS = 12;
   private static final long UNDO_FIRST_DELAY_MILLIS = 1_000;

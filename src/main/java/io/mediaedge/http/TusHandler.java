@@ -1,0 +1,235 @@
+package io.mediaedge.http;
+
+import io.mediaedge.auth.Principal;
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.upload.ResumableUploads;
+import io.mediaedge.upload.ResumableUploads.Append;
+import io.mediaedge.upload.ResumableUploads.Creation;
+import io.mediaedge.upload.ResumableUploads.Progress;
+import io.mediaedge.upload.UploadChecksum;
+import io.mediaedge.upload.UploadMetadata;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The tus 1.0.0 protocol at {@code /v1/uploads/}: core, creation, creation-with-upload,
+ * creation-defer-length, termination, expiration and checksum, plus {@code X-HTTP-Method-Override}
+ * and CORS for browsers. Headers are checked here; what they mean is {@link ResumableUploads}'.
+ */
+final class TusHandler {
+  static final String VERSION = "1.0.0";
+  static final String EXTENSIONS = "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
+  static final String OFFSET_CONTENT_TYPE = "application/offset+octet-stream";
+  static final String EXPOSED_HEADERS = "Location,Upload-Offset,Upload-Length,Upload-Defer-Length,Upload-Metadata,"
+      + "Upload-Expires,Tus-Resumable,Tus-Version,Tus-Extension,Tus-Max-Size,Tus-Checksum-Algorithm";
+  static final String ALLOWED_HEADERS = "Authorization,Content-Type,Tus-Resumable,Upload-Length,Upload-Defer-Length,"
+      + "Upload-Metadata,Upload-Offset,Upload-Checksum,X-HTTP-Method-Override,X-Requested-With";
+  static final Set<HttpMethod> OVERRIDABLE = Set.of(HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD);
+  private static final String CHECKSUM_ALGORITHMS = UploadChecksum.ALGORITHMS.keySet().stream().sorted()
+      .collect(Collectors.joining(","));
+
+  private final ResumableUploads uploads;
+  private final EdgeConfig config;
+  private final EdgeHandler edge;
+
+  TusHandler(ResumableUploads uploads, EdgeConfig config, EdgeHandler edge) {
+    this.uploads = uploads;
+    this.config = config;
+    this.edge = edge;
+  }
+
+  /**
+   * First on every tus route: CORS for allowed origins, {@code Tus-Resumable} on every answer,
+   * and (except for OPTIONS) a client speaking our version, else 412.
+   */
+  void protocol(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    HttpServerResponse response = ctx.response();
+    request.pause();
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    List<String> allowed = config.resumable().corsAllowedOrigins();
+    if (origin != null && (allowed.contains("*") || allowed.contains(origin))) {
+      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowed.contains("*") ? "*" : origin)
+          .putHeader(HttpHeaders.VARY, "Origin")
+          .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+    }
+    response.putHeader("Tus-Resumable", VERSION);
+    if (request.method() == HttpMethod.OPTIONS) {
+      ctx.next();
+      return;
+    }
+    if (!VERSION.equals(request.getHeader("Tus-Resumable"))) {
+      throw ErrorCode.UNSUPPORTED_TUS_VERSION.error().withHeader("Tus-Version", VERSION);
+    }
+    String override = request.getHeader("X-HTTP-Method-Override");
+    if (override != null && request.method() == HttpMethod.POST && ctx.pathParam("id") != null) {
+      HttpMethod method = HttpMethod.valueOf(override.trim().toUpperCase(Locale.ROOT));
+      if (!OVERRIDABLE.contains(method)) {
+        throw ErrorCode.BAD_REQUEST.error("X-HTTP-Method-Override may name PATCH, DELETE or HEAD.");
+      }
+      ctx.reroute(method, request.path());
+      return;
+    }
+    ctx.next();
+  }
+
+  /** OPTIONS: what this server offers (also the CORS preflight, so no token is needed). */
+  void options(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response().setStatusCode(204)
+        .putHeader("Tus-Version", VERSION)
+        .putHeader("Tus-Extension", EXTENSIONS)
+        .putHeader("Tus-Max-Size", String.valueOf(config.resumable().maxSize()))
+        .putHeader("Tus-Checksum-Algorithm", CHECKSUM_ALGORITHMS);
+    if (response.headers().contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
+      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST,GET,HEAD,PATCH,DELETE,OPTIONS")
+          .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
+          .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "86400");
+    }
+    response.end();
+  }
+
+  /** POST: creation, with the first bytes when the body is {@code application/offset+octet-stream}. */
+  void create(RoutingContext ctx) {
+    long startedNanos = System.nanoTime();
+    HttpServerRequest request = ctx.request();
+    Principal principal = AuthHandler.principal(ctx);
+    String lengthHeader = request.getHeader("Upload-Length");
+    String deferHeader = request.getHeader("Upload-Defer-Length");
+    long length;
+    if (lengthHeader != null && deferHeader == null) {
+      length = nonNegative("Upload-Length", lengthHeader);
+    } else if (lengthHeader == null && "1".equals(deferHeader == null ? null : deferHeader.trim())) {
+      length = -1;
+    } else {
+      throw ErrorCode.INVALID_HEADER.error("Send Upload-Length, or Upload-Defer-Length: 1 (not both).");
+    }
+    String metadataHeader = request.getHeader(UploadMetadata.HEADER);
+    JsonObject metadata = edge.metadata(ctx);
+    String mediaType = UploadHandler.mediaType(contentTypeOf(metadata));
+    long maxBytes = config.upload().maxBytesFor(mediaType).orElseThrow(() -> ErrorCode.UNSUPPORTED_MEDIA_TYPE.error(
+        "Media type " + mediaType + " is not accepted."));
+    boolean withBody = isOffsetStream(request) && UploadHandler.declaredLength(request) != 0;
+    Creation creation = new Creation(principal.userId(), mediaType, length, maxBytes, metadata, edge.origin(ctx, metadata),
+        metadataHeader == null ? "" : metadataHeader);
+    uploads.create(creation).compose(created -> {
+      String location = "/v1/uploads/" + created.uploadId();
+      ctx.response().putHeader(HttpHeaders.LOCATION, location);
+      if (!withBody) {
+        return io.vertx.core.Future.succeededFuture(created);
+      }
+      Append append = new Append(principal.userId(), created.uploadId(), 0, -1, UploadHandler.declaredLength(request),
+          checksum(request), request, startedNanos);
+      // A failed first PATCH leaves a created upload: answer 201 with what is durable, as tus asks.
+      return uploads.append(ctx.vertx().getOrCreateContext(), append)
+          .recover(failure -> uploads.status(principal.userId(), created.uploadId()));
+    }).onSuccess(progress -> {
+      ctx.response().setStatusCode(201);
+      answer(ctx, progress);
+    }).onFailure(ctx::fail);
+  }
+
+  /** HEAD: the offset to resume from. */
+  void head(RoutingContext ctx) {
+    uploads.status(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"))
+        .onSuccess(progress -> {
+          HttpServerResponse response = ctx.response().setStatusCode(200);
+          if (!progress.metadata().isEmpty()) {
+            response.putHeader(UploadMetadata.HEADER, progress.metadata());
+          }
+          answer(ctx, progress);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** PATCH: bytes at {@code Upload-Offset}. */
+  void patch(RoutingContext ctx) {
+    long startedNanos = System.nanoTime();
+    HttpServerRequest request = ctx.request();
+    if (!isOffsetStream(request)) {
+      throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("A PATCH body must be " + OFFSET_CONTENT_TYPE + ".");
+    }
+    String offsetHeader = request.getHeader("Upload-Offset");
+    if (offsetHeader == null) {
+      throw ErrorCode.INVALID_HEADER.error("Upload-Offset is required.");
+    }
+    long offset = nonNegative("Upload-Offset", offsetHeader);
+    String lengthHeader = request.getHeader("Upload-Length");
+    long length = lengthHeader == null ? -1 : nonNegative("Upload-Length", lengthHeader);
+    Append append = new Append(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), offset, length,
+        UploadHandler.declaredLength(request), checksum(request), request, startedNanos);
+    uploads.append(ctx.vertx().getOrCreateContext(), append)
+        .onSuccess(progress -> {
+          ctx.response().setStatusCode(204);
+          answer(ctx, progress);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** DELETE (termination). */
+  void terminate(RoutingContext ctx) {
+    uploads.terminate(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static void answer(RoutingContext ctx, Progress progress) {
+    HttpServerResponse response = ctx.response()
+        .putHeader("Upload-Offset", String.valueOf(progress.offset()))
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    if (progress.deferred()) {
+      response.putHeader("Upload-Defer-Length", "1");
+    } else {
+      response.putHeader("Upload-Length", String.valueOf(progress.length()));
+    }
+    if (!progress.finished()) {
+      response.putHeader("Upload-Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+          progress.expiresAt().atZone(ZoneOffset.UTC)));
+    }
+    response.end();
+  }
+
+  /** tus clients name the file's type in metadata: {@code filetype} (tus-js-client, Uppy) or {@code type}. */
+  private static String contentTypeOf(JsonObject metadata) {
+    for (String key : new String[] {"filetype", "type", "contentType"}) {
+      Object value = metadata.getValue(key);
+      if (value instanceof String text && !text.isBlank()) {
+        return text;
+      }
+    }
+    throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("Upload-Metadata must name the media type as 'filetype'.");
+  }
+
+  private static boolean isOffsetStream(HttpServerRequest request) {
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.trim().toLowerCase(Locale.ROOT).startsWith(OFFSET_CONTENT_TYPE);
+  }
+
+  private static UploadChecksum checksum(HttpServerRequest request) {
+    try {
+      return UploadChecksum.parse(request.getHeader(UploadChecksum.HEADER));
+    } catch (UnsupportedOperationException e) {
+      throw ErrorCode.UNSUPPORTED_CHECKSUM.error();
+    } catch (IllegalArgumentException e) {
+      throw ErrorCode.INVALID_HEADER.error(UploadChecksum.HEADER + " " + e.getMessage() + ".");
+    }
+  }
+
+  private static long nonNegative(String name, String value) {
+    String trimmed = value.trim();
+    if (!trimmed.matches("\\d{1,18}")) {
+      throw ErrorCode.INVALID_HEADER.error(name + " must be a non-negative whole number.");
+    }
+    return Long.parseLong(trimmed);
+  }
+}

@@ -1,0 +1,45 @@
+package io.mediaedge.media;
+
+import io.mediaedge.history.ResumableStore;
+import io.mediaedge.upload.ResumableUploads;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Expires resumable uploads left untouched past their {@code Upload-Expires}: aborts the S3
+ * multipart upload, removes the tail and the state, gives the quota back. Uploads whose bytes are
+ * all there are finished instead; finished ones lose their bookkeeping row. Safe with several
+ * instances: each upload is handled under its lease.
+ */
+public final class ResumableExpiry extends BucketRounds {
+  private static final Logger log = LoggerFactory.getLogger(ResumableExpiry.class);
+  private static final int BATCH = 500;
+
+  private final ResumableStore states;
+  private final ResumableUploads uploads;
+
+  public ResumableExpiry(Vertx vertx, ResumableStore states, ResumableUploads uploads, Duration interval) {
+    super(vertx, states.buckets(), interval, log);
+    this.states = states;
+    this.uploads = uploads;
+  }
+
+  @Override
+  Future<Integer> round(int bucket) {
+    return states.uploadsInBucket(bucket, BATCH).compose(ids -> {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (String id : ids) {
+        results.add(uploads.expireIfDue(id).otherwise(e -> {
+          log.warn("Resumable upload {} not expired yet: {}", id, e.toString());
+          return false;
+        }));
+      }
+      return Future.join(results).map(all -> (int) results.stream().filter(Future::result).count());
+    });
+  }
+}

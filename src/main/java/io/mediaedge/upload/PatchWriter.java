@@ -1,0 +1,267 @@
+package io.mediaedge.upload;
+
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.history.ResumableStore;
+import io.mediaedge.history.ResumableUpload;
+import io.mediaedge.storage.MediaStore;
+import io.mediaedge.storage.MediaStore.BufferedBody;
+import io.mediaedge.storage.MediaStore.ObjectAttributes;
+import io.mediaedge.storage.ObjectKeys;
+import io.mediaedge.upload.ResumableUploads.Append;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One PATCH of a resumable upload, run under the upload's lease. Bytes fill the current part in
+ * memory (starting with the stored tail, if any); a full part goes to S3 and, unless the request
+ * carries a checksum, is committed at once: the new offset, its ETag and the SHA-256 state are
+ * written to the state row by compare-and-set. When the body ends, normally or by a cut, the bytes
+ * past the last full part are written as a new tail object and committed the same way. So the
+ * offset a client sees after a cut is exactly what is durable, and nothing received is lost.
+ *
+ * <p>With {@code Upload-Checksum} nothing is committed until the whole body has arrived and
+ * matched; a mismatch (or a cut) discards it all, and the parts it wrote are simply written again
+ * later under the same numbers.
+ */
+final class PatchWriter {
+  private static final Logger log = LoggerFactory.getLogger(PatchWriter.class);
+
+  private final Context context;
+  private final MediaStore store;
+  private final ResumableStore states;
+  private final EdgeConfig config;
+  private final String holder;
+  private final Append append;
+  private final long remaining;
+  private final MessageDigest checksum;
+
+  private ResumableUpload state;
+  private final List<String> etags;
+  private final List<ByteBuffer> part = new ArrayList<>();
+  private long partBytes;
+  /** Bytes of the file that have arrived so far: the durable offset plus this PATCH's bytes. */
+  private long position;
+  private Sha256State hash;
+  private UploadBody body;
+  private boolean leaseLost;
+
+  PatchWriter(Context context, MediaStore store, ResumableStore states, EdgeConfig config, ResumableUpload state,
+      String holder, Append append, long remaining) {
+    this.context = context;
+    this.store = store;
+    this.states = states;
+    this.config = config;
+    this.state = state;
+    this.holder = holder;
+    this.append = append;
+    this.remaining = remaining;
+    this.checksum = append.checksum() == null ? null : append.checksum().newDigest();
+    this.etags = new ArrayList<>(state.partEtags());
+    this.hash = Sha256State.restore(state.hashState());
+    this.position = state.durableOffset();
+  }
+
+  /** Completes with the state after this PATCH (its offset is what is durable now). */
+  Future<ResumableUpload> run() {
+    body = UploadBody.resumable(context, append.body(), remaining, append.contentLength(),
+        config.upload().streamWindow()).start();
+    SlowUploadGuard guard = new SlowUploadGuard(context.owner(), body, config.server().minUploadRate(),
+        config.server().minUploadRateInterval()).start();
+    long renewEvery = Math.max(100, config.resumable().lease().toMillis() / 3);
+    long renewal = context.owner().setPeriodic(renewEvery, id -> renewLease());
+    return checkSignature()
+        .compose(v -> loadTail())
+        .compose(v -> fill())
+        .onComplete(done -> {
+          context.owner().cancelTimer(renewal);
+          guard.stop();
+          if (done.failed()) {
+            body.abort(done.cause());
+          }
+        });
+  }
+
+  /** The first bytes of an upload must look like its media type. */
+  private Future<Void> checkSignature() {
+    if (state.durableOffset() > 0) {
+      return Future.succeededFuture();
+    }
+    return body.peek(MediaSignature.BYTES_NEEDED).compose(head -> {
+      boolean wholeFile = state.length() >= 0 && head.length() == state.length();
+      if (head.length() < MediaSignature.BYTES_NEEDED && !wholeFile) {
+        // Too few bytes to judge yet; they are judged with the next PATCH's by the reader of the object.
+        return Future.succeededFuture();
+      }
+      if (!MediaSignature.matches(state.contentType(), head.getBytes())) {
+        return Future.failedFuture(ErrorCode.MEDIA_TYPE_MISMATCH.error(
+            "The content does not look like " + state.contentType() + "."));
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** The stored tail becomes the start of the part being filled. */
+  private Future<Void> loadTail() {
+    if (state.tailKey() == null || state.tailLength() == 0) {
+      return Future.succeededFuture();
+    }
+    return store.get(state.tailKey(), 0, state.tailLength() - 1)
+        .compose(content -> collect(content.body()))
+        .compose(chunks -> {
+          long loaded = chunks.stream().mapToLong(ByteBuffer::remaining).sum();
+          if (loaded != state.tailLength()) {
+            return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored tail has the wrong size."));
+          }
+          part.addAll(chunks);
+          partBytes = loaded;
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<ResumableUpload> fill() {
+    long wanted = state.partSize() - partBytes;
+    return body.take(wanted).compose(chunks -> {
+      for (ByteBuffer chunk : chunks) {
+        hash.update(chunk.duplicate());
+        if (checksum != null) {
+          checksum.update(chunk.duplicate());
+        }
+        partBytes += chunk.remaining();
+        position += chunk.remaining();
+        part.add(chunk);
+      }
+      if (leaseLost) {
+        return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
+      }
+      long offset = position;
+      boolean lastByte = state.length() >= 0 && offset == state.length();
+      if (partBytes == state.partSize() || lastByte && partBytes > 0) {
+        return uploadPart().compose(v -> checksum == null && !lastByte ? commit(offset, null, 0)
+                : Future.succeededFuture(state))
+            .compose(v -> lastByte ? end() : fill());
+      }
+      return end();
+    });
+  }
+
+  /** The body is over (all of it, or cut): make what arrived durable, or discard it on a bad checksum. */
+  private Future<ResumableUpload> end() {
+    if (checksum != null) {
+      if (body.wasCut()) {
+        return Future.failedFuture(ErrorCode.UPLOAD_INCOMPLETE.error("The body was cut; with Upload-Checksum"
+            + " nothing of it is kept."));
+      }
+      if (!append.checksum().matches(checksum.digest())) {
+        return Future.failedFuture(ErrorCode.CHECKSUM_MISMATCH.error());
+      }
+    }
+    long offset = position;
+    if (offset == state.durableOffset() && partBytes == state.tailLength() && etags.size() == state.partEtags().size()) {
+      return Future.succeededFuture(state);
+    }
+    if (partBytes == 0 || state.length() >= 0 && offset == state.length()) {
+      // Parts only, the last of them possibly short: no tail.
+      return commit(offset, null, 0);
+    }
+    String tailKey = ObjectKeys.tailKey(state.owner(), state.uploadId(), offset);
+    long tailLength = partBytes;
+    return store.put(tailKey, new BufferedBody(duplicates(part)),
+            new ObjectAttributes(state.owner(), "application/octet-stream", Map.of()))
+        .compose(stored -> commit(offset, tailKey, tailLength));
+  }
+
+  private Future<Void> uploadPart() {
+    int number = etags.size() + 1;
+    return store.uploadPart(state.objectKey(), state.s3UploadId(), number, new BufferedBody(duplicates(part)))
+        .map(etag -> {
+          etags.add(etag);
+          part.clear();
+          partBytes = 0;
+          return null;
+        });
+  }
+
+  /** Writes the new offset; the old tail object goes once nothing points to it. */
+  private Future<ResumableUpload> commit(long offset, String tailKey, long tailLength) {
+    String oldTail = state.tailKey();
+    ResumableUpload next = state.progressed(offset, etags, tailKey, tailLength, hash.export(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).plus(config.resumable().expiry()));
+    return states.update(next).compose(applied -> {
+      if (!applied) {
+        // Someone else changed the upload: our lease lapsed. What we wrote is theirs to overwrite.
+        return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
+      }
+      state = next;
+      if (oldTail != null && !oldTail.equals(tailKey)) {
+        store.delete(oldTail).onFailure(e -> log.debug("Old tail {} not removed: {}", oldTail, e.toString()));
+      }
+      return Future.succeededFuture(next);
+    });
+  }
+
+  private void renewLease() {
+    states.renewLease(state.uploadId(), holder, config.resumable().lease()).onComplete(ar -> {
+      if (ar.failed() || !ar.result()) {
+        leaseLost = true;
+        body.abort(ErrorCode.UPLOAD_LOCKED.error());
+      }
+    });
+  }
+
+  /** The S3 client reads the buffers it is given; ours stay intact for a retry or the tail. */
+  private static List<ByteBuffer> duplicates(List<ByteBuffer> chunks) {
+    List<ByteBuffer> out = new ArrayList<>(chunks.size());
+    chunks.forEach(chunk -> out.add(chunk.duplicate()));
+    return out;
+  }
+
+  /** Reads a small object (a tail, below one part) into heap buffers. */
+  private Future<List<ByteBuffer>> collect(Publisher<ByteBuffer> publisher) {
+    Promise<List<ByteBuffer>> promise = Promise.promise();
+    List<ByteBuffer> chunks = new ArrayList<>();
+    publisher.subscribe(new Subscriber<>() {
+      @Override
+      public void onSubscribe(Subscription s) {
+        s.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(ByteBuffer buffer) {
+        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
+        copy.put(buffer).flip();
+        synchronized (chunks) {
+          chunks.add(copy);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        context.runOnContext(v -> promise.tryFail(ErrorCode.STORAGE_UNAVAILABLE.error()));
+      }
+
+      @Override
+      public void onComplete() {
+        context.runOnContext(v -> {
+          synchronized (chunks) {
+            promise.tryComplete(List.copyOf(chunks));
+          }
+        });
+      }
+    });
+    return promise.future();
+  }
+}

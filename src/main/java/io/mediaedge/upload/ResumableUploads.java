@@ -1,0 +1,360 @@
+package io.mediaedge.upload;
+
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ApiException;
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.events.OutboxRelay;
+import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.history.HistoryStore;
+import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.Origin;
+import io.mediaedge.history.QuotaStore;
+import io.mediaedge.history.ResumableStore;
+import io.mediaedge.history.ResumableUpload;
+import io.mediaedge.storage.MediaStore;
+import io.mediaedge.storage.MediaStore.ObjectAttributes;
+import io.mediaedge.storage.MediaStore.ObjectInfo;
+import io.mediaedge.storage.ObjectKeys;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resumable uploads (the flows behind tus): creation, appending bytes, status, termination,
+ * expiry and the finish that turns a completed upload into media exactly like a single-request
+ * upload (media row, UPLOAD event, outbox, quota commit).
+ *
+ * <p>Each upload is one S3 multipart upload of equal parts. The state (durable offset, part
+ * ETags, the tail object holding bytes past the last full part, the SHA-256 state) lives in
+ * Cassandra and changes only by compare-and-set, so any instance can continue an upload; one
+ * PATCH at a time holds the upload's lease. See {@link PatchWriter} for how bytes become durable.
+ */
+public final class ResumableUploads {
+  private static final Logger log = LoggerFactory.getLogger(ResumableUploads.class);
+  static final int MAX_PARTS = 10_000;
+
+  /**
+   * What a creation request asks for. {@code length} is -1 when deferred; {@code rawMetadata} is
+   * the {@code Upload-Metadata} header as sent (HEAD returns it unchanged).
+   */
+  public record Creation(String owner, String contentType, long length, long maxBytes, JsonObject metadata,
+      Origin origin, String rawMetadata) {}
+
+  /** What the client is told about an upload. */
+  public record Progress(String uploadId, long offset, long length, Instant expiresAt, boolean finished,
+      String metadata) {
+    public boolean deferred() {
+      return length < 0;
+    }
+  }
+
+  /** A PATCH: where the client says it resumes, an optional late length and checksum, the body. */
+  public record Append(String owner, String uploadId, long offset, long uploadLength, long contentLength,
+      UploadChecksum checksum, ReadStream<Buffer> body, long startedNanos) {}
+
+  private final MediaStore store;
+  private final ResumableStore states;
+  private final HistoryStore history;
+  private final QuotaStore quotas;
+  private final OutboxRelay relay;
+  private final MemoryBudget budget;
+  private final EdgeConfig config;
+  /** Names this instance in leases, for the logs of whoever finds one held. */
+  private final String instance = "edge-" + UUID.randomUUID();
+
+  public ResumableUploads(MediaStore store, ResumableStore states, HistoryStore history, QuotaStore quotas,
+      OutboxRelay relay, MemoryBudget budget, EdgeConfig config) {
+    this.store = store;
+    this.states = states;
+    this.history = history;
+    this.quotas = quotas;
+    this.relay = relay;
+    this.budget = budget;
+    this.config = config;
+  }
+
+  /** Reserves the quota, starts the multipart upload and writes the state. */
+  public Future<Progress> create(Creation creation) {
+    long limit = Math.min(creation.maxBytes(), config.resumable().maxSize());
+    if (creation.length() == 0) {
+      return Future.failedFuture(ErrorCode.EMPTY_BODY.error("Upload-Length is 0: there is no media to upload."));
+    }
+    if (creation.length() > limit) {
+      return Future.failedFuture(ErrorCode.MEDIA_TOO_LARGE.error("Upload-Length is " + creation.length()
+          + " bytes; at most " + limit + " are allowed for " + creation.contentType() + "."));
+    }
+    String id = MediaId.next();
+    String key = ObjectKeys.mediaKey(creation.owner(), id);
+    // A deferred length holds the type's maximum until the upload finishes and settles.
+    long reserved = creation.length() >= 0 ? creation.length() : limit;
+    long partSize = partSize(creation.length() >= 0 ? creation.length() : limit);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ObjectAttributes attributes = new ObjectAttributes(creation.owner(), creation.contentType(), Map.of());
+    return quotas.reserve(creation.owner(), id, reserved)
+        .compose(held -> store.createMultipart(key, attributes)
+            .compose(s3UploadId -> {
+              ResumableUpload state = new ResumableUpload(id, creation.owner(), config.server().region(),
+                  creation.contentType(), creation.length(), 0, partSize, key, s3UploadId, List.of(), null, 0,
+                  new Sha256State().export(), creation.rawMetadata(), creation.origin(), reserved, now,
+                  now.plus(config.resumable().expiry()), false, 0);
+              return states.create(state)
+                  .compose(created -> created ? Future.succeededFuture(progress(state))
+                      : Future.failedFuture(ErrorCode.INTERNAL_ERROR.error()))
+                  .recover(failure -> {
+                    store.abortMultipart(key, s3UploadId)
+                        .onFailure(e -> log.warn("Multipart upload of {} left for the orphan sweep: {}", key, e.toString()));
+                    return Future.failedFuture(failure);
+                  });
+            })
+            .recover(failure -> {
+              quotas.release(creation.owner(), id)
+                  .onFailure(e -> log.warn("Quota hold of {} left to expire: {}", id, e.toString()));
+              return Future.failedFuture(failure);
+            }));
+  }
+
+  /** HEAD: the durable offset; an upload completed but not yet recorded is finished first. */
+  public Future<Progress> status(String owner, String uploadId) {
+    return owned(owner, uploadId).compose(state -> state.complete() && !state.finished()
+        ? finish(state).map(this::progress)
+        : Future.succeededFuture(progress(state)));
+  }
+
+  /** PATCH: appends the body at {@code offset} under the upload's lease. */
+  public Future<Progress> append(Context context, Append append) {
+    return owned(append.owner(), append.uploadId()).compose(first -> {
+      checkOffset(first, append.offset());
+      String holder = instance + "/" + UUID.randomUUID();
+      return states.acquireLease(append.uploadId(), holder, config.resumable().lease()).compose(acquired -> {
+        if (!acquired) {
+          return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
+        }
+        // Read again under the lease: the first read may predate the previous holder's last commit.
+        return owned(append.owner(), append.uploadId())
+            .compose(state -> appendLeased(context, state, append, holder))
+            .eventually(() -> states.releaseLease(append.uploadId(), holder)
+                .onFailure(e -> log.debug("Lease of {} left to lapse: {}", append.uploadId(), e.toString())));
+      });
+    });
+  }
+
+  private Future<Progress> appendLeased(Context context, ResumableUpload found, Append append, String holder) {
+    checkOffset(found, append.offset());
+    if (found.finished()) {
+      return Future.succeededFuture(progress(found));
+    }
+    Future<ResumableUpload> sized = Future.succeededFuture(found);
+    if (append.uploadLength() >= 0) {
+      sized = declareLength(found, append.uploadLength());
+    }
+    return sized.compose(state -> {
+      if (state.complete()) {
+        return finish(state).map(this::progress);
+      }
+      long remaining = state.deferred() ? state.reservedBytes() - state.durableOffset()
+          : state.length() - state.durableOffset();
+      if (append.contentLength() > remaining) {
+        return Future.failedFuture(ErrorCode.MEDIA_TOO_LARGE.error("The body is " + append.contentLength()
+            + " bytes but only " + remaining + " remain of the upload."));
+      }
+      long leaseBytes = state.partSize() + config.upload().streamWindow() + UploadService.CHUNK_SLACK;
+      return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(memory -> {
+        PatchWriter writer = new PatchWriter(context, store, states, config, state, holder, append, remaining);
+        return writer.run()
+            .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))
+            .map(this::progress)
+            .onComplete(done -> memory.release());
+      });
+    });
+  }
+
+  /** creation-defer-length: the length arrives with a PATCH, once, and may not be less than what is stored. */
+  private Future<ResumableUpload> declareLength(ResumableUpload state, long length) {
+    if (!state.deferred()) {
+      return state.length() == length ? Future.succeededFuture(state)
+          : Future.failedFuture(ErrorCode.INVALID_HEADER.error("Upload-Length cannot change once declared."));
+    }
+    if (length < state.durableOffset() || length == 0) {
+      return Future.failedFuture(ErrorCode.INVALID_HEADER.error("Upload-Length is less than the bytes already"
+          + " uploaded."));
+    }
+    if (length > state.reservedBytes()) {
+      return Future.failedFuture(ErrorCode.MEDIA_TOO_LARGE.error("Upload-Length is " + length + " bytes; at most "
+          + state.reservedBytes() + " are allowed."));
+    }
+    ResumableUpload next = state.withLength(length, state.reservedBytes());
+    return states.update(next).compose(applied -> applied ? Future.succeededFuture(next)
+        : Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error()));
+  }
+
+  /**
+   * Turns a completed upload into media: completes the multipart upload (or finds it completed),
+   * checks the stored size, commits the quota, records the media row, event and outbox row, and
+   * marks the state finished. Every step is idempotent, so whoever finds a completed upload that is
+   * not finished (HEAD, PATCH, the expiry sweeper) can run it again.
+   */
+  Future<ResumableUpload> finish(ResumableUpload state) {
+    long started = System.nanoTime();
+    ObjectAttributes attributes = new ObjectAttributes(state.owner(), state.contentType(), Map.of());
+    String sha256 = HexFormat.of().formatHex(Sha256State.restore(state.hashState()).digest());
+    return store.completeMultipart(state.objectKey(), state.s3UploadId(), state.partEtags(), state.length(), attributes)
+        .<Optional<ObjectInfo>>map(Optional::of)
+        // Completed already by an earlier try: then the object is there.
+        .recover(failure -> store.head(state.objectKey()).compose(found -> found.isPresent()
+            ? Future.succeededFuture(found) : Future.failedFuture(failure)))
+        .compose(completed -> store.head(state.objectKey()))
+        .compose(head -> {
+          long size = head.map(ObjectInfo::size).orElse(-1L);
+          if (size != state.length()) {
+            log.error("Resumable upload {} assembled to {} bytes instead of {}", state.uploadId(), size, state.length());
+            return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The assembled object has the wrong size."));
+          }
+          return store.tag(state.objectKey(), Map.of("sha256", sha256));
+        })
+        .compose(tagged -> quotas.commit(state.owner(), state.uploadId(), state.length()))
+        .compose(committed -> {
+          HistoryEvent event = new HistoryEvent(MediaId.derived(state.createdAt(), "upload/" + state.uploadId()),
+              Instant.now().truncatedTo(ChronoUnit.MILLIS), Action.UPLOAD, state.owner(), state.uploadId(),
+              state.contentType(), state.length(), sha256, "201", (System.nanoTime() - started) / 1_000_000,
+              state.origin());
+          MediaRecord media = new MediaRecord(state.owner(), state.uploadId(), MediaRecord.Status.ACTIVE,
+              state.contentType(), state.length(), sha256, state.objectKey(), state.createdAt(), null, state.origin());
+          return history.recordUpload(media, event).map(event);
+        })
+        .compose(event -> {
+          ResumableUpload finished = state.markFinished();
+          return states.update(finished).map(applied -> {
+            relay.publishNow(history.outboxEntryFor(event));
+            if (state.tailKey() != null) {
+              store.delete(state.tailKey());
+            }
+            return finished;
+          });
+        });
+  }
+
+  /** DELETE (termination): aborts the multipart upload, removes tail and state, gives the quota back. */
+  public Future<Void> terminate(String owner, String uploadId) {
+    return owned(owner, uploadId).compose(state -> {
+      String holder = instance + "/" + UUID.randomUUID();
+      return states.acquireLease(uploadId, holder, config.resumable().lease()).compose(acquired -> {
+        if (!acquired) {
+          return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
+        }
+        return discard(state).eventually(() -> states.releaseLease(uploadId, holder));
+      });
+    });
+  }
+
+  /**
+   * The expiry sweeper's step for one upload: a finished one past its expiry loses its row, a
+   * completed one is finished, an abandoned one is discarded. Skipped while someone holds its lease.
+   */
+  public Future<Boolean> expireIfDue(String uploadId) {
+    return states.find(uploadId).compose(found -> {
+      if (found.isEmpty() || found.get().expiresAt().isAfter(Instant.now())) {
+        return Future.succeededFuture(false);
+      }
+      ResumableUpload state = found.get();
+      String holder = instance + "/expiry";
+      return states.acquireLease(uploadId, holder, config.resumable().lease()).compose(acquired -> {
+        if (!acquired) {
+          return Future.succeededFuture(false);
+        }
+        Future<Void> step;
+        if (state.finished()) {
+          step = states.remove(state);
+        } else if (state.complete()) {
+          step = finish(state).mapEmpty();
+        } else {
+          step = discard(state);
+        }
+        return step.map(true).eventually(() -> states.releaseLease(uploadId, holder));
+      });
+    });
+  }
+
+  private Future<Void> discard(ResumableUpload state) {
+    if (state.finished()) {
+      // Termination after completion: the media exists; only the bookkeeping goes.
+      return states.remove(state);
+    }
+    Future<Void> tail = state.tailKey() == null ? Future.succeededFuture() : store.delete(state.tailKey());
+    return store.abortMultipart(state.objectKey(), state.s3UploadId())
+        .compose(v -> tail)
+        .compose(v -> quotas.release(state.owner(), state.uploadId()))
+        .compose(v -> states.remove(state))
+        .onSuccess(v -> log.info("Resumable upload {} discarded at {} of {} bytes", state.uploadId(),
+            state.durableOffset(), state.length()));
+  }
+
+  /** The upload if the caller owns it and it lives in this region; 404, 410 or 307 otherwise. */
+  private Future<ResumableUpload> owned(String owner, String uploadId) {
+    if (!MediaId.isValid(uploadId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+    }
+    return states.find(uploadId).compose(found -> {
+      if (found.isEmpty() || !found.get().owner().equals(owner)) {
+        return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+      }
+      ResumableUpload state = found.get();
+      if (!state.region().equals(config.server().region())) {
+        return Future.failedFuture(elsewhere(state));
+      }
+      if (!state.finished() && state.expiresAt().isBefore(Instant.now())) {
+        return Future.failedFuture(ErrorCode.UPLOAD_GONE.error());
+      }
+      return Future.succeededFuture(state);
+    });
+  }
+
+  /**
+   * An upload begun in another region continues there: its parts belong to that region's bucket.
+   * The client is sent to the same path on that region's hostname.
+   */
+  private ApiException elsewhere(ResumableUpload state) {
+    String base = config.resumable().regionUrls().get(state.region());
+    if (base == null) {
+      log.warn("Upload {} belongs to region {}, which has no resumable.regionUrls entry", state.uploadId(),
+          state.region());
+      return ErrorCode.NOT_FOUND.error();
+    }
+    return ErrorCode.UPLOAD_IN_OTHER_REGION.error("This upload belongs to region " + state.region() + ".")
+        .withHeader("Location", base + "/v1/uploads/" + state.uploadId());
+  }
+
+  private static void checkOffset(ResumableUpload state, long offset) {
+    if (offset != state.durableOffset()) {
+      throw ErrorCode.OFFSET_MISMATCH.error("Upload-Offset is " + offset + " but the upload is at "
+          + state.durableOffset() + ".");
+    }
+  }
+
+  private Progress progress(ResumableUpload state) {
+    return new Progress(state.uploadId(), state.durableOffset(), state.length(), state.expiresAt(), state.finished(),
+        state.metadata() == null ? "" : state.metadata());
+  }
+
+  /** Equal parts of the configured size, grown so a declared length never needs more than 10,000. */
+  long partSize(long length) {
+    long configured = config.resumable().partSize();
+    if (length <= (long) MAX_PARTS * configured) {
+      return configured;
+    }
+    long needed = (length + MAX_PARTS - 1) / MAX_PARTS;
+    long mib = 1L << 20;
+    return (needed + mib - 1) / mib * mib;
+  }
+}
