@@ -18,17 +18,23 @@ public record IpRange(byte[] network, int prefixLength) {
     InetAddress parsed = IpAddresses.parse(address)
         .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP address or CIDR range"));
     byte[] bytes = parsed.getAddress();
-    int maxBits = bytes.length * 8;
-    int prefix = maxBits;
+    // ::ffff:0:0/96 style ranges of IPv4-mapped addresses name IPv4 space; their prefix counts 128 bits.
+    boolean mapped = bytes.length == 4 && address.contains(":");
+    int maxBits = mapped ? 128 : bytes.length * 8;
+    int prefix = bytes.length * 8;
     if (slash >= 0) {
       String bits = trimmed.substring(slash + 1);
       if (!bits.matches("\\d{1,3}") || Integer.parseInt(bits) > maxBits) {
         throw new IllegalArgumentException("'" + text + "' has an invalid prefix length");
       }
       prefix = Integer.parseInt(bits);
-      // ::ffff:0:0/96 style ranges of IPv4-mapped addresses name IPv4 space.
-      if (bytes.length == 4 && address.contains(":")) {
-        prefix = Math.max(0, prefix - 96);
+      if (mapped) {
+        // Shorter than /96 is not IPv4 space: most likely an IPv4 prefix in the wrong notation.
+        if (prefix < 96) {
+          throw new IllegalArgumentException("'" + text + "' has an invalid prefix length for an IPv4-mapped"
+              + " range (96 to 128)");
+        }
+        prefix -= 96;
       }
     }
     return new IpRange(masked(bytes, prefix), prefix);
