@@ -315,6 +315,48 @@ class TusProtocolIT {
     }
   }
 
+  @Test
+  void anUploadBegunOnOneInstanceIsFinishedOnAnother() {
+    String token = stack.token(freshUser("tus"));
+    byte[] file = MediaSamples.mp4(6 * MIB + 777);
+    String location = create(token, file.length, metadata("filetype", VIDEO));
+    assertEquals(204, patch(location, token, 0, Arrays.copyOf(file, 4 * MIB)).statusCode());
+    // The shared instance has never seen this upload: its state and tail come from Cassandra and S3.
+    EdgeClient other = EdgeClient.http11(stack);
+    HttpResponse<byte[]> head = send(other, other.request(location, token).header("Tus-Resumable", "1.0.0")
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertEquals(String.valueOf(4 * MIB), header(head, "Upload-Offset"));
+    HttpResponse<byte[]> rest = send(other, patchRequest(other, location, token, 4 * MIB,
+        Arrays.copyOfRange(file, 4 * MIB, file.length)).build());
+    assertEquals(204, rest.statusCode(), () -> new String(rest.body()));
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    JsonObject media = json(client.get("/v1/media?limit=1", token)).getJsonArray("items").getJsonObject(0);
+    assertEquals(id, media.getString("id"));
+    assertEquals(MediaSamples.sha256(file), media.getString("sha256"));
+  }
+
+  @Test
+  void anUploadBegunInAnotherRegionIsRedirectedThere() throws Exception {
+    String home = "https://localhost:" + server.httpsPort();
+    EdgeServer otherRegion = stack.startServer(new JsonObject()
+        .put("server", new JsonObject().put("region", "ap"))
+        .put("resumable", new JsonObject().put("regionUrls", new JsonObject().put("dev", home))));
+    try {
+      String token = stack.token(freshUser("tus"));
+      String location = create(token, 100_000, metadata("filetype", VIDEO));
+      EdgeClient away = client(otherRegion, HttpClient.Version.HTTP_1_1);
+      HttpResponse<byte[]> redirected = send(away, patchRequest(away, location, token, 0, MediaSamples.mp4(1000))
+          .build());
+      assertEquals(307, redirected.statusCode(), () -> new String(redirected.body()));
+      assertEquals(home + location, header(redirected, "Location"));
+      assertEquals(307, send(away, away.request(location, token).header("Tus-Resumable", "1.0.0")
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode());
+      assertEquals("0", header(head(location, token), "Upload-Offset"), "nothing was written away from home");
+    } finally {
+      stack.stopServer(otherRegion);
+    }
+  }
+
   // --- helpers ---
 
   /** Header names and values the tests send. */
