@@ -188,10 +188,6 @@ class EdgeSectionsConfigTest {
   @ParameterizedTest(name = "{1}={2}")
   @MethodSource("invalidValues")
   void invalidValueStopsWithASentenceNamingTheOptionAndItsVariable(String option, String variable, String value) {
-    String message = refusal(variable, value);
-    assertTrue(message.startsWith("Option " + option + " "), message);
-    assertTrue(message.contains(variable), message);
-    assertTrue(message.contains("conf/media-edge.yaml"), message);
-    assertTrue(message.endsWith("."), message);
+    EdgeConfigTest.assertSentenceNamesOptionVariableAndFile(refusal(variable, value), option, variable);
   }
 }
