@@ -6,6 +6,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
 import io.mediaedge.config.ConfigException;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.EncodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +26,11 @@ import java.util.Map;
 public final class PropertyExtractor {
   /** Text kept of one header value before it enters the document. */
   static final int MAX_HEADER_VALUE = 1024;
+  /**
+   * Nesting kept of each part of the document. Client metadata may nest 1,000 levels (the JSON
+   * parser's limit), over which a deep scan ({@code $..*}) would cost tens of milliseconds.
+   */
+  static final int MAX_DEPTH = 32;
 
   private static final Configuration LENIENT = Configuration.defaultConfiguration()
       .addOptions(Option.SUPPRESS_EXCEPTIONS);
@@ -88,45 +94,64 @@ public final class PropertyExtractor {
         // A filter over an unexpected type is the client's data being odd, not our failure.
         value = null;
       }
-      String text = text(value);
+      String text = text(value, maxValueLength);
       if (text != null) {
-        out.put(name, text.length() > maxValueLength ? text.substring(0, maxValueLength) : text);
+        out.put(name, text);
       }
     });
     return Map.copyOf(out);
   }
 
-  /** Strings as they are, other scalars as JSON text, empty results as absent. */
-  private static String text(Object value) {
-    if (value == null) {
+  /**
+   * Strings as they are, other values as JSON text, empty results as absent; cut to {@code max}
+   * characters. A value that cannot be written as JSON is absent, not a failed request.
+   */
+  private static String text(Object value, int max) {
+    if (value == null || value instanceof List<?> list && list.isEmpty()) {
       return null;
     }
-    if (value instanceof String s) {
-      return s;
-    }
-    if (value instanceof List<?> list && list.isEmpty()) {
+    try {
+      return cut(value instanceof String s ? s : Json.encode(value), max);
+    } catch (EncodeException e) {
       return null;
     }
-    return Json.encode(value);
+  }
+
+  /** The first {@code max} characters, never ending in half of a surrogate pair. */
+  private static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end);
   }
 
   /** JsonPath walks java.util maps and lists; Vert.x JSON types are turned into those. */
   static Object plain(Object value) {
+    return plain(value, 0);
+  }
+
+  /** Containers deeper than {@link #MAX_DEPTH} are kept empty. */
+  private static Object plain(Object value, int depth) {
     if (value instanceof JsonObject json) {
       Map<String, Object> map = new LinkedHashMap<>();
-      json.forEach(e -> map.put(e.getKey(), plain(e.getValue())));
+      if (depth < MAX_DEPTH) {
+        json.forEach(e -> map.put(e.getKey(), plain(e.getValue(), depth + 1)));
+      }
       return map;
     }
     if (value instanceof JsonArray array) {
       List<Object> list = new ArrayList<>();
-      array.forEach(item -> list.add(plain(item)));
+      if (depth < MAX_DEPTH) {
+        array.forEach(item -> list.add(plain(item, depth + 1)));
+      }
       return list;
     }
     if (value instanceof Map<?, ?> map) {
-      return plain(new JsonObject(castMap(map)));
+      return plain(new JsonObject(castMap(map)), depth);
     }
     if (value instanceof List<?> list) {
-      return plain(new JsonArray(new ArrayList<>(list)));
+      return plain(new JsonArray(new ArrayList<>(list)), depth);
     }
     return value;
   }

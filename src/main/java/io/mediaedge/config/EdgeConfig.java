@@ -153,7 +153,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /** Private networks by default: metrics name hosts and rules that the public need not see. */
   private static List<String> metricsAllowedFrom(ConfigTree c) {
     if (c.section("server").containsKey("metricsAllowedFrom")) {
-      return c.cidrs("server.metricsAllowedFrom");
+      return EdgeNetworkConfig.ranges(c, "server.metricsAllowedFrom");
     }
     return List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
   }

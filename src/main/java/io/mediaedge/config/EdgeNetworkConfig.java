@@ -1,5 +1,6 @@
 package io.mediaedge.config;
 
+import io.mediaedge.edge.IpRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ public record EdgeNetworkConfig(List<String> trustedProxies, List<Path> trustedP
   static final List<String> CLIENT_IP_FORMS = List.of("full", "truncated", "none");
 
   static EdgeNetworkConfig read(ConfigTree c) {
-    List<String> cidrs = c.cidrs("edge.trustedProxies");
+    List<String> cidrs = ranges(c, "edge.trustedProxies");
     List<Path> files = c.strings("edge.trustedProxyFiles").stream()
         .map(value -> c.existingFile("edge.trustedProxyFiles", value)).toList();
     String form = c.string("edge.clientIp", "truncated").toLowerCase(Locale.ROOT);
@@ -32,5 +33,18 @@ public record EdgeNetworkConfig(List<String> trustedProxies, List<Path> trustedP
     String host = c.string("edge.defaultUploadHost", "localhost");
     return new EdgeNetworkConfig(cidrs, files, form, Optional.ofNullable(c.optionalFile("edge.routesFile")), host,
         c.duration("edge.reloadCheckInterval", "30s", Duration.ofMillis(100), Duration.ofHours(24)));
+  }
+
+  /** Addresses or CIDR ranges, parsed as they will be used, so a bad one stops the start naming its option. */
+  static List<String> ranges(ConfigTree c, String path) {
+    List<String> ranges = c.cidrs(path);
+    for (String range : ranges) {
+      try {
+        IpRange.parse(range);
+      } catch (IllegalArgumentException e) {
+        throw c.invalid(path, "holds a range that cannot be used (" + e.getMessage() + ")");
+      }
+    }
+    return ranges;
   }
 }

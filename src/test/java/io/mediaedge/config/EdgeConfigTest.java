@@ -191,7 +191,11 @@ class EdgeConfigTest {
   @ParameterizedTest(name = "{1}={2}")
   @MethodSource("invalidValues")
   void invalidValueStopsWithASentenceNamingTheOptionAndItsVariable(String option, String variable, String value) {
-    String message = refused(env(variable, value)).getMessage();
+    assertSentenceNamesOptionVariableAndFile(refused(env(variable, value)).getMessage(), option, variable);
+  }
+
+  /** The refusal of a bad value: one sentence that names the option, its variable and the file. */
+  static void assertSentenceNamesOptionVariableAndFile(String message, String option, String variable) {
     assertTrue(message.contains("Option " + option + " "), message);
     assertTrue(message.contains(variable), message);
     assertTrue(message.contains("conf/media-edge.yaml"), "names the file it came from too: " + message);

@@ -58,7 +58,8 @@ class RouteTableTest {
       "kr, 9318, default, upload-eu.example.com, true, 300"})
   void theCommittedTableSteersByCountryAndAsn(String country, String asn, String rule, String host, boolean proxied,
       long ttl) throws IOException {
-    assertEquals(new RouteHint(rule, host, proxied, ttl), RouteTable.read(Path.of("conf/routes.yaml")).decide(country, asn));
+    RouteTable committed = RouteTable.read(Path.of("conf/routes.yaml"));
+    assertEquals(new RouteHint(rule, host, proxied, ttl), committed.decide(country, asn));
   }
 
   @Test
