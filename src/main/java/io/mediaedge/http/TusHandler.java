@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.ZoneOffset;
@@ -130,6 +131,7 @@ final class TusHandler {
       }
       Append append = new Append(principal.userId(), created.uploadId(), 0, -1, UploadHandler.declaredLength(request),
           checksum(request), request, startedNanos);
+      continueIfExpected(request);
       // A failed first PATCH leaves a created upload: answer 201 with what is durable, as tus asks.
       return uploads.append(ctx.vertx().getOrCreateContext(), append)
           .recover(failure -> uploads.status(principal.userId(), created.uploadId()));
@@ -168,6 +170,7 @@ final class TusHandler {
     long length = lengthHeader == null ? -1 : nonNegative("Upload-Length", lengthHeader);
     Append append = new Append(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), offset, length,
         UploadHandler.declaredLength(request), checksum(request), request, startedNanos);
+    continueIfExpected(request);
     uploads.append(ctx.vertx().getOrCreateContext(), append)
         .onSuccess(progress -> {
           ctx.response().setStatusCode(204);
@@ -208,6 +211,17 @@ final class TusHandler {
       }
     }
     throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("Upload-Metadata must name the media type as 'filetype'.");
+  }
+
+  /**
+   * tus-java-client (through HttpURLConnection) sends {@code Expect: 100-continue} and waits for
+   * it before each body; the headers have been checked by now.
+   */
+  private static void continueIfExpected(HttpServerRequest request) {
+    String expect = request.getHeader(HttpHeaders.EXPECT);
+    if (expect != null && "100-continue".equalsIgnoreCase(expect.trim()) && request.version() == HttpVersion.HTTP_1_1) {
+      request.response().writeContinue();
+    }
   }
 
   private static boolean isOffsetStream(HttpServerRequest request) {

@@ -77,6 +77,7 @@ final class PatchWriter {
 
   /** Completes with the state after this PATCH (its offset is what is durable now). */
   Future<ResumableUpload> run() {
+    log.debug("PATCH of {} from {} ({} bytes declared)", state.uploadId(), state.durableOffset(), append.contentLength());
     body = UploadBody.resumable(context, append.body(), remaining, append.contentLength(),
         config.upload().streamWindow()).start();
     SlowUploadGuard guard = new SlowUploadGuard(context.owner(), body, config.server().minUploadRate(),
@@ -170,6 +171,10 @@ final class PatchWriter {
       }
     }
     long offset = position;
+    if (body.wasCut()) {
+      log.info("PATCH of {} cut after {} bytes; the upload is durable to {}", state.uploadId(), body.received(),
+          offset);
+    }
     if (offset == state.durableOffset() && partBytes == state.tailLength() && etags.size() == state.partEtags().size()) {
       return Future.succeededFuture(state);
     }
@@ -186,6 +191,7 @@ final class PatchWriter {
 
   private Future<Void> uploadPart() {
     int number = etags.size() + 1;
+    log.debug("Upload {} part {} ({} bytes)", state.uploadId(), number, partBytes);
     return store.uploadPart(state.objectKey(), state.s3UploadId(), number, new BufferedBody(duplicates(part)))
         .map(etag -> {
           etags.add(etag);

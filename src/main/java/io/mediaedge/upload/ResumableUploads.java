@@ -139,11 +139,13 @@ public final class ResumableUploads {
       String holder = instance + "/" + UUID.randomUUID();
       return states.acquireLease(append.uploadId(), holder, config.resumable().lease()).compose(acquired -> {
         if (!acquired) {
+          log.debug("PATCH of {} refused: another request holds the lease", append.uploadId());
           return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
         }
         // Read again under the lease: the first read may predate the previous holder's last commit.
         return owned(append.owner(), append.uploadId())
             .compose(state -> appendLeased(context, state, append, holder))
+            .onFailure(e -> log.debug("PATCH of {} failed: {}", append.uploadId(), e.toString()))
             .eventually(() -> states.releaseLease(append.uploadId(), holder)
                 .onFailure(e -> log.debug("Lease of {} left to lapse: {}", append.uploadId(), e.toString())));
       });

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
@@ -103,6 +104,12 @@ public final class UploadBody {
     source.handler(this::onData);
     source.endHandler(v -> onEnd());
     source.exceptionHandler(this::onSourceFailure);
+    // A connection that closed while earlier handlers ran (auth, quota, lease) reported it to no
+    // one: without this check the body would wait forever for bytes that cannot come.
+    if (source instanceof HttpServerRequest request && request.response().closed()) {
+      onSourceFailure(new IllegalStateException("connection closed before the body was read"));
+      return this;
+    }
     fillWindow();
     return this;
   }

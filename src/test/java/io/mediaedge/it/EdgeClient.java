@@ -38,7 +38,7 @@ public final class EdgeClient {
     return new EdgeClient(stack.https(), stack.dev().tls().caCert(), HttpClient.Version.HTTP_1_1);
   }
 
-  static SSLContext trusting(Path caFile) {
+  public static SSLContext trusting(Path caFile) {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
