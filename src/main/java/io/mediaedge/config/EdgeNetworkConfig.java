@@ -31,6 +31,9 @@ public record EdgeNetworkConfig(List<String> trustedProxies, List<Path> trustedP
       throw c.invalid("edge.clientIp", "must be one of " + CLIENT_IP_FORMS + " (got '" + form + "')");
     }
     String host = c.string("edge.defaultUploadHost", "localhost");
+    if (!host.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:\\d{1,5})?")) {
+      throw c.invalid("edge.defaultUploadHost", "must be a host name, optionally with :port (got '" + host + "')");
+    }
     return new EdgeNetworkConfig(cidrs, files, form, Optional.ofNullable(c.optionalFile("edge.routesFile")), host,
         c.duration("edge.reloadCheckInterval", "30s", Duration.ofMillis(100), Duration.ofHours(24)));
   }

@@ -71,6 +71,7 @@ public final class ReloadableFile<T> {
   }
 
   public void watch(Vertx vertx, Duration interval) {
+    stop();
     this.vertx = vertx;
     timer = vertx.setPeriodic(interval.toMillis(), id -> checkNow());
   }

@@ -57,7 +57,12 @@ public final class ClientAddressResolver {
     InetAddress nearestTrusted = null;
     int stop = Math.max(0, hops.length - MAX_FORWARDED_HOPS);
     for (int i = hops.length - 1; i >= stop; i--) {
-      Optional<InetAddress> hop = IpAddresses.parse(stripPort(hops[i].trim()));
+      String text = hops[i].trim();
+      if (text.isEmpty()) {
+        // "a, b," or "a,,b": an empty list element (RFC 9110 lists allow them) says nothing.
+        continue;
+      }
+      Optional<InetAddress> hop = IpAddresses.parse(stripPort(text));
       if (hop.isEmpty()) {
         return Optional.ofNullable(nearestTrusted);
       }
