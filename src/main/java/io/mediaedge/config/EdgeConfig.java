@@ -23,7 +23,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * in the fallbacks below; nothing else in the code invents a setting.
  */
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
-    HistoryConfig history, QuotaConfig quota, EventsConfig events) {
+    HistoryConfig history, QuotaConfig quota, EventsConfig events, GeoConfig geo) {
 
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
@@ -92,7 +92,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /** Builds the configuration from an already parsed tree (tests pass their own). */
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
     ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
-    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c));
+    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c),
+        GeoConfig.parse(c));
   }
 
   public static JsonObject readYaml(Path file) {
