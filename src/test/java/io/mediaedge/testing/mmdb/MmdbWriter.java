@@ -39,7 +39,8 @@ import java.util.Map;
  * <p>In an IPv6 database ({@code ipVersion} 6) IPv4 networks are stored under {@code ::/96}, where
  * readers look IPv4 addresses up, and {@code ::ffff:0:0/96} is aliased to that subtree, as in
  * MaxMind's databases. A later {@code put} wins for every address it covers. Identical records are
- * stored once. The search tree uses the smallest record size that fits (24, 28 or 32 bits) unless
+ * stored once, and repeated strings, maps and arrays inside them are pointers to their first copy.
+ * The search tree uses the smallest record size that fits (24, 28 or 32 bits) unless
  * {@link #recordSize} picks one.
  */
 public final class MmdbWriter {
@@ -227,10 +228,11 @@ public final class MmdbWriter {
       aliasIpv4Mapped();
     }
     ByteArrayOutputStream data = new ByteArrayOutputStream();
+    Map<Object, Integer> written = new HashMap<>();
     long[] offsets = new long[records.size()];
     for (int i = 0; i < offsets.length; i++) {
       offsets[i] = data.size();
-      encode(data, records.get(i));
+      encode(data, records.get(i), written);
     }
     // Number the nodes reachable from the root (splits and aliases may leave others behind).
     int[] ids = new int[nodes];
@@ -287,7 +289,7 @@ public final class MmdbWriter {
     metadata.put("build_epoch", uint64(buildTime.getEpochSecond()));
     metadata.put("description", description);
     ByteArrayOutputStream meta = new ByteArrayOutputStream();
-    encode(meta, metadata);
+    encode(meta, metadata, null); // metadata is decoded on its own: no pointers into the data section
     meta.writeTo(out);
   }
 
@@ -319,7 +321,22 @@ public final class MmdbWriter {
     }
   }
 
-  private static void encode(ByteArrayOutputStream out, Object value) {
+  /**
+   * Encodes {@code value}; with {@code written} (value to data-section offset), a string, map or
+   * array already written is stored as a pointer to it, as MaxMind's writer does, so repeated
+   * names and keys take a few bytes each.
+   */
+  private static void encode(ByteArrayOutputStream out, Object value, Map<Object, Integer> written) {
+    boolean shareable = written != null && (value instanceof Map<?, ?> || value instanceof List<?>
+        || value instanceof String text && text.length() > 3);
+    if (shareable) {
+      Integer offset = written.get(value);
+      if (offset != null) {
+        pointer(out, offset);
+        return;
+      }
+      written.put(value, out.size());
+    }
     if (value instanceof Typed typed) {
       encodeTyped(out, typed.type(), typed.value());
     } else if (value instanceof String text) {
@@ -329,12 +346,12 @@ public final class MmdbWriter {
     } else if (value instanceof Map<?, ?> map) {
       control(out, MAP, map.size());
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        encode(out, (String) entry.getKey());
-        encode(out, entry.getValue());
+        encode(out, (String) entry.getKey(), written);
+        encode(out, entry.getValue(), written);
       }
     } else if (value instanceof List<?> list) {
       control(out, ARRAY, list.size());
-      list.forEach(item -> encode(out, item));
+      list.forEach(item -> encode(out, item, written));
     } else if (value instanceof Boolean flag) {
       control(out, BOOLEAN, flag ? 1 : 0);
     } else if (value instanceof Double number) {
@@ -385,6 +402,28 @@ public final class MmdbWriter {
     }
     control(out, type, bytes.length - skip);
     out.write(bytes, skip, bytes.length - skip);
+  }
+
+  /** A pointer (type 1) to a data-section offset: 001SSVVV, then SS + 1 bytes (spec, "Pointer - 1"). */
+  private static void pointer(ByteArrayOutputStream out, int offset) {
+    if (offset < 1 << 11) {
+      out.write(0x20 | offset >> 8);
+      out.write(offset);
+    } else if (offset < (1 << 19) + 2048) {
+      int value = offset - 2048;
+      out.write(0x28 | value >> 16);
+      out.write(value >> 8);
+      out.write(value);
+    } else if (offset < (1 << 27) + 526_336) {
+      int value = offset - 526_336;
+      out.write(0x30 | value >> 24);
+      out.write(value >> 16);
+      out.write(value >> 8);
+      out.write(value);
+    } else {
+      out.write(0x38);
+      out.writeBytes(ByteBuffer.allocate(4).putInt(offset).array());
+    }
   }
 
   /** The control byte(s): type in the top 3 bits (or an extended type byte), then the size. */

@@ -13,6 +13,7 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -169,5 +170,40 @@ class MmdbWriterTest {
     }
     // 1,000 copies would take a megabyte; one copy and the tree take a few dozen kilobytes.
     assertTrue(writer.toBytes().length < 100_000);
+  }
+
+  @Test
+  void repeatedValuesArePointersOfEverySize() throws IOException {
+    // Pointers carry 11, 19 or 27 bits (plus an offset); the shared values sit past 2 KiB and 512 KiB.
+    Map<String, Object> near = Map.of("en", "Near", "de", "Nah");
+    Map<String, Object> middle = Map.of("en", "Middle", "de", "Mitte");
+    Map<String, Object> far = Map.of("en", "Far", "de", "Fern");
+    byte[] db = new MmdbWriter("Pointers", 6)
+        .put("10.0.0.0/24", ordered("names", near, "pad", "p".repeat(3000), "middle", middle))
+        .put("10.0.1.0/24", ordered("pad", "q".repeat(600_000), "far", far))
+        .put("10.0.2.0/24", Map.of("a", near, "b", middle, "c", far, "list", List.of("Near", "Middle")))
+        .put("10.0.3.0/24", Map.of("again", List.of("Near", "Middle"), "names", near))
+        .toBytes();
+    try (Reader reader = new Reader(new ByteArrayInputStream(db))) {
+      assertEquals(Map.of("a", near, "b", middle, "c", far, "list", List.of("Near", "Middle")),
+          lookup(reader, "10.0.2.9"));
+      assertEquals(Map.of("again", List.of("Near", "Middle"), "names", near), lookup(reader, "10.0.3.9"));
+      assertEquals(middle, lookup(reader, "10.0.0.9").get("middle"));
+    }
+    // The repeated 600 KB string would double the file if it were not shared.
+    byte[] twice = new MmdbWriter("Pointers", 6)
+        .put("10.0.1.0/24", Map.of("pad", "q".repeat(600_000)))
+        .put("10.0.2.0/24", Map.of("pad", "q".repeat(600_000), "other", 1))
+        .toBytes();
+    assertTrue(twice.length < 610_000, "size " + twice.length);
+  }
+
+  /** A map that keeps its keys in the order given, so values land at known places in the file. */
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
   }
 }
