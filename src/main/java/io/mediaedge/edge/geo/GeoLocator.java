@@ -154,17 +154,7 @@ public final class GeoLocator implements AutoCloseable {
       return; // the previous check is still running
     }
     vertx.executeBlocking(() -> {
-      List<GeoDatabase.Loaded> replaced = new ArrayList<>();
-      for (GeoDatabase db : databases) {
-        GeoDatabase.Loaded old = db.replaceIfChanged();
-        if (old != null) {
-          replaced.add(old);
-        }
-      }
-      if (!replaced.isEmpty()) {
-        cache = newCache();
-        replaced.forEach(this::retireLater);
-      }
+      replaceChangedFiles();
       return null;
     }, false).onComplete(done -> {
       checking.set(false);
@@ -172,6 +162,24 @@ public final class GeoLocator implements AutoCloseable {
         log.warn("GeoIP replacement check failed", done.cause());
       }
     });
+  }
+
+  // Synchronized with close(), so a reader opened here is never left open after it.
+  private synchronized void replaceChangedFiles() {
+    if (closed) {
+      return;
+    }
+    List<GeoDatabase.Loaded> replaced = new ArrayList<>();
+    for (GeoDatabase db : databases) {
+      GeoDatabase.Loaded old = db.replaceIfChanged();
+      if (old != null) {
+        replaced.add(old);
+      }
+    }
+    if (!replaced.isEmpty()) {
+      cache = newCache();
+      replaced.forEach(this::retireLater);
+    }
   }
 
   private void retireLater(GeoDatabase.Loaded old) {
