@@ -86,7 +86,7 @@ public final class EdgeServer {
     EdgeServices edge;
     try {
       // Reads range, route and GeoIP files: blocking, so here and not on an event loop.
-      edge = EdgeServices.open(config);
+      edge = EdgeServices.open(vertx, config);
     } catch (RuntimeException e) {
       publisher.close();
       store.close();

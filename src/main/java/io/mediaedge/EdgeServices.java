@@ -10,7 +10,7 @@ import io.mediaedge.edge.EdgeTagger;
 import io.mediaedge.edge.RouteHints;
 import io.mediaedge.edge.RouteTable;
 import io.mediaedge.edge.TrustedProxies;
-import io.mediaedge.edge.geo.GeoAnswer;
+import io.mediaedge.edge.geo.GeoLocator;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -30,10 +30,12 @@ public final class EdgeServices implements AutoCloseable {
   private final PropertyExtractor properties;
   private final RouteHints routes;
   private final PrometheusMeterRegistry metrics;
+  private final GeoLocator geo;
 
-  private EdgeServices(EdgeNetworkConfig config, TrustedProxies proxies, EdgeTagger tagger,
+  private EdgeServices(EdgeNetworkConfig config, TrustedProxies proxies, GeoLocator geo, EdgeTagger tagger,
       PropertyExtractor properties, RouteHints routes, PrometheusMeterRegistry metrics) {
     this.config = config;
+    this.geo = geo;
     this.proxies = proxies;
     this.tagger = tagger;
     this.properties = properties;
@@ -42,7 +44,7 @@ public final class EdgeServices implements AutoCloseable {
   }
 
   /** Reads every file the edge needs (blocking); a bad one stops the start with its name. */
-  public static EdgeServices open(EdgeConfig config) {
+  public static EdgeServices open(Vertx vertx, EdgeConfig config) {
     EdgeNetworkConfig edge = config.edge();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TrustedProxies proxies = new TrustedProxies(edge.trustedProxies(), edge.trustedProxyFiles());
@@ -51,17 +53,20 @@ public final class EdgeServices implements AutoCloseable {
     } else {
       log.info("Forwarding headers are believed from {} trusted proxy range(s)", proxies.size());
     }
-    EdgeTagger tagger = new EdgeTagger(new ClientAddressResolver(proxies), ip -> GeoAnswer.UNKNOWN,
+    GeoLocator geo = GeoLocator.open(vertx, config.geo());
+    log.info("GeoIP: {}", geo.describe());
+    EdgeTagger tagger = new EdgeTagger(new ClientAddressResolver(proxies), geo::locate,
         ClientIpForm.parse(edge.clientIp()), config.server().region());
     PropertyExtractor properties = new PropertyExtractor(config.properties().paths(), config.properties().headers(),
         config.properties().maxValueLength());
     RouteHints routes = edge.routesFile()
         .map(file -> RouteHints.fromFile(new ReloadableFile<>(file, "route table", RouteTable::read), metrics))
         .orElseGet(() -> RouteHints.fixed(RouteTable.single(edge.defaultUploadHost()), metrics));
-    return new EdgeServices(edge, proxies, tagger, properties, routes, metrics);
+    return new EdgeServices(edge, proxies, geo, tagger, properties, routes, metrics);
   }
 
   void start(Vertx vertx) {
+    geo.start();
     proxies.watch(vertx, config.reloadCheckInterval());
     routes.watch(vertx, config.reloadCheckInterval());
   }
@@ -82,12 +87,17 @@ public final class EdgeServices implements AutoCloseable {
     return proxies;
   }
 
+  public GeoLocator geo() {
+    return geo;
+  }
+
   public PrometheusMeterRegistry metrics() {
     return metrics;
   }
 
   @Override
   public void close() {
+    geo.close();
     proxies.stop();
     routes.stop();
   }

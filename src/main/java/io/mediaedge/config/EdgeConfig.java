@@ -24,7 +24,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
     HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
-    PropertiesConfig properties, ResumableConfig resumable) {
+    PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo) {
 
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
@@ -94,7 +94,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
     ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
     return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c),
-        EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c));
+        EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c));
   }
 
   public static JsonObject readYaml(Path file) {

@@ -2,11 +2,14 @@ package io.mediaedge.devstack;
 
 import io.mediaedge.EdgeServer;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.GeoConfig;
+import io.mediaedge.edge.geo.GeoLocator;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Ports: MEDIA_EDGE_DEV_HTTPS_PORT (8443), MEDIA_EDGE_DEV_HTTP_PORT (8080, 0 = off),
  * MEDIA_EDGE_DEV_S3_PORT, MEDIA_EDGE_DEV_CQL_PORT, MEDIA_EDGE_DEV_KAFKA_PORT (free ones).
+ *
+ * <p>GeoIP: the DB-IP Lite country database the dev profile fetches into target/geoip, or the
+ * databases named by MEDIA_EDGE_GEO_COUNTRY_DB, MEDIA_EDGE_GEO_CITY_DB, MEDIA_EDGE_GEO_ASN_DB; with
+ * none, dev mode says that requests are not geo-tagged.
  */
 public final class DevMode {
   private DevMode() {}
@@ -29,8 +36,10 @@ public final class DevMode {
     int httpPort = envPort("MEDIA_EDGE_DEV_HTTP_PORT", 8080);
     DevStack stack = DevStack.start(workDir, Path.of("certs/dev"), envPort("MEDIA_EDGE_DEV_S3_PORT", 0),
         envPort("MEDIA_EDGE_DEV_CQL_PORT", 0), envPort("MEDIA_EDGE_DEV_KAFKA_PORT", 0));
-    EdgeConfig config = stack.config(httpsPort, httpPort, new JsonObject());
+    JsonObject geo = devGeoSection();
+    EdgeConfig config = stack.config(httpsPort, httpPort, new JsonObject().put("geo", geo));
     Vertx vertx = Vertx.vertx();
+    String geoLine = describeGeo(vertx, config, geo);
     EdgeServer server = EdgeServer.start(vertx, config).await(60, TimeUnit.SECONDS);
 
     String baseUrl = "https://localhost:" + server.httpsPort();
@@ -56,7 +65,8 @@ public final class DevMode {
         .put("cassandraContactPoint", stack.cassandra().host() + ":" + stack.cassandra().port())
         .put("cassandraLocalDatacenter", stack.cassandra().localDatacenter())
         .put("kafkaBootstrap", stack.kafka().bootstrapServers())
-        .put("historyTopic", "media.history.v1");
+        .put("historyTopic", "media.history.v1")
+        .put("geoip", geoLine);
     Path envFile = workDir.resolve("dev-env.json");
     Files.writeString(envFile, env.encodePrettily());
 
@@ -67,6 +77,7 @@ public final class DevMode {
     System.out.println("  Cassandra  " + stack.cassandra().host() + ":" + stack.cassandra().port()
         + " (datacenter " + stack.cassandra().localDatacenter() + ")");
     System.out.println("  Kafka      " + stack.kafka().bootstrapServers());
+    System.out.println("  GeoIP      " + geoLine);
     System.out.println("  env file   " + envFile + "  (tokens, keys, endpoints as JSON)");
     System.out.println();
     System.out.println("  TOKEN=" + token);
@@ -89,6 +100,36 @@ public final class DevMode {
       stopped.countDown();
     }, "dev-mode-shutdown"));
     stopped.await();
+  }
+
+  /**
+   * The geo section: the databases named by MEDIA_EDGE_GEO_COUNTRY_DB / _CITY_DB / _ASN_DB, else
+   * the DB-IP Lite country database the dev profile fetched into target/geoip, else none.
+   */
+  private static JsonObject devGeoSection() {
+    JsonObject geo = new JsonObject();
+    for (String option : List.of(GeoConfig.COUNTRY_DB, GeoConfig.CITY_DB, GeoConfig.ASN_DB)) {
+      String value = System.getenv(GeoConfig.envVariable(option));
+      if (value != null && !value.isBlank()) {
+        geo.put(option.substring("geo.".length()), value.trim());
+      }
+    }
+    Path fetched = Path.of(System.getProperty("dev.geoip.countryDb", "target/geoip/dbip-country.mmdb"));
+    if (geo.isEmpty() && Files.isRegularFile(fetched)) {
+      geo.put("countryDb", fetched.toString());
+    }
+    return geo;
+  }
+
+  private static String describeGeo(Vertx vertx, EdgeConfig config, JsonObject geo) {
+    if (geo.isEmpty()) {
+      return "no GeoIP database: requests are not geo-tagged (when online, dev mode fetches DB-IP Lite country"
+          + " into target/geoip; or set MEDIA_EDGE_GEO_COUNTRY_DB, _CITY_DB, _ASN_DB)";
+    }
+    try (GeoLocator locator = GeoLocator.open(vertx, config.geo())) {
+      boolean dbip = geo.getString("countryDb", "").endsWith("dbip-country.mmdb");
+      return locator.describe() + (dbip ? "; IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0" : "");
+    }
   }
 
   private static int envPort(String name, int fallback) {
