@@ -6,6 +6,7 @@ import io.mediaedge.http.ApiRoutes;
 import io.mediaedge.http.HttpVerticle;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.S3MediaStore;
+import io.mediaedge.tls.TlsModule;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.history.HistoryModule;
@@ -44,13 +45,15 @@ public final class EdgeServer {
   private final DeletionSweeper sweeper;
   private final OrphanReconciler reconciler;
   private final UploadService streaming;
+  private final TlsModule tls;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
 
   private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history,
-      KafkaEventPublisher publisher) {
+      KafkaEventPublisher publisher, TlsModule tls) {
     this.vertx = vertx;
+    this.tls = tls;
     this.config = config;
     this.store = store;
     this.history = history;
@@ -74,13 +77,15 @@ public final class EdgeServer {
   public static Future<EdgeServer> start(Vertx vertx, EdgeConfig config, Function<MediaStore, MediaStore> storeWrapper) {
     // Fails fast, before anything listens, when no key can be loaded.
     new JwtAuthenticator(vertx, config.auth());
+    // Certificates, pin-signing key and backup pins are checked here too, before anything listens.
+    TlsModule tls = TlsModule.load(vertx, config);
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
     MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
     KafkaEventPublisher publisher = new KafkaEventPublisher(vertx, config.events());
     return HistoryModule.start(vertx, config)
         .compose(history -> {
-          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher);
+          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher, tls);
           return server.deploy().map(server);
         })
         .onFailure(e -> {
@@ -99,17 +104,18 @@ public final class EdgeServer {
     UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
     MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
     ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, media, CursorKeys.load(config),
-        ready::get);
+        ready::get, tls.pins());
     int instances = config.server().eventLoopsOrCores();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances)
         .setThreadingModel(ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(() -> {
       HttpVerticle verticle = new HttpVerticle(config, v -> ApiRoutes.create(v, services,
-          new JwtAuthenticator(v, config.auth())));
+          new JwtAuthenticator(v, config.auth())), tls.reloader().orElse(null));
       verticles.add(verticle);
       return verticle;
     }, options).onSuccess(id -> {
       deploymentId = id;
+      tls.start();
       ready.set(true);
       log.info("media-edge listening: https={} http={} region={} event loops={}", httpsPort(), httpPort(),
           config.server().region(), instances);
@@ -155,6 +161,7 @@ public final class EdgeServer {
   /** Readiness goes false first (so load balancers stop sending), then listeners drain. */
   public Future<Void> stop() {
     ready.set(false);
+    tls.stop();
     sweeper.stop();
     reconciler.stop();
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);

@@ -5,6 +5,7 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
+import io.mediaedge.tls.PinPublisher;
 import io.mediaedge.upload.UploadFlow;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -16,7 +17,7 @@ public final class ApiRoutes {
 
   /** What the routes serve: the flows and stores the composition root built. */
   public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, MediaService media,
-      byte[] cursorKey, BooleanSupplier ready) {}
+      byte[] cursorKey, BooleanSupplier ready, PinPublisher pins) {}
 
   public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
     AuthHandler auth = new AuthHandler(authenticator);
@@ -28,6 +29,7 @@ public final class ApiRoutes {
     Router router = Router.router(vertx);
     router.get("/healthz").handler(health::live);
     router.get("/readyz").handler(health::ready);
+    router.get("/.well-known/media-edge/pins").handler(new PinsHandler(services.pins())::handle);
 
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(auth).handler(upload::upload);
     router.get("/v1/media").handler(auth).handler(media::list);
