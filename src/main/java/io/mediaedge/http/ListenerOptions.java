@@ -2,14 +2,14 @@ package io.mediaedge.http;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.EdgeConfig.HttpsConfig;
+import io.mediaedge.tls.CertificateSet;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.ServerSSLOptions;
-import io.mediaedge.tls.CertificateSet;
-import io.vertx.core.http.ClientAuth;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -74,7 +74,11 @@ class PinnedTlsIT {
   }
 
   private static EdgeServer startServer(JsonObject https) throws Exception {
-    EdgeServer server = stack.startServer(new JsonObject().put("server", new JsonObject().put("https", https)));
+    return startServerWith(new JsonObject().put("server", new JsonObject().put("https", https)));
+  }
+
+  private static EdgeServer startServerWith(JsonObject overrides) throws Exception {
+    EdgeServer server = stack.startServer(overrides);
     extra.add(server);
     return server;
   }
@@ -191,6 +195,16 @@ class PinnedTlsIT {
         .encodeToString(forged.encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     assertThrows(java.security.GeneralSecurityException.class,
         () -> CompactJws.verify(forgedToken, pinKeys.signing().publicKey()));
+  }
+
+  @Test
+  void withPinningOffThereIsNoPinDocument() throws Exception {
+    EdgeServer server = startServerWith(new JsonObject().put("pins", new JsonObject().put("enabled", false)));
+    HttpResponse<byte[]> response = new EdgeClient(TestStack.https(server), ca, HttpClient.Version.HTTP_2)
+        .get(PINS, null);
+
+    assertEquals(404, response.statusCode());
+    assertEquals("NOT_FOUND", EdgeClient.json(response).getString("error"));
   }
 
   // ---------------------------------------------------------------------------------------------
