@@ -6,6 +6,7 @@ import io.mediaedge.http.ApiRoutes;
 import io.mediaedge.http.HttpVerticle;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.S3MediaStore;
+import io.mediaedge.tls.TlsModule;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.history.HistoryModule;
@@ -48,14 +49,16 @@ public final class EdgeServer {
   private final UploadService streaming;
   private final EdgeServices edge;
   private ResumableExpiry expiry;
+  private final TlsModule tls;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
 
   private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history,
-      KafkaEventPublisher publisher, EdgeServices edge) {
+      KafkaEventPublisher publisher, EdgeServices edge, TlsModule tls) {
     this.vertx = vertx;
     this.edge = edge;
+    this.tls = tls;
     this.config = config;
     this.store = store;
     this.history = history;
@@ -79,6 +82,8 @@ public final class EdgeServer {
   public static Future<EdgeServer> start(Vertx vertx, EdgeConfig config, Function<MediaStore, MediaStore> storeWrapper) {
     // Fails fast, before anything listens, when no key can be loaded.
     new JwtAuthenticator(vertx, config.auth());
+    // Certificates, pin-signing key and backup pins are checked here too, before anything listens.
+    TlsModule tls = TlsModule.load(vertx, config);
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
     MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
@@ -94,7 +99,7 @@ public final class EdgeServer {
     }
     return HistoryModule.start(vertx, config)
         .compose(history -> {
-          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher, edge);
+          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher, edge, tls);
           return server.deploy().map(server);
         })
         .onFailure(e -> {
@@ -120,17 +125,18 @@ public final class EdgeServer {
     edge.start(vertx);
     ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, resumable, media,
         CursorKeys.load(config),
-        ready::get, edge.tagger(), edge.properties(), edge.routes(), edge.metrics());
+        ready::get, edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins());
     int instances = config.server().eventLoopsOrCores();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances)
         .setThreadingModel(ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(() -> {
       HttpVerticle verticle = new HttpVerticle(config, v -> ApiRoutes.create(v, services,
-          new JwtAuthenticator(v, config.auth())));
+          new JwtAuthenticator(v, config.auth())), tls.reloader().orElse(null));
       verticles.add(verticle);
       return verticle;
     }, options).onSuccess(id -> {
       deploymentId = id;
+      tls.start();
       ready.set(true);
       log.info("media-edge listening: https={} http={} region={} event loops={}", httpsPort(), httpPort(),
           config.server().region(), instances);
@@ -184,6 +190,7 @@ public final class EdgeServer {
   /** Readiness goes false first (so load balancers stop sending), then listeners drain. */
   public Future<Void> stop() {
     ready.set(false);
+    tls.stop();
     sweeper.stop();
     reconciler.stop();
     if (expiry != null) {

@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
     HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
-    PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo) {
+    PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo,
+    PinsConfig pins) {
 
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
@@ -38,7 +39,9 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     }
   }
 
-  public record HttpsConfig(boolean enabled, int port, Path certFile, Path keyFile, boolean openssl, boolean http2) {}
+  /** The TLS listener; {@code tls} adds SNI certificates, client-certificate checks and reloading. */
+  public record HttpsConfig(boolean enabled, int port, Path certFile, Path keyFile, boolean openssl, boolean http2,
+      TlsConfig tls) {}
 
   public record HttpConfig(boolean enabled, int port) {}
 
@@ -94,7 +97,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
     ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
     return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c),
-        EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c));
+        EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c),
+        PinsConfig.parse(c));
   }
 
   public static JsonObject readYaml(Path file) {
@@ -128,7 +132,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     HttpsConfig https = new HttpsConfig(httpsOn, c.integer("server.https.port", 8443, 0, 65535),
         httpsOn ? c.existingFile("server.https.certFile", c.requiredString("server.https.certFile")) : null,
         httpsOn ? c.existingFile("server.https.keyFile", c.requiredString("server.https.keyFile")) : null,
-        c.bool("server.https.openssl", true), c.bool("server.https.http2", true));
+        c.bool("server.https.openssl", true), c.bool("server.https.http2", true), TlsConfig.parse(c, httpsOn));
     HttpConfig http = new HttpConfig(c.bool("server.http.enabled", false), c.integer("server.http.port", 8080, 0, 65535));
     if (!https.enabled() && !http.enabled()) {
       throw c.invalid("server.https.enabled", "and server.http.enabled are both false, so nothing would listen");

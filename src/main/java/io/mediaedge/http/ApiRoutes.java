@@ -10,6 +10,7 @@ import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.upload.ResumableUploads;
+import io.mediaedge.tls.PinPublisher;
 import io.mediaedge.upload.UploadFlow;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ public final class ApiRoutes {
   /** What the routes serve: the flows, stores and edge services the composition root built. */
   public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, ResumableUploads resumable,
       MediaService media, byte[] cursorKey, BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties,
-      RouteHints routes, PrometheusMeterRegistry metrics) {}
+      RouteHints routes, PrometheusMeterRegistry metrics, PinPublisher pins) {}
 
   public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
     AuthHandler auth = new AuthHandler(authenticator);
@@ -42,6 +43,7 @@ public final class ApiRoutes {
     router.get("/healthz").handler(health::live);
     router.get("/readyz").handler(health::ready);
     router.get("/metrics").handler(metrics::scrape);
+    router.get("/.well-known/media-edge/pins").handler(new PinsHandler(services.pins())::handle);
 
     router.route("/v1/*").handler(edge::tag);
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(auth).handler(upload::upload);

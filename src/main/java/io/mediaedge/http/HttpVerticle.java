@@ -2,6 +2,7 @@ package io.mediaedge.http;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.tls.CertificateReloader;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -25,13 +26,20 @@ import java.util.function.Function;
 public final class HttpVerticle extends VerticleBase {
   private final EdgeConfig config;
   private final Function<io.vertx.core.Vertx, Router> routes;
+  private final CertificateReloader certificates;
   private final List<HttpServer> servers = new ArrayList<>();
   /** Connections that have not finished their first request's headers, with their timer. */
   private final Map<HttpConnection, Long> awaitingHeaders = new WeakHashMap<>();
 
-  public HttpVerticle(EdgeConfig config, Function<io.vertx.core.Vertx, Router> routes) {
+  /**
+   * @param certificates what the TLS listener serves and the reloader it follows; null when
+   *     {@code server.https} is off
+   */
+  public HttpVerticle(EdgeConfig config, Function<io.vertx.core.Vertx, Router> routes,
+      CertificateReloader certificates) {
     this.config = config;
     this.routes = routes;
+    this.certificates = certificates;
   }
 
   @Override
@@ -39,7 +47,8 @@ public final class HttpVerticle extends VerticleBase {
     Router router = routes.apply(vertx);
     List<Future<HttpServer>> listening = new ArrayList<>();
     if (config.server().https().enabled()) {
-      listening.add(listen(ListenerOptions.https(config), router));
+      listening.add(listen(ListenerOptions.https(config, certificates.current()), router)
+          .onSuccess(server -> certificates.attach(server, set -> ListenerOptions.sslOptions(config, set))));
     }
     if (config.server().http().enabled()) {
       listening.add(listen(ListenerOptions.plain(config), router));
@@ -101,6 +110,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long grace = config.server().shutdownGrace().toMillis();
+    if (certificates != null && config.server().https().enabled()) {
+      certificates.detach(servers.get(0));
+    }
     return Future.all(servers.stream().map(s -> s.shutdown(grace, TimeUnit.MILLISECONDS)).toList());
   }
 

@@ -2,12 +2,14 @@ package io.mediaedge.http;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.EdgeConfig.HttpsConfig;
+import io.mediaedge.tls.CertificateSet;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,22 +31,34 @@ public final class ListenerOptions {
     return common(config).setPort(config.server().http().port());
   }
 
-  static HttpServerOptions https(EdgeConfig config) {
+  /**
+   * The TLS listener serving {@code certificates}: the default certificate, SNI certificates when
+   * configured, and a required client certificate when {@code server.https.clientCaFile} is set.
+   */
+  static HttpServerOptions https(EdgeConfig config, CertificateSet certificates) {
     HttpsConfig https = config.server().https();
     HttpServerOptions options = common(config)
         .setPort(https.port())
         .setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(https.certFile().toString())
-            .setKeyPath(https.keyFile().toString()))
+        .setKeyCertOptions(certificates.keyCertOptions())
+        .setSni(certificates.hasSniCertificates())
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
         .setSslHandshakeTimeout(config.server().headerTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    certificates.clientTrust().ifPresent(trust -> options.setTrustOptions(trust).setClientAuth(ClientAuth.REQUIRED));
     options.setSslEngineOptions(engine(https.openssl()));
     if (https.http2()) {
       options.setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
     }
     return options;
+  }
+
+  /**
+   * What a running TLS listener is updated with when the certificates change: the same TLS
+   * settings as at start, over the new set.
+   */
+  static ServerSSLOptions sslOptions(EdgeConfig config, CertificateSet certificates) {
+    return https(config, certificates).getSslOptions().copy();
   }
 
   /** The OpenSSL engine when it loads, else the JDK's; which one is in use is logged once. */

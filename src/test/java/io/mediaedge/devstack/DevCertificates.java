@@ -113,6 +113,74 @@ public final class DevCertificates {
     });
   }
 
+  /** A CA certificate and its private key (PEM files). */
+  public record CaFiles(Path cert, Path key) {}
+
+  /** The key types the dev certificates come in. */
+  public enum KeyType { EC_P256, RSA_2048 }
+
+  /**
+   * A further server certificate from the dev CA in {@code caDir} (made if missing) for
+   * {@code names}, with a new key: the chain (certificate, then CA) goes to {@code chainFile}, the
+   * PKCS#8 key to {@code keyFile}. Used to swap certificates under a running server and for SNI.
+   */
+  public static TlsFiles issueServer(Path caDir, Path chainFile, Path keyFile, KeyType type,
+      Collection<String> names) {
+    TlsFiles caFiles = ensure(caDir);
+    return PemFiles.locked(caDir, () -> {
+      Issued ca = load(caFiles.caCert(), caDir.resolve("ca-key.pem"));
+      if (ca == null) {
+        throw new IllegalStateException("the dev CA in " + caDir + " is not usable");
+      }
+      Issued leaf = newLeaf(ca, new LinkedHashSet<>(names), keyPair(type), KeyPurposeId.id_kp_serverAuth);
+      writeLeaf(leaf, ca, chainFile, keyFile);
+      return new TlsFiles(caFiles.caCert(), chainFile, keyFile);
+    });
+  }
+
+  /** A CA of its own, e.g. the one client certificates must come from: {@code dir/NAME.pem} and {@code NAME-key.pem}. */
+  public static CaFiles newCa(Path dir, String name) {
+    Issued ca = newCa("media-edge dev " + name);
+    CaFiles files = new CaFiles(dir.resolve(name + ".pem"), dir.resolve(name + "-key.pem"));
+    PemFiles.locked(dir, () -> {
+      PemFiles.write(files.cert(), pem(ca.cert()), false);
+      PemFiles.write(files.key(), PemFiles.encode("PRIVATE KEY", List.of(ca.key().getEncoded())), true);
+      return files;
+    });
+    return files;
+  }
+
+  /** A client certificate (TLS client authentication) for {@code commonName}, issued by {@code ca}. */
+  public static void issueClient(CaFiles ca, Path chainFile, Path keyFile, String commonName) {
+    Issued issuer = load(ca.cert(), ca.key());
+    if (issuer == null) {
+      throw new IllegalStateException("the CA " + ca.cert() + " is not usable");
+    }
+    Issued leaf = newLeaf(issuer, new LinkedHashSet<>(List.of(commonName)), ecKeyPair(),
+        KeyPurposeId.id_kp_clientAuth);
+    writeLeaf(leaf, issuer, chainFile, keyFile);
+  }
+
+  private static void writeLeaf(Issued leaf, Issued ca, Path chainFile, Path keyFile) {
+    // Key first: a reloading server that sees the new certificate next to the old key refuses the
+    // pair and looks again; the other order would be equally safe, just slower to settle.
+    PemFiles.write(keyFile, PemFiles.encode("PRIVATE KEY", List.of(leaf.key().getEncoded())), true);
+    PemFiles.write(chainFile, pem(leaf.cert()) + pem(ca.cert()), false);
+  }
+
+  private static KeyPair keyPair(KeyType type) {
+    if (type == KeyType.EC_P256) {
+      return ecKeyPair();
+    }
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048, RANDOM);
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK cannot make RSA keys", e);
+    }
+  }
+
   /** The certificates of a PEM file, in file order. */
   public static List<X509Certificate> readCertificates(Path pemFile) {
     List<X509Certificate> certs = new ArrayList<>();
@@ -195,11 +263,14 @@ public final class DevCertificates {
   }
 
   private static Issued newCa() {
+    // The date tells apart CAs made on different days in a trust store or a browser's list.
+    return newCa("media-edge dev CA " + Instant.now().toString().substring(0, 10));
+  }
+
+  private static Issued newCa(String commonName) {
     KeyPair keys = ecKeyPair();
     Instant now = Instant.now();
-    // The date tells apart CAs made on different days in a trust store or a browser's list.
-    X500Name name = new X500Name(
-        "CN=media-edge dev CA " + now.toString().substring(0, 10) + ",O=media-edge dev");
+    X500Name name = new X500Name("CN=" + commonName + ",O=media-edge dev");
     try {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
@@ -217,7 +288,11 @@ public final class DevCertificates {
   }
 
   private static Issued newServer(Issued ca, Set<String> names) {
-    KeyPair keys = ecKeyPair();
+    return newLeaf(ca, names, ecKeyPair(), KeyPurposeId.id_kp_serverAuth);
+  }
+
+  /** A certificate for {@code names} (the first is also its CN) and the given purpose, signed by {@code ca}. */
+  private static Issued newLeaf(Issued ca, Set<String> names, KeyPair keys, KeyPurposeId purpose) {
     Instant now = Instant.now();
     Instant caEnd = ca.cert().getNotAfter().toInstant();
     Instant notAfter = now.plus(SERVER_VALIDITY).isBefore(caEnd) ? now.plus(SERVER_VALIDITY) : caEnd;
@@ -233,9 +308,9 @@ public final class DevCertificates {
           Date.from(now.minus(Duration.ofHours(1))), Date.from(notAfter),
           new X500Name("CN=" + names.iterator().next() + ",O=media-edge dev"), keys.getPublic())
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false,
-              new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+          .addExtension(Extension.keyUsage, true, new KeyUsage("RSA".equals(keys.getPublic().getAlgorithm())
+              ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature))
+          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
           .addExtension(Extension.subjectAlternativeName, false,
               new GeneralNames(sans.toArray(GeneralName[]::new)))
           .addExtension(Extension.subjectKeyIdentifier, false,
@@ -244,7 +319,7 @@ public final class DevCertificates {
               ext.createAuthorityKeyIdentifier(ca.cert()));
       return new Issued(sign(builder, ca.key()), keys.getPrivate());
     } catch (GeneralSecurityException | java.io.IOException e) {
-      throw new IllegalStateException("could not issue the dev server certificate", e);
+      throw new IllegalStateException("could not issue the dev certificate for " + names, e);
     }
   }
 

@@ -48,6 +48,8 @@ public final class DevMode {
         .put("baseUrl", baseUrl)
         .put("plainBaseUrl", server.httpPort() > 0 ? "http://localhost:" + server.httpPort() : null)
         .put("caFile", stack.tls().caCert().toAbsolutePath().toString())
+        .put("pinsUrl", baseUrl + "/.well-known/media-edge/pins")
+        .put("pinSigningPublicKeyFile", stack.pinKeys().signing().publicKeyFile().toAbsolutePath().toString())
         .put("token", token)
         .put("userId", "dev-user")
         .put("otherToken", stack.token("other-user", Duration.ofDays(1)))

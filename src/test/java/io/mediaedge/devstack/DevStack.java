@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The real servers media-edge needs (S3-compatible storage, Cassandra, Kafka), started locally, plus the dev TLS material and JWT keys, and
+ * The real servers media-edge needs (S3-compatible storage, Cassandra, Kafka), started locally, plus the dev TLS material, JWT and pin keys, and
  * the configuration that points media-edge at all of it. Dev mode and the integration tests both
  * use this, so they run the same stack.
  */
@@ -27,9 +27,10 @@ public final class DevStack implements AutoCloseable {
   private final DevCertificates.TlsFiles tls;
   private final DevJwtKeys jwtKeys;
   private final DevJwtKeys rsaKeys;
+  private final DevPinKeys pinKeys;
 
   private DevStack(Path workDir, S3Server s3, CassandraServer cassandra, KafkaServer kafka,
-      DevCertificates.TlsFiles tls, DevJwtKeys jwtKeys, DevJwtKeys rsaKeys) {
+      DevCertificates.TlsFiles tls, DevJwtKeys jwtKeys, DevJwtKeys rsaKeys, DevPinKeys pinKeys) {
     this.workDir = workDir;
     this.s3 = s3;
     this.cassandra = cassandra;
@@ -37,6 +38,7 @@ public final class DevStack implements AutoCloseable {
     this.tls = tls;
     this.jwtKeys = jwtKeys;
     this.rsaKeys = rsaKeys;
+    this.pinKeys = pinKeys;
   }
 
   /**
@@ -68,7 +70,8 @@ public final class DevStack implements AutoCloseable {
     DevCertificates.TlsFiles tls = DevCertificates.ensure(certDir);
     DevJwtKeys es256 = DevJwtKeys.es256(certDir);
     DevJwtKeys rsa = DevJwtKeys.rsa(certDir);
-    return new DevStack(workDir, s3, cassandra, kafka, tls, es256, rsa);
+    DevPinKeys pins = DevPinKeys.es256(certDir);
+    return new DevStack(workDir, s3, cassandra, kafka, tls, es256, rsa, pins);
   }
 
   /**
@@ -101,7 +104,13 @@ public final class DevStack implements AutoCloseable {
             // One node: quorum of one, and LWTs need SERIAL over one replica too.
             .put("consistency", "LOCAL_QUORUM"))
         .put("events", new JsonObject()
-            .put("bootstrapServers", new JsonArray().add(kafka.bootstrapServers())));
+            .put("bootstrapServers", new JsonArray().add(kafka.bootstrapServers())))
+        // Dev mode and the tests serve a signed pin document, as production should.
+        .put("pins", new JsonObject()
+            .put("enabled", true)
+            .put("backupKeyFiles", new JsonArray().add(pinKeys.backup().publicKeyFile().toString()))
+            .put("signingKeyFile", pinKeys.signing().privateKeyFile().toString())
+            .put("signingPublicKeyFile", pinKeys.signing().publicKeyFile().toString()));
     JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
     return EdgeConfig.fromTree(merged, Map.of(
         "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
@@ -135,6 +144,11 @@ public final class DevStack implements AutoCloseable {
 
   public DevJwtKeys rsaKeys() {
     return rsaKeys;
+  }
+
+  /** The pin-signing and backup keys the configuration names. */
+  public DevPinKeys pinKeys() {
+    return pinKeys;
   }
 
   public Path workDir() {

@@ -11,17 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.mediaedge.tls.PemBlocks;
 
 /**
  * Reads and writes PEM files for the dev key material, and serialises their creation.
@@ -117,26 +115,9 @@ final class PemFiles {
     }
   }
 
-  /**
-   * Whether the private key belongs to the public key: sign a random message and verify it, which
-   * works for EC and RSA alike without touching key internals.
-   */
+  /** Whether the private key belongs to the public key (the server's own check, reused). */
   static boolean pairMatches(PrivateKey privateKey, PublicKey publicKey) {
-    String algorithm = "EC".equals(privateKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-    try {
-      byte[] message = new byte[32];
-      new SecureRandom().nextBytes(message);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(privateKey);
-      signer.update(message);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(publicKey);
-      verifier.update(message);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false; // e.g. an RSA private key next to an EC public key
-    }
+    return PemBlocks.sameKeyPair(privateKey, publicKey);
   }
 
   private static void permissions(Path file, String posix) throws IOException {
