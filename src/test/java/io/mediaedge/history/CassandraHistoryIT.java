@@ -74,7 +74,8 @@ class CassandraHistoryIT {
       cql.execute("SELECT version FROM " + KEYSPACE + ".schema_versions").forEach(r -> versions.add(r.getString(0)));
       // Every script once, however often the migration runs.
       assertEquals(SchemaMigrator.SCRIPTS.size(), versions.size());
-      assertEquals(java.util.Set.of("V001", "V002"), java.util.Set.copyOf(versions));
+      assertEquals(java.util.Set.copyOf(SchemaMigrator.SCRIPTS.stream().map(script -> script.substring(0, 4)).toList()),
+          java.util.Set.copyOf(versions));
     }
   }
 

@@ -10,6 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.LONDON;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.LONDON_IP;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.LOOPBACK;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.NUREMBERG;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.NUREMBERG_IP;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.SEOUL;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.SEOUL_IP;
 
 import io.mediaedge.EdgeServer;
 import io.mediaedge.config.ConfigException;
@@ -80,6 +87,10 @@ class EdgeTaggingIT {
     assertEquals(200, seen.statusCode(), () -> new String(seen.body()));
     JsonObject view = json(seen);
     assertEquals("127.0.0.0", view.getString("clientIp"), "the socket peer, truncated to its /24");
+    assertEquals(LOOPBACK.country(), view.getString("country"), "looked up for the peer, not the spoofed address");
+    assertEquals(LOOPBACK.city(), view.getString("city"));
+    assertEquals(String.valueOf(LOOPBACK.asn()), view.getString("asn"));
+    assertEquals(LOOPBACK.isp(), view.getString("isp"));
     assertFalse(view.getBoolean("viaProxy"));
     assertEquals("", view.getString("pop"), "CF-Ray is not believed");
     assertEquals("", view.getString("cdnCountry"), "CF-IPCountry is not believed");
@@ -94,6 +105,8 @@ class EdgeTaggingIT {
     JsonObject event = only(HistoryTopic.await(user, has("UPLOAD", id), PATIENCE), "UPLOAD", id).event();
     assertEquals("127.0.0.0", event.getString("clientIp"));
     assertEquals("", event.getString("pop"));
+    assertEquals(LOOPBACK.country(), event.getString("country"));
+    assertEquals(String.valueOf(LOOPBACK.asn()), event.getString("asn"));
   }
 
   @Test
@@ -103,8 +116,8 @@ class EdgeTaggingIT {
     String metadata = "filename " + base64("beach.png") + ",device " + base64("{\"model\":\"Pixel 8\"}");
     HttpResponse<byte[]> created = proxied.send(proxied.request("/v1/media", token)
         .header("Content-Type", "image/png")
-        .header("CF-Connecting-IP", "203.0.113.77")
-        .header("X-Forwarded-For", "198.51.100.1, 203.0.113.77")
+        .header("CF-Connecting-IP", LONDON_IP)
+        .header("X-Forwarded-For", "198.51.100.1, " + LONDON_IP)
         .header("CF-Ray", "8c3d2b1a0f1e2d3c-AMS")
         .header("CF-IPCountry", "NL")
         .header("X-App-Version", "5.1.0")
@@ -117,23 +130,33 @@ class EdgeTaggingIT {
 
     MediaRecord row = behindProxy.history().history().find(user, id).await(10, TimeUnit.SECONDS).orElseThrow();
     Origin stored = row.origin();
-    assertEquals("203.0.113.77", stored.clientIp());
+    assertEquals(LONDON_IP, stored.clientIp(), "clientIp: full on this server");
+    assertEquals(LONDON.country(), stored.country());
+    assertEquals(LONDON.city(), stored.city());
+    assertEquals(String.valueOf(LONDON.asn()), stored.asn());
+    assertEquals(LONDON.isp(), stored.isp());
     assertEquals("AMS", stored.pop());
     assertEquals("dev", stored.region());
     assertEquals(uploadProperties, stored.properties());
 
     JsonObject event = only(HistoryTopic.await(user, has("UPLOAD", id), PATIENCE), "UPLOAD", id).event();
-    assertEquals("203.0.113.77", event.getString("clientIp"));
+    assertEquals(LONDON_IP, event.getString("clientIp"));
     assertEquals("AMS", event.getString("pop"));
+    assertEquals(LONDON.country(), event.getString("country"));
+    assertEquals(LONDON.city(), event.getString("city"));
+    assertEquals(String.valueOf(LONDON.asn()), event.getString("asn"));
+    assertEquals(LONDON.isp(), event.getString("isp"));
     assertEquals(new JsonObject(Map.copyOf(uploadProperties)), event.getJsonObject("properties"));
 
     // A download is tagged with where the download came from, not the upload.
-    HttpResponse<byte[]> download = proxied.get("/v1/media/" + id, token, "CF-Connecting-IP", "2001:db8:1:2::9",
+    HttpResponse<byte[]> download = proxied.get("/v1/media/" + id, token, "CF-Connecting-IP", NUREMBERG_IP,
         "CF-Ray", "8c3d2b1a0f1e2d3d-NRT", "X-App-Version", "5.2.0");
     assertEquals(200, download.statusCode());
     Received downloaded = only(HistoryTopic.await(user, has("DOWNLOAD", id), PATIENCE), "DOWNLOAD", id);
-    assertEquals("2001:db8:1:2:0:0:0:9", downloaded.event().getString("clientIp"));
+    assertEquals("2a01:4f8:c17:1:0:0:0:2", downloaded.event().getString("clientIp"));
     assertEquals("NRT", downloaded.event().getString("pop"));
+    assertEquals(NUREMBERG.country(), downloaded.event().getString("country"));
+    assertEquals(String.valueOf(NUREMBERG.asn()), downloaded.event().getString("asn"));
     assertEquals(new JsonObject().put("appVersion", "5.2.0").put("plan", "pro"),
         downloaded.event().getJsonObject("properties"), "no metadata on a download, so no deviceModel");
   }
@@ -153,6 +176,15 @@ class EdgeTaggingIT {
   @Test
   void routeHintsFollowTheTableAndAReloadSteersClientsWithoutRestart() throws Exception {
     String token = stack.token(freshUser("route"));
+    JsonObject seoul = json(proxied.get("/v1/edge", token, "CF-Connecting-IP", SEOUL_IP, "CF-Ray", "8c3d-ICN"));
+    assertEquals(SEOUL.country(), seoul.getString("country"));
+    assertEquals("9318", seoul.getString("asn"));
+    assertEquals("ICN", seoul.getString("pop"));
+    JsonObject steered = seoul.getJsonObject("route");
+    assertEquals("kr-skb-direct", steered.getString("rule"), "the ISP in trouble goes direct");
+    assertEquals("upload-direct-ap.example.com", steered.getString("host"));
+    assertFalse(steered.getBoolean("proxied"));
+    assertEquals(120, steered.getLong("ttlSeconds"));
     JsonObject before = json(proxied.get("/v1/edge", token, "CF-Connecting-IP", "198.51.100.20"));
     assertEquals("198.51.100.20", before.getString("clientIp"));
     assertTrue(before.getBoolean("viaProxy"));
@@ -178,6 +210,8 @@ class EdgeTaggingIT {
 
     String metrics = new String(proxied.get("/metrics", null).body(), StandardCharsets.UTF_8);
     assertTrue(metrics.contains("media_edge_route_hints_total{host=\"upload-direct-eu.example.com\",rule=\"default\"}"),
+        metrics);
+    assertTrue(metrics.contains("media_edge_route_hints_total{host=\"upload-direct-ap.example.com\",rule=\"kr-skb-direct\"}"),
         metrics);
   }
 

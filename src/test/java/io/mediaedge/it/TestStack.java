@@ -1,5 +1,6 @@
 package io.mediaedge.it;
 
+import io.mediaedge.testing.mmdb.TestGeoDatabases;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevStack;
@@ -32,6 +33,7 @@ public final class TestStack {
   private static TestStack instance;
 
   private final DevStack dev;
+  private final TestGeoDatabases.Databases geo;
   private final Vertx vertx;
   private final EdgeServer server;
   private final S3AsyncClient s3;
@@ -43,6 +45,9 @@ public final class TestStack {
     // make results depend on history.
     deleteTree(work);
     dev = DevStack.start(work, work.resolve("certs"), 0);
+    // GeoIP databases with known answers, loopback included, so every server the tests start
+    // geo-tags its (loopback) clients.
+    geo = TestGeoDatabases.write(work.resolve("geo"), true);
     vertx = Vertx.vertx();
     server = startServer(new JsonObject());
     s3 = S3AsyncClient.builder()
@@ -88,7 +93,8 @@ public final class TestStack {
   }
 
   public EdgeConfig config(JsonObject overrides) {
-    JsonObject base = new JsonObject().put("server", new JsonObject().put("eventLoops", 2));
+    JsonObject base = new JsonObject().put("server", new JsonObject().put("eventLoops", 2))
+        .put("geo", geo.configSection());
     return dev.config(FreePorts.pick(), FreePorts.pick(), base.mergeIn(overrides, true));
   }
 
@@ -119,6 +125,10 @@ public final class TestStack {
 
   public String token(String user) {
     return dev.token(user, Duration.ofHours(1));
+  }
+
+  public TestGeoDatabases.Databases geo() {
+    return geo;
   }
 
   public DevStack dev() {
