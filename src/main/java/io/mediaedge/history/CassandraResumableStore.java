@@ -163,23 +163,12 @@ public final class CassandraResumableStore implements ResumableStore {
         row.getInstant("expires_at"), row.getBoolean("finished"), row.getLong("version"));
   }
 
-  static String originJson(Origin o) {
-    JsonObject properties = new JsonObject();
-    o.properties().forEach(properties::put);
-    return new JsonObject().put("region", o.region()).put("pop", o.pop()).put("country", o.country())
-        .put("city", o.city()).put("asn", o.asn()).put("isp", o.isp()).put("clientIp", o.clientIp())
-        .put("properties", properties).encode();
+  static String originJson(Origin origin) {
+    return origin.writeTo(new JsonObject()).encode();
   }
 
   static Origin origin(String json) {
-    if (json == null || json.isEmpty()) {
-      return Origin.regionOnly("");
-    }
-    JsonObject o = new JsonObject(json);
-    Map<String, String> properties = new LinkedHashMap<>();
-    o.getJsonObject("properties", new JsonObject()).forEach(e -> properties.put(e.getKey(), String.valueOf(e.getValue())));
-    return new Origin(o.getString("region"), o.getString("pop"), o.getString("country"), o.getString("city"),
-        o.getString("asn"), o.getString("isp"), o.getString("clientIp"), properties);
+    return json == null || json.isEmpty() ? Origin.regionOnly("") : Origin.readFrom(new JsonObject(json));
   }
 
   private Future<AsyncResultSet> execute(BoundStatement statement) {

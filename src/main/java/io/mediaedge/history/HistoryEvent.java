@@ -2,8 +2,6 @@ package io.mediaedge.history;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One entry of the media history, as stored in Cassandra and published to Kafka (key = user id).
@@ -25,9 +23,7 @@ public record HistoryEvent(String eventId, Instant occurredAt, Action action, St
   }
 
   public JsonObject toJson() {
-    JsonObject props = new JsonObject();
-    origin.properties().forEach(props::put);
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("schemaVersion", SCHEMA_VERSION)
         .put("eventId", eventId)
         .put("occurredAt", occurredAt.toString())
@@ -38,26 +34,14 @@ public record HistoryEvent(String eventId, Instant occurredAt, Action action, St
         .put("contentLength", contentLength)
         .put("sha256", sha256)
         .put("status", status)
-        .put("latencyMs", latencyMs)
-        .put("region", origin.region())
-        .put("pop", origin.pop())
-        .put("country", origin.country())
-        .put("city", origin.city())
-        .put("asn", origin.asn())
-        .put("isp", origin.isp())
-        .put("clientIp", origin.clientIp())
-        .put("properties", props);
+        .put("latencyMs", latencyMs);
+    return origin.writeTo(json);
   }
 
   public static HistoryEvent fromJson(JsonObject json) {
-    JsonObject props = json.getJsonObject("properties", new JsonObject());
-    Map<String, String> properties = new LinkedHashMap<>();
-    props.forEach(e -> properties.put(e.getKey(), String.valueOf(e.getValue())));
-    Origin origin = new Origin(json.getString("region"), json.getString("pop"), json.getString("country"),
-        json.getString("city"), json.getString("asn"), json.getString("isp"), json.getString("clientIp"), properties);
     return new HistoryEvent(json.getString("eventId"), Instant.parse(json.getString("occurredAt")),
         Action.valueOf(json.getString("action")), json.getString("userId"), json.getString("mediaId"),
         json.getString("contentType"), json.getLong("contentLength", 0L), json.getString("sha256"),
-        json.getString("status"), json.getLong("latencyMs", 0L), origin);
+        json.getString("status"), json.getLong("latencyMs", 0L), Origin.readFrom(json));
   }
 }

@@ -1,5 +1,7 @@
 package io.mediaedge.history;
 
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,6 +30,22 @@ public record Origin(String region, String pop, String country, String city, Str
   /** A request about which nothing but the serving region is known (background work, tests). */
   public static Origin regionOnly(String region) {
     return new Origin(region, "", "", "", "", "", "", Map.of());
+  }
+
+  /** Puts this origin's fields into {@code json} (flat: the event schema's field names). */
+  public JsonObject writeTo(JsonObject json) {
+    JsonObject props = new JsonObject();
+    properties.forEach(props::put);
+    return json.put("region", region).put("pop", pop).put("country", country).put("city", city).put("asn", asn)
+        .put("isp", isp).put("clientIp", clientIp).put("properties", props);
+  }
+
+  /** Reads the fields {@link #writeTo} writes; missing ones are empty. */
+  public static Origin readFrom(JsonObject json) {
+    Map<String, String> properties = new LinkedHashMap<>();
+    json.getJsonObject("properties", new JsonObject()).forEach(e -> properties.put(e.getKey(), String.valueOf(e.getValue())));
+    return new Origin(json.getString("region"), json.getString("pop"), json.getString("country"),
+        json.getString("city"), json.getString("asn"), json.getString("isp"), json.getString("clientIp"), properties);
   }
 
   private static String orEmpty(String value) {
