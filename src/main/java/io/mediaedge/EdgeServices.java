@@ -11,6 +11,9 @@ import io.mediaedge.edge.RouteHints;
 import io.mediaedge.edge.RouteTable;
 import io.mediaedge.edge.TrustedProxies;
 import io.mediaedge.edge.geo.GeoLocator;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -31,10 +34,12 @@ public final class EdgeServices implements AutoCloseable {
   private final RouteHints routes;
   private final PrometheusMeterRegistry metrics;
   private final GeoLocator geo;
+  private final JvmGcMetrics gcMetrics;
 
   private EdgeServices(EdgeNetworkConfig config, TrustedProxies proxies, GeoLocator geo, EdgeTagger tagger,
-      PropertyExtractor properties, RouteHints routes, PrometheusMeterRegistry metrics) {
+      PropertyExtractor properties, RouteHints routes, PrometheusMeterRegistry metrics, JvmGcMetrics gcMetrics) {
     this.config = config;
+    this.gcMetrics = gcMetrics;
     this.geo = geo;
     this.proxies = proxies;
     this.tagger = tagger;
@@ -47,6 +52,11 @@ public final class EdgeServices implements AutoCloseable {
   public static EdgeServices open(Vertx vertx, EdgeConfig config) {
     EdgeNetworkConfig edge = config.edge();
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Heap, GC and CPU next to our own counters: flat memory is a claim we want to watch.
+    new JvmMemoryMetrics().bindTo(metrics);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
     TrustedProxies proxies = new TrustedProxies(edge.trustedProxies(), edge.trustedProxyFiles());
     if (proxies.isEmpty()) {
       log.info("No trusted proxies configured: forwarding headers (CF-Connecting-IP, X-Forwarded-For) are ignored");
@@ -62,7 +72,7 @@ public final class EdgeServices implements AutoCloseable {
     RouteHints routes = edge.routesFile()
         .map(file -> RouteHints.fromFile(new ReloadableFile<>(file, "route table", RouteTable::read), metrics))
         .orElseGet(() -> RouteHints.fixed(RouteTable.single(edge.defaultUploadHost()), metrics));
-    return new EdgeServices(edge, proxies, geo, tagger, properties, routes, metrics);
+    return new EdgeServices(edge, proxies, geo, tagger, properties, routes, metrics, gc);
   }
 
   void start(Vertx vertx) {
@@ -97,6 +107,7 @@ public final class EdgeServices implements AutoCloseable {
 
   @Override
   public void close() {
+    gcMetrics.close();
     geo.close();
     proxies.stop();
     routes.stop();
