@@ -43,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResumableUploads {
   private static final Logger log = LoggerFactory.getLogger(ResumableUploads.class);
-  static final int MAX_PARTS = 10_000;
 
   /**
    * What a creation request asks for. {@code length} is -1 when deferred; {@code rawMetadata} is
@@ -351,12 +350,6 @@ public final class ResumableUploads {
 
   /** Equal parts of the configured size, grown so a declared length never needs more than 10,000. */
   long partSize(long length) {
-    long configured = config.resumable().partSize();
-    if (length <= (long) MAX_PARTS * configured) {
-      return configured;
-    }
-    long needed = (length + MAX_PARTS - 1) / MAX_PARTS;
-    long mib = 1L << 20;
-    return (needed + mib - 1) / mib * mib;
+    return PartSizes.forLength(length, config.resumable().partSize());
   }
 }
