@@ -7,10 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The command line of {@link LargeUploadBench}; each option also reads a {@code bench.*} system property. */
+/**
+ * The command line of the benchmarks that fork media-edge ({@link LargeUploadBench},
+ * {@link ResumableUploadBench}); each option also reads a {@code bench.*} system property.
+ */
 record BenchOptions(
     long size,
     String xmx,
@@ -27,30 +31,51 @@ record BenchOptions(
     Duration sampleInterval,
     Duration timeout) {
 
-  static final String USAGE = """
-      Usage: bench/large-upload.sh [options]
+  /** The options every benchmark of a forked media-edge takes (see {@link #parse(String[], Extra)}). */
+  static final String COMMON_USAGE = """
         --size BYTES         body size; plain bytes or with a unit: 1600000000, 1.6GB, 200MB, 64MiB
                              (default 1600000000)
         --xmx SIZE           -Xmx of the media-edge JVM (default 64m)
-        --http VERSION       1.1, 2 or both: the protocol of the upload and download (default 1.1)
         --seed N             seed of the generated body (default 42)
-        --no-baseline        skip the direct-to-S3 PUT/GET baseline (no TLS, no media-edge)
         --nmt                run media-edge with -XX:NativeMemoryTracking=summary and record where
-                             its memory goes halfway through each upload (costs a little RSS)
+                             its memory goes halfway through each single-request upload (costs a
+                             little RSS)
         --jvm-arg ARG        extra option for the media-edge JVM (repeatable), e.g. --jvm-arg -XX:+UseSerialGC
         --set PATH=VALUE     configuration override (repeatable), e.g. --set upload.streamWindow=1MiB
         --results DIR        where the JSON result goes (default bench/results)
-        --work DIR           scratch directory: S3 data, certificates, logs (default target/bench)
-        --keep-data          keep the S3 data directory afterwards (default: deleted)
+        --work DIR           scratch directory: server data, certificates, logs (default
+                             target/bench, or target/bench-resumable for resumable-upload.sh)
+        --keep-data          keep the servers' data directories afterwards (default: deleted)
         --interval MS        sampling interval of heap and RSS (default 250)
         --timeout SECONDS    longest a single transfer may take (default 1800)
         --runtime-classpath FILE  media-edge's dependency jars, ':'-separated (the script passes it)
       """;
 
+  static final String USAGE = """
+      Usage: bench/large-upload.sh [options]
+        --http VERSION       1.1, 2 or both: the protocol of the upload and download (default 1.1)
+        --no-baseline        skip the direct-to-S3 PUT/GET baseline (no TLS, no media-edge)
+      """ + COMMON_USAGE;
+
+  /** Options of one benchmark on top of the common ones. */
+  @FunctionalInterface
+  interface Extra {
+    /**
+     * Takes {@code option} if it is one of this benchmark's, reading its value (when it has one)
+     * from {@code value}; false when it is not.
+     */
+    boolean take(String option, Supplier<String> value);
+  }
+
   private static final Pattern SIZE =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB|K|M|G|T)", Pattern.CASE_INSENSITIVE);
 
   static BenchOptions parse(String[] args) {
+    return parse(args, (option, value) -> false);
+  }
+
+  /** The common options; any other option goes to {@code extra}, and is refused when it does not take it. */
+  static BenchOptions parse(String[] args, Extra extra) {
     long size = parseSize(System.getProperty("bench.size", "1600000000"));
     String xmx = System.getProperty("bench.xmx", "64m");
     String http = System.getProperty("bench.http", "1.1");
@@ -66,33 +91,38 @@ record BenchOptions(
     long intervalMs = Long.getLong("bench.interval", 250L);
     long timeoutS = Long.getLong("bench.timeout", 1800L);
 
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
+    int[] at = {0};
+    for (; at[0] < args.length; at[0]++) {
+      String a = args[at[0]];
       switch (a) {
-        case "--size" -> size = parseSize(value(args, ++i, a));
-        case "--xmx" -> xmx = value(args, ++i, a);
-        case "--http" -> http = value(args, ++i, a);
-        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--size" -> size = parseSize(value(args, ++at[0], a));
+        case "--xmx" -> xmx = value(args, ++at[0], a);
+        case "--http" -> http = value(args, ++at[0], a);
+        case "--seed" -> seed = Long.parseLong(value(args, ++at[0], a));
         case "--baseline" -> baseline = true;
         case "--no-baseline" -> baseline = false;
         case "--nmt" -> nmt = true;
-        case "--jvm-arg" -> jvmArgs.add(value(args, ++i, a));
+        case "--jvm-arg" -> jvmArgs.add(value(args, ++at[0], a));
         case "--set" -> {
-          String kv = value(args, ++i, a);
+          String kv = value(args, ++at[0], a);
           int eq = kv.indexOf('=');
           if (eq <= 0) {
             throw new IllegalArgumentException("--set wants PATH=VALUE, got " + kv);
           }
           overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
         }
-        case "--runtime-classpath" -> cpFile = value(args, ++i, a);
-        case "--results" -> results = Path.of(value(args, ++i, a));
-        case "--work" -> work = Path.of(value(args, ++i, a));
+        case "--runtime-classpath" -> cpFile = value(args, ++at[0], a);
+        case "--results" -> results = Path.of(value(args, ++at[0], a));
+        case "--work" -> work = Path.of(value(args, ++at[0], a));
         case "--keep-data" -> keepData = true;
-        case "--interval" -> intervalMs = Long.parseLong(value(args, ++i, a));
-        case "--timeout" -> timeoutS = Long.parseLong(value(args, ++i, a));
+        case "--interval" -> intervalMs = Long.parseLong(value(args, ++at[0], a));
+        case "--timeout" -> timeoutS = Long.parseLong(value(args, ++at[0], a));
         case "-h", "--help" -> throw new UsageException(null);
-        default -> throw new IllegalArgumentException("unknown option " + a);
+        default -> {
+          if (!extra.take(a, () -> value(args, ++at[0], a))) {
+            throw new IllegalArgumentException("unknown option " + a);
+          }
+        }
       }
     }
     if (size < 64) {

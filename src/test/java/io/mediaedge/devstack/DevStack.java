@@ -79,6 +79,16 @@ public final class DevStack implements AutoCloseable {
    * {@code overrides} (a partial tree) is merged on top.
    */
   public EdgeConfig config(int httpsPort, int httpPort, JsonObject overrides) {
+    return EdgeConfig.fromTree(configTree(httpsPort, httpPort, overrides), Map.of(
+        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
+        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+  }
+
+  /**
+   * The tree {@link #config} reads, for a media-edge started elsewhere (a forked JVM reads it as
+   * YAML); the S3 credentials are not in it: they go in the environment, as in production.
+   */
+  public JsonObject configTree(int httpsPort, int httpPort, JsonObject overrides) {
     JsonObject tree = EdgeConfig.readYaml(Path.of("conf/media-edge.yaml"));
     JsonObject stack = new JsonObject()
         .put("server", new JsonObject()
@@ -112,9 +122,7 @@ public final class DevStack implements AutoCloseable {
             .put("signingKeyFile", pinKeys.signing().privateKeyFile().toString())
             .put("signingPublicKeyFile", pinKeys.signing().publicKeyFile().toString()));
     JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
-    return EdgeConfig.fromTree(merged, Map.of(
-        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
-        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+    return merged;
   }
 
   /** A token for {@code user} signed by the dev ES256 key, valid for {@code ttl}. */

@@ -167,6 +167,11 @@ public final class S3Server implements AutoCloseable {
     return dataDir;
   }
 
+  /** The pid of the running server, or -1. */
+  public synchronized long pid() {
+    return jvm != null ? jvm.pid() : -1;
+  }
+
   public Path logFile() {
     return dataDir.resolve("s3mock.log");
   }
