@@ -336,10 +336,16 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   }
 
   private static UploadConfig upload(ConfigTree c) {
-    long partSize = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
+    long storagePart = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
+    // A resumable upload holds one of its parts, grown for the largest upload so 10,000 suffice.
+    long resumableMax = c.size("resumable.maxSize", "4GiB", 1, MAX_OBJECT_SIZE);
+    long resumablePart = Math.max(c.size("resumable.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE),
+        ((resumableMax + 9_999) / 10_000 + (1 << 20) - 1) / (1 << 20) * (1 << 20));
+    long partSize = Math.max(storagePart, resumablePart);
     int window = (int) c.size("upload.streamWindow", "512KiB", 64 << 10, 64 << 20);
-    // The budget must fit one buffered part plus one window, or a chunked upload could never run,
-    // and must stay well inside the heap, or the budget would not prevent what it exists to prevent.
+    // The budget must fit one buffered part plus one window, or a chunked or resumable upload could
+    // never run, and must stay well inside the heap, or the budget would not prevent what it exists
+    // to prevent.
     long minimum = partSize + window + (64 << 10);
     long heap = Runtime.getRuntime().maxMemory();
     long budget;

@@ -43,7 +43,8 @@ public record ResumableConfig(long partSize, long maxSize, Duration expiry, Dura
     });
     Duration lease = c.duration("resumable.lease", "30s", Duration.ofSeconds(1), Duration.ofHours(1));
     return new ResumableConfig(
-        c.size("resumable.partSize", "8MiB", EdgeConfig.MIN_PART_SIZE, EdgeConfig.MAX_PART_SIZE),
+        // One part is held in one buffer: at most 1 GiB.
+        c.size("resumable.partSize", "8MiB", EdgeConfig.MIN_PART_SIZE, 1L << 30),
         c.size("resumable.maxSize", "4GiB", 1, EdgeConfig.MAX_OBJECT_SIZE),
         c.duration("resumable.expiry", "24h", Duration.ofSeconds(1), Duration.ofDays(30)),
         lease,

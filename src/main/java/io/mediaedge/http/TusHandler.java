@@ -102,7 +102,6 @@ final class TusHandler {
 
   /** POST: creation, with the first bytes when the body is {@code application/offset+octet-stream}. */
   void create(RoutingContext ctx) {
-    long startedNanos = System.nanoTime();
     HttpServerRequest request = ctx.request();
     Principal principal = AuthHandler.principal(ctx);
     String lengthHeader = request.getHeader("Upload-Length");
@@ -130,8 +129,7 @@ final class TusHandler {
         return io.vertx.core.Future.succeededFuture(created);
       }
       Append append = new Append(principal.userId(), created.uploadId(), 0, -1, UploadHandler.declaredLength(request),
-          checksum(request), request, startedNanos);
-      continueIfExpected(request);
+          checksum(request), request, () -> continueIfExpected(request));
       // A failed first PATCH leaves a created upload: answer 201 with what is durable, as tus asks.
       return uploads.append(ctx.vertx().getOrCreateContext(), append)
           .recover(failure -> uploads.status(principal.userId(), created.uploadId()));
@@ -156,7 +154,6 @@ final class TusHandler {
 
   /** PATCH: bytes at {@code Upload-Offset}. */
   void patch(RoutingContext ctx) {
-    long startedNanos = System.nanoTime();
     HttpServerRequest request = ctx.request();
     if (!isOffsetStream(request)) {
       throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("A PATCH body must be " + OFFSET_CONTENT_TYPE + ".");
@@ -169,8 +166,7 @@ final class TusHandler {
     String lengthHeader = request.getHeader("Upload-Length");
     long length = lengthHeader == null ? -1 : nonNegative("Upload-Length", lengthHeader);
     Append append = new Append(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), offset, length,
-        UploadHandler.declaredLength(request), checksum(request), request, startedNanos);
-    continueIfExpected(request);
+        UploadHandler.declaredLength(request), checksum(request), request, () -> continueIfExpected(request));
     uploads.append(ctx.vertx().getOrCreateContext(), append)
         .onSuccess(progress -> {
           ctx.response().setStatusCode(204);

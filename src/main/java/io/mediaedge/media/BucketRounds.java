@@ -17,6 +17,8 @@ abstract class BucketRounds {
   private final Duration interval;
   private final Logger log;
   private final AtomicBoolean running = new AtomicBoolean();
+  /** Set on shutdown: a round under way ends after its current bucket, before the stores close. */
+  private volatile boolean stopped;
   private long timer = -1;
 
   BucketRounds(Vertx vertx, int buckets, Duration interval, Logger log) {
@@ -30,10 +32,12 @@ abstract class BucketRounds {
   abstract Future<Integer> round(int bucket);
 
   public void start() {
+    stopped = false;
     timer = vertx.setPeriodic(interval.toMillis(), id -> runRound());
   }
 
   public void stop() {
+    stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
@@ -48,7 +52,7 @@ abstract class BucketRounds {
     Future<Integer> round = Future.succeededFuture(0);
     for (int bucket = 0; bucket < buckets; bucket++) {
       int b = bucket;
-      round = round.compose(count -> round(b).map(n -> count + n));
+      round = round.compose(count -> stopped ? Future.succeededFuture(count) : round(b).map(n -> count + n));
     }
     return round.onComplete(ar -> {
       running.set(false);

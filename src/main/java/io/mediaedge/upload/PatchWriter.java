@@ -51,7 +51,9 @@ final class PatchWriter {
 
   private ResumableUpload state;
   private final List<String> etags;
-  private final List<ByteBuffer> part = new ArrayList<>();
+  private final PartBuffers buffers;
+  /** The part being filled, off the heap (see {@link PartBuffers}); null until the PATCH starts. */
+  private ByteBuffer part;
   private long partBytes;
   /** Bytes of the file that have arrived so far: the durable offset plus this PATCH's bytes. */
   private long position;
@@ -59,9 +61,10 @@ final class PatchWriter {
   private UploadBody body;
   private boolean leaseLost;
 
-  PatchWriter(Context context, MediaStore store, ResumableStore states, EdgeConfig config, ResumableUpload state,
-      String holder, Append append, long remaining) {
+  PatchWriter(Context context, MediaStore store, ResumableStore states, EdgeConfig config, PartBuffers buffers,
+      ResumableUpload state, String holder, Append append, long remaining) {
     this.context = context;
+    this.buffers = buffers;
     this.store = store;
     this.states = states;
     this.config = config;
@@ -84,12 +87,15 @@ final class PatchWriter {
         config.server().minUploadRateInterval()).start();
     long renewEvery = Math.max(100, config.resumable().lease().toMillis() / 3);
     long renewal = context.owner().setPeriodic(renewEvery, id -> renewLease());
+    part = buffers.acquire(Math.toIntExact(state.partSize()));
     return checkSignature()
         .compose(v -> loadTail())
         .compose(v -> fill())
         .onComplete(done -> {
           context.owner().cancelTimer(renewal);
           guard.stop();
+          // Every S3 call that read the buffer has completed: the chain waited for each.
+          buffers.release(part);
           if (done.failed()) {
             body.abort(done.cause());
           }
@@ -127,7 +133,7 @@ final class PatchWriter {
           if (loaded != state.tailLength()) {
             return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored tail has the wrong size."));
           }
-          part.addAll(chunks);
+          chunks.forEach(chunk -> part.put(chunk.duplicate()));
           partBytes = loaded;
           return Future.succeededFuture();
         });
@@ -143,7 +149,7 @@ final class PatchWriter {
         }
         partBytes += chunk.remaining();
         position += chunk.remaining();
-        part.add(chunk);
+        part.put(chunk.duplicate());
       }
       if (leaseLost) {
         return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
@@ -184,7 +190,7 @@ final class PatchWriter {
     }
     String tailKey = ObjectKeys.tailKey(state.owner(), state.uploadId(), offset);
     long tailLength = partBytes;
-    return store.put(tailKey, new BufferedBody(duplicates(part)),
+    return store.put(tailKey, filled(),
             new ObjectAttributes(state.owner(), "application/octet-stream", Map.of()))
         .compose(stored -> commit(offset, tailKey, tailLength));
   }
@@ -192,10 +198,10 @@ final class PatchWriter {
   private Future<Void> uploadPart() {
     int number = etags.size() + 1;
     log.debug("Upload {} part {} ({} bytes)", state.uploadId(), number, partBytes);
-    return store.uploadPart(state.objectKey(), state.s3UploadId(), number, new BufferedBody(duplicates(part)))
+    return store.uploadPart(state.objectKey(), state.s3UploadId(), number, filled())
         .map(etag -> {
           etags.add(etag);
-          part.clear();
+          part.clear().limit(Math.toIntExact(state.partSize()));
           partBytes = 0;
           return null;
         });
@@ -228,11 +234,9 @@ final class PatchWriter {
     });
   }
 
-  /** The S3 client reads the buffers it is given; ours stay intact for a retry or the tail. */
-  private static List<ByteBuffer> duplicates(List<ByteBuffer> chunks) {
-    List<ByteBuffer> out = new ArrayList<>(chunks.size());
-    chunks.forEach(chunk -> out.add(chunk.duplicate()));
-    return out;
+  /** The bytes of the part so far, as a body; the S3 client reads a view, ours stays as it is. */
+  private BufferedBody filled() {
+    return new BufferedBody(List.of(part.duplicate().flip()));
   }
 
   /** Reads a small object (a tail, below one part) into heap buffers. */

@@ -59,9 +59,13 @@ public final class ResumableUploads {
     }
   }
 
-  /** A PATCH: where the client says it resumes, an optional late length and checksum, the body. */
+  /**
+   * A PATCH: where the client says it resumes, an optional late length and checksum, the body, and
+   * what to do once the body is wanted ({@code 100 Continue}: only after the offset and the lease
+   * are settled, so a refused PATCH is refused before its body is sent).
+   */
   public record Append(String owner, String uploadId, long offset, long uploadLength, long contentLength,
-      UploadChecksum checksum, ReadStream<Buffer> body, long startedNanos) {}
+      UploadChecksum checksum, ReadStream<Buffer> body, Runnable bodyWanted) {}
 
   private final MediaStore store;
   private final ResumableStore states;
@@ -69,6 +73,8 @@ public final class ResumableUploads {
   private final QuotaStore quotas;
   private final OutboxRelay relay;
   private final MemoryBudget budget;
+  /** A couple of idle part buffers are kept: most instances run few PATCHes at once. */
+  private final PartBuffers partBuffers = new PartBuffers(2);
   private final EdgeConfig config;
   /** Names this instance in leases, for the logs of whoever finds one held. */
   private final String instance = "edge-" + UUID.randomUUID();
@@ -172,7 +178,9 @@ public final class ResumableUploads {
       }
       long leaseBytes = state.partSize() + config.upload().streamWindow() + UploadService.CHUNK_SLACK;
       return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(memory -> {
-        PatchWriter writer = new PatchWriter(context, store, states, config, state, holder, append, remaining);
+        PatchWriter writer = new PatchWriter(context, store, states, config, partBuffers, state, holder, append,
+            remaining);
+        append.bodyWanted().run();
         return writer.run()
             .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))
             .map(this::progress)
