@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PatchWriter {
   private static final Logger log = LoggerFactory.getLogger(PatchWriter.class);
+  /** Bytes taken from the request at a time (a few network chunks). */
+  private static final long TAKE = 256 * 1024;
 
   private final Context context;
   private final MediaStore store;
@@ -140,28 +142,32 @@ final class PatchWriter {
   }
 
   private Future<ResumableUpload> fill() {
-    long wanted = state.partSize() - partBytes;
+    // Small takes, copied into the part buffer at once: heap chunks never pile up to a part.
+    long wanted = Math.min(TAKE, state.partSize() - partBytes);
     return body.take(wanted).compose(chunks -> {
+      long taken = 0;
       for (ByteBuffer chunk : chunks) {
         hash.update(chunk.duplicate());
         if (checksum != null) {
           checksum.update(chunk.duplicate());
         }
-        partBytes += chunk.remaining();
-        position += chunk.remaining();
+        taken += chunk.remaining();
         part.put(chunk.duplicate());
       }
+      partBytes += taken;
+      position += taken;
       if (leaseLost) {
         return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
       }
-      long offset = position;
-      boolean lastByte = state.length() >= 0 && offset == state.length();
+      boolean bodyOver = taken < wanted;
+      boolean lastByte = state.length() >= 0 && position == state.length();
       if (partBytes == state.partSize() || lastByte && partBytes > 0) {
+        long offset = position;
         return uploadPart().compose(v -> checksum == null && !lastByte ? commit(offset, null, 0)
                 : Future.succeededFuture(state))
-            .compose(v -> lastByte ? end() : fill());
+            .compose(v -> lastByte || bodyOver ? end() : fill());
       }
-      return end();
+      return bodyOver ? end() : fill();
     });
   }
 
