@@ -335,9 +335,6 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
         .header("Tus-Resumable", TUS_VERSION)
         .header("Upload-Offset", Long.toString(from))
         .header("Content-Type", OFFSET_STREAM)
-        // As tus-java-client does: a PATCH refused (423 while the cut one still holds the lease)
-        // is refused before its body is sent.
-        .expectContinue(true)
         .method("PATCH", BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> stream), length))
         .build();
     long start = System.nanoTime();
