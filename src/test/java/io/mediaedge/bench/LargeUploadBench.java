@@ -1,11 +1,15 @@
 package io.mediaedge.bench;
 
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.devstack.CassandraServer;
 import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevJwtKeys;
 import io.mediaedge.devstack.ForkedJvm;
 import io.mediaedge.devstack.FreePorts;
+import io.mediaedge.devstack.JdkLocator;
+import io.mediaedge.devstack.KafkaServer;
 import io.mediaedge.devstack.S3Server;
+import io.mediaedge.devstack.ServerClasspath;
 import io.mediaedge.it.MediaSamples;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -85,6 +89,8 @@ public final class LargeUploadBench {
   private Path work;
   private Path logs;
   private S3Server s3;
+  private CassandraServer cassandra;
+  private KafkaServer kafka;
   private ForkedJvm edge;
   private long edgePid = -1;
   private long s3Pid = -1;
@@ -181,8 +187,17 @@ public final class LargeUploadBench {
     Files.createDirectories(logs);
     Path certs = work.resolve("certs");
 
-    say("starting S3 (s3mock) ...");
+    // media-edge records every upload in Cassandra and publishes it to Kafka: both run beside S3.
+    say("starting S3 (s3mock), Cassandra and Kafka ...");
+    deleteTree(work.resolve("cassandra"));
+    deleteTree(work.resolve("kafka"));
+    cassandra = new CassandraServer(ServerClasspath.of("cassandra"), JdkLocator.javaForCassandra(),
+        work.resolve("cassandra"), 0);
+    kafka = new KafkaServer(ServerClasspath.of("kafka"), work.resolve("kafka"), 0);
+    CompletableFuture<CassandraServer> cassandraReady = cassandra.startAsync();
+    CompletableFuture<KafkaServer> kafkaReady = kafka.startAsync();
     s3 = new S3Server(S3Server.devstackJar(), s3Dir, BUCKET, 0).start();
+    CompletableFuture.allOf(cassandraReady, kafkaReady).join();
     s3Pid = ProcessHandle.current().children()
         .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--server.port=" + s3.port()))
             .orElse(false))
@@ -296,7 +311,16 @@ public final class LargeUploadBench {
             .put("endpoint", s3.endpoint().toString())
             .put("region", s3.region())
             .put("bucket", BUCKET)
-            .put("pathStyle", true));
+            .put("pathStyle", true))
+        .put("history", new JsonObject()
+            .put("contactPoints", new JsonArray().add(cassandra.host() + ":" + cassandra.port()))
+            .put("localDatacenter", cassandra.localDatacenter()))
+        .put("events", new JsonObject()
+            .put("bootstrapServers", new JsonArray().add(kafka.bootstrapServers())))
+        // conf/ paths are relative to the config file, which the benchmark writes elsewhere.
+        .put("edge", new JsonObject()
+            .put("trustedProxyFiles", new JsonArray().add(Path.of("conf/cloudflare-ips.txt").toAbsolutePath().toString()))
+            .put("routesFile", Path.of("conf/routes.yaml").toAbsolutePath().toString()));
     // Normalise nested maps to JsonObjects so the overrides below can walk the tree.
     JsonObject merged = new JsonObject(tree.mergeIn(stack, true).encode());
     options.configOverrides().forEach((path, value) -> {
@@ -788,6 +812,12 @@ public final class LargeUploadBench {
       List<String> errors = grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
       summary.put("logErrorsAndWarnings", new JsonArray(errors.stream().limit(40).toList()))
           .put("logErrorsAndWarningsCount", errors.size());
+    }
+    if (kafka != null) {
+      kafka.stop();
+    }
+    if (cassandra != null) {
+      cassandra.stop();
     }
     if (s3 != null) {
       say("stopping S3 ...");
