@@ -175,8 +175,9 @@ public final class UploadService {
         return Future.all(previous, part).mapEmpty();
       }
       Promise<Void> sent = Promise.promise();
-      // The part's own answer also ends the wait: a failure may come before its last byte went out.
-      handedOver.future().onComplete(ar -> settle(sent, ar));
+      // A slice that ends early (the SDK cancelled it, the body failed) only says the part will
+      // fail: its own answer carries the translated error, so that is the one passed on.
+      handedOver.future().onSuccess(v -> sent.tryComplete());
       part.onComplete(ar -> settle(sent, ar));
       return Future.all(previous, sent.future())
           .compose(v -> streamPart(number + 1, next, length, partSize, part));

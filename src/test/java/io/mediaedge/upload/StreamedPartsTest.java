@@ -118,6 +118,21 @@ class StreamedPartsTest {
     assertFalse(store.completed);
   }
 
+  @Test
+  void partCancelledByTheStoreFailsWithTheStoresError() throws Exception {
+    store.cancelFirstPart = true;
+    Future<StoredMedia> upload = upload(MediaSamples.mp4(3 * PART));
+
+    awaitParts(1);
+    Thread.sleep(200);
+    store.parts.get(0).answer.fail(ErrorCode.STORAGE_UNAVAILABLE.error());
+    Throwable failure = upload.transform(ar -> Future.succeededFuture(ar.cause()))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(ErrorCode.STORAGE_UNAVAILABLE.error().getMessage(), failure.getMessage());
+    store.aborted.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(1, store.parts.size());
+  }
+
   private Future<StoredMedia> upload(byte[] body) {
     UploadService service = new UploadService(vertx, store, new MemoryBudget(64L * MIB), config);
     Promise<StoredMedia> result = Promise.promise();
@@ -213,6 +228,8 @@ class StreamedPartsTest {
     final List<Part> parts = new CopyOnWriteArrayList<>();
     final Promise<Void> aborted = Promise.promise();
     volatile boolean completed;
+    /** The first part's reader cancels after its first chunk, as the SDK does when S3 goes away. */
+    volatile boolean cancelFirstPart;
 
     @Override
     public Future<MultipartUpload> startMultipart(String key, ObjectAttributes attributes) {
@@ -226,15 +243,22 @@ class StreamedPartsTest {
         public Future<Void> uploadPart(int partNumber, Body body) {
           Part part = new Part();
           parts.add(part);
+          boolean cancels = cancelFirstPart && partNumber == 1;
           ((StreamedBody) body).publisher().subscribe(new Subscriber<ByteBuffer>() {
+            private Subscription subscription;
+
             @Override
             public void onSubscribe(Subscription s) {
-              s.request(Long.MAX_VALUE);
+              subscription = s;
+              s.request(cancels ? 1 : Long.MAX_VALUE);
             }
 
             @Override
             public void onNext(ByteBuffer b) {
               part.bytes += b.remaining();
+              if (cancels) {
+                subscription.cancel();
+              }
             }
 
             @Override
