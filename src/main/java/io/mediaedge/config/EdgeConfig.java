@@ -195,7 +195,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
       throw c.invalid("storage.bucket", "must be a valid S3 bucket name (got '" + bucket + "')");
     }
     long partSize = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
-    long threshold = c.size("storage.singlePutThreshold", "64MiB", 1, MAX_PART_SIZE);
+    long threshold = c.size("storage.singlePutThreshold", "5GiB", 1, MAX_PART_SIZE);
     return new StorageConfig(endpoint, c.requiredString("storage.region"), bucket,
         c.bool("storage.pathStyle", false), credentials(c, env), threshold, partSize,
         c.integer("storage.maxConnections", 128, 1, 10_000),

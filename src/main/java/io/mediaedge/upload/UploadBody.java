@@ -232,7 +232,16 @@ public final class UploadBody {
 
   /** Exactly {@code length} bytes of the body as a single-subscriber publisher. */
   public Publisher<ByteBuffer> slice(long length) {
-    return new Slice(length);
+    return new Slice(length, Promise.promise());
+  }
+
+  /**
+   * As {@link #slice(long)}; {@code handedOver} completes once the slice's last byte went to its
+   * subscriber (the next slice may start while the store still finishes this one), or fails when
+   * the slice ends otherwise.
+   */
+  public Publisher<ByteBuffer> slice(long length, Promise<Void> handedOver) {
+    return new Slice(length, handedOver);
   }
 
   private Buffer next(long atMost) {
@@ -370,10 +379,12 @@ public final class UploadBody {
     private long demand;
     private Subscriber<? super ByteBuffer> subscriber;
     private boolean done;
+    private final Promise<Void> handedOver;
     private final Runnable drainTask = this::drain;
 
-    Slice(long length) {
+    Slice(long length, Promise<Void> handedOver) {
       this.remaining = length;
+      this.handedOver = handedOver;
     }
 
     @Override
@@ -410,6 +421,7 @@ public final class UploadBody {
     public void cancel() {
       context.runOnContext(v -> {
         done = true;
+        handedOver.tryFail(new IllegalStateException("the store cancelled its read of the body"));
         if (waiter == drainTask) {
           waiter = null;
         }
@@ -430,6 +442,7 @@ public final class UploadBody {
         finish(failure);
       } else if (remaining == 0) {
         done = true;
+        handedOver.tryComplete();
         subscriber.onComplete();
       } else if (queue.isEmpty() && sourceEnded) {
         finish(ErrorCode.UPLOAD_INCOMPLETE.error());
@@ -442,6 +455,7 @@ public final class UploadBody {
     private void finish(Throwable cause) {
       if (!done) {
         done = true;
+        handedOver.tryFail(cause);
         subscriber.onError(cause);
       }
     }

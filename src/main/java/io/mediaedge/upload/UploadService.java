@@ -10,8 +10,10 @@ import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.MediaStore.StreamedBody;
 import io.mediaedge.storage.ObjectKeys;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
@@ -132,6 +134,8 @@ public final class UploadService {
     private final String key;
     private final ObjectAttributes attributes;
     private MultipartUpload multipart;
+    /** Completes when every part started so far has its answer, success or not. */
+    private Future<Void> partsSettled = Future.succeededFuture();
     private boolean putStarted;
     private boolean multipartCompleted;
 
@@ -149,7 +153,7 @@ public final class UploadService {
     Future<ObjectInfo> streamedParts(long length, long partSize) {
       return store.startMultipart(key, attributes).compose(upload -> {
         multipart = upload;
-        return streamPart(1, 0, length, partSize);
+        return streamPart(1, 0, length, partSize, Future.succeededFuture());
       }).compose(v -> complete());
     }
 
@@ -157,13 +161,41 @@ public final class UploadService {
       return multipart.complete().onSuccess(info -> multipartCompleted = true);
     }
 
-    private Future<Void> streamPart(int number, long offset, long length, long partSize) {
-      if (offset >= length) {
-        return Future.succeededFuture();
-      }
+    /**
+     * Streams part {@code number} and, once its last byte is handed to the store, the next one,
+     * while S3 still stores and answers for this one: at most two parts in flight, which costs no
+     * memory, as both read from the one body window. {@code previous} is the part before.
+     */
+    private Future<Void> streamPart(int number, long offset, long length, long partSize, Future<Void> previous) {
       long size = Math.min(partSize, length - offset);
-      return multipart.uploadPart(number, new StreamedBody(size, body.slice(size)))
-          .compose(v -> streamPart(number + 1, offset + size, length, partSize));
+      Promise<Void> handedOver = Promise.promise();
+      Future<Void> part = track(multipart.uploadPart(number, new StreamedBody(size, body.slice(size, handedOver))));
+      long next = offset + size;
+      if (next >= length) {
+        return Future.all(previous, part).mapEmpty();
+      }
+      Promise<Void> sent = Promise.promise();
+      // A slice that ends early (the SDK cancelled it, the body failed) only says the part will
+      // fail: its own answer carries the translated error, so that is the one passed on.
+      handedOver.future().onSuccess(v -> sent.tryComplete());
+      part.onComplete(ar -> settle(sent, ar));
+      return Future.all(previous, sent.future())
+          .compose(v -> streamPart(number + 1, next, length, partSize, part));
+    }
+
+    private static void settle(Promise<Void> promise, AsyncResult<Void> result) {
+      if (result.succeeded()) {
+        promise.tryComplete();
+      } else {
+        promise.tryFail(result.cause());
+      }
+    }
+
+    /** Keeps a part in flight known, so a cleanup waits for it before aborting the upload. */
+    private Future<Void> track(Future<Void> part) {
+      Future<Void> earlier = partsSettled;
+      partsSettled = Future.join(earlier, part).transform(ar -> Future.succeededFuture());
+      return part;
     }
 
     Future<ObjectInfo> bufferedParts(long partSize) {
@@ -205,7 +237,9 @@ public final class UploadService {
 
     <T> Future<T> cleanUp(Throwable failure) {
       body.abort(failure);
-      return undo(1).transform(ar -> Future.failedFuture(failure));
+      // A part still on its way could land after the abort and keep its storage: let it end first
+      // (the aborted body fails it at once).
+      return partsSettled.compose(v -> undo(1)).transform(ar -> Future.failedFuture(failure));
     }
 
     /**

@@ -95,7 +95,7 @@ class EdgeConfigTest {
     assertEquals(Optional.empty(), config.storage().endpoint());
     assertEquals("media", config.storage().bucket());
     assertEquals(8 * MIB, config.storage().partSize());
-    assertEquals(64 * MIB, config.storage().singlePutThreshold());
+    assertEquals(5L << 30, config.storage().singlePutThreshold());
     assertEquals(Optional.empty(), config.storage().credentials(), "no credentials: the AWS default chain applies");
 
     long onePartAndWindow = 8 * MIB + 512 * 1024 + 64 * 1024;

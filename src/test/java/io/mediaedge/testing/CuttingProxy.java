@@ -77,9 +77,7 @@ public final class CuttingProxy implements AutoCloseable {
   /** Resets every open connection now; each one counts as a cut. An armed cut stays armed. */
   public void cutAllNow() {
     for (Link link : links) {
-      if (link.abort()) {
-        cuts.incrementAndGet();
-      }
+      link.cut();
     }
   }
 
@@ -212,9 +210,7 @@ public final class CuttingProxy implements AutoCloseable {
             continue;
           }
           out.write(buffer, 0, (int) (cutAt - forwarded));
-          if (abort()) {
-            cuts.incrementAndGet();
-          }
+          cut();
           return;
         }
       } catch (IOException e) {
@@ -257,8 +253,23 @@ public final class CuttingProxy implements AutoCloseable {
 
     /** Resets both sides; true for the call that did it, false when the link had already ended. */
     boolean abort() {
+      return end(false);
+    }
+
+    /**
+     * Resets the link as a cut. It is counted before the reset, so whoever sees the reset also sees
+     * the count.
+     */
+    boolean cut() {
+      return end(true);
+    }
+
+    private boolean end(boolean counted) {
       if (!done.compareAndSet(false, true)) {
         return false;
+      }
+      if (counted) {
+        cuts.incrementAndGet();
       }
       links.remove(this);
       reset(client);
