@@ -1,5 +1,9 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.mib;
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
+
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevJwtKeys;
@@ -19,7 +23,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,11 +32,8 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,8 +50,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The large-upload benchmark: a generated body of 1.6 GB (by default) goes through a media-edge
@@ -73,8 +71,6 @@ public final class LargeUploadBench {
   private static final String USER = "bench-user";
   private static final String BUCKET = "media";
   private static final double MIB = 1024.0 * 1024.0;
-  private static final DateTimeFormatter FILE_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final BenchOptions options;
   private final long t0 = System.nanoTime();
@@ -85,6 +81,7 @@ public final class LargeUploadBench {
   private Path work;
   private Path logs;
   private S3Server s3;
+  private EdgeFork fork;
   private ForkedJvm edge;
   private long edgePid = -1;
   private long s3Pid = -1;
@@ -137,7 +134,7 @@ public final class LargeUploadBench {
     result.put("benchmark", "large-upload")
         .put("startedAt", started.toString())
         .put("arguments", new JsonArray(List.of((Object[]) args)))
-        .put("machine", machine());
+        .put("machine", BenchFigures.machine());
     JsonArray runs = new JsonArray();
     try {
       startStack();
@@ -176,8 +173,8 @@ public final class LargeUploadBench {
     work = options.workDir().toAbsolutePath();
     logs = work.resolve("logs");
     Path s3Dir = work.resolve("s3");
-    deleteTree(s3Dir); // left over from an interrupted run
-    deleteTree(logs);
+    EdgeFork.deleteTree(s3Dir); // left over from an interrupted run
+    EdgeFork.deleteTree(logs);
     Files.createDirectories(logs);
     Path certs = work.resolve("certs");
 
@@ -197,27 +194,18 @@ public final class LargeUploadBench {
     edgeBase = URI.create("https://localhost:" + port);
     JsonObject config = edgeConfig(port, tls, jwt);
     Path configFile = work.resolve("media-edge.yaml");
-    writeYaml(configFile, config);
     // Validate in-process first: a config error is clearer here than in the forked JVM's log.
     EdgeConfig.fromTree(config.copy(), Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
         "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), configFile.toString());
 
-    List<String> jvmArgs = new ArrayList<>();
-    jvmArgs.add("-Xmx" + options.xmx());
-    jvmArgs.add("-Xlog:gc:file=" + logs.resolve("media-edge-gc.log") + ":uptime");
-    jvmArgs.add("-XX:+HeapDumpOnOutOfMemoryError");
-    jvmArgs.add("-XX:HeapDumpPath=" + logs);
+    List<String> extraJvmArgs = new ArrayList<>();
     if (options.nmt()) {
-      jvmArgs.add("-XX:NativeMemoryTracking=summary");
+      extraJvmArgs.add("-XX:NativeMemoryTracking=summary");
     }
-    jvmArgs.addAll(options.jvmArgs());
-    List<String> command = new ArrayList<>(jvmArgs);
-    command.add("-cp");
-    command.add(runtimeClasspath());
-    command.add("io.mediaedge.Main");
-    command.add("--config");
-    command.add(configFile.toString());
-
+    extraJvmArgs.addAll(options.jvmArgs());
+    fork = EdgeFork.prepare(config, configFile, logs, options.xmx(), extraJvmArgs, options.runtimeClasspathFile(),
+        Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(), "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()));
+    List<String> jvmArgs = fork.jvmArgs();
     JsonObject upload = config.getJsonObject("upload", new JsonObject());
     JsonObject storage = config.getJsonObject("storage", new JsonObject());
     JsonObject server = config.getJsonObject("server", new JsonObject());
@@ -242,28 +230,13 @@ public final class LargeUploadBench {
             .put("startSeconds", round(s3.lastStartTime().toMillis() / 1000.0, 1))));
 
     say("starting media-edge with -Xmx" + options.xmx() + " on " + edgeBase + " ...");
-    edge = ForkedJvm.builder("media-edge")
-        .workDir(work)
-        .logFile(logs.resolve("media-edge.log"))
-        .env("MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey())
-        .env("MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey())
-        .args(command)
-        .build();
-    edgeStartNanos = System.nanoTime();
-    edge.start();
+    fork.start(client(HttpClient.Version.HTTP_1_1), Duration.ofSeconds(90));
+    edge = fork.jvm();
     edgePid = edge.pid();
-    HttpClient health = client(HttpClient.Version.HTTP_1_1);
-    edge.waitUntil(() -> healthy(health), Duration.ofSeconds(90));
+    edgeStartNanos = fork.startNanos();
     double startSeconds = seconds(System.nanoTime() - edgeStartNanos);
     lifetimePeakRssKiB = Proc.statusKiB(edgePid, "VmHWM");
-    JsonObject edgeInfo = new JsonObject()
-        .put("pid", edgePid)
-        .put("startSeconds", round(startSeconds, 2))
-        .put("rssAfterStartMiB", mib(Proc.statusKiB(edgePid, "VmRSS")))
-        .put("tlsEngine", grep(edge.logFile(), "TLS engine: (.*)"))
-        .put("listening", grep(edge.logFile(), "media-edge listening: (.*)"))
-        .put("vmFlags", Proc.jcmd(edgePid, "VM.flags").lines()
-            .filter(l -> l.startsWith("-")).findFirst().orElse(""));
+    JsonObject edgeInfo = fork.facts();
     result.getJsonObject("setup").put("edge", edgeInfo);
     say(String.format(Locale.ROOT, "media-edge up in %.1f s (pid %d, RSS %.0f MiB)", startSeconds,
         edgePid, mib(Proc.statusKiB(edgePid, "VmRSS"))));
@@ -299,67 +272,13 @@ public final class LargeUploadBench {
             .put("pathStyle", true));
     // Normalise nested maps to JsonObjects so the overrides below can walk the tree.
     JsonObject merged = new JsonObject(tree.mergeIn(stack, true).encode());
-    options.configOverrides().forEach((path, value) -> {
-      String[] keys = path.split("\\.");
-      JsonObject node = merged;
-      for (int i = 0; i < keys.length - 1; i++) {
-        JsonObject child = node.getJsonObject(keys[i]);
-        if (child == null) {
-          child = new JsonObject();
-          node.put(keys[i], child);
-        }
-        node = child;
-      }
-      node.put(keys[keys.length - 1], scalar(value));
-    });
+    EdgeFork.applyOverrides(merged, options.configOverrides());
     return merged;
   }
 
-  private static Object scalar(String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    if (value.matches("-?\\d{1,18}")) {
-      return Long.parseLong(value);
-    }
-    return value;
-  }
 
-  private static void writeYaml(Path file, JsonObject tree) throws IOException {
-    DumperOptions dump = new DumperOptions();
-    dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    dump.setIndent(2);
-    Object plain = new Yaml().load(tree.encode()); // JSON is YAML: this gives plain maps and lists
-    Files.writeString(file, "# Written by io.mediaedge.bench.LargeUploadBench from conf/media-edge.yaml\n"
-        + "# plus the benchmark's endpoints, files and overrides. Regenerated on every run.\n"
-        + new Yaml(dump).dump(plain), StandardCharsets.UTF_8);
-  }
 
-  private String runtimeClasspath() throws IOException {
-    String jars = Files.readString(options.runtimeClasspathFile()).trim();
-    if (jars.contains("junit") || jars.contains("bcpkix")) {
-      throw new IllegalStateException(options.runtimeClasspathFile() + " holds test-scope jars; build it with "
-          + "./mvnw dependency:build-classpath -DincludeScope=runtime (not -Dmdep.includeScope)");
-    }
-    Path classes = Path.of(System.getProperty("bench.edgeClasses", "target/classes")).toAbsolutePath();
-    if (!Files.isDirectory(classes)) {
-      throw new IllegalStateException(classes + " is missing: build first (./mvnw compile)");
-    }
-    return classes + (jars.isEmpty() ? "" : java.io.File.pathSeparator + jars);
-  }
 
-  private boolean healthy(HttpClient client) {
-    try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(edgeBase.resolve("/healthz"))
-          .timeout(Duration.ofSeconds(2)).GET().build(), BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Upload and download through media-edge
@@ -785,7 +704,7 @@ public final class LargeUploadBench {
       result.put("mediaEdge", summary);
       say("stopping media-edge ...");
       edge.stop();
-      List<String> errors = grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
+      List<String> errors = BenchFigures.grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
       summary.put("logErrorsAndWarnings", new JsonArray(errors.stream().limit(40).toList()))
           .put("logErrorsAndWarningsCount", errors.size());
     }
@@ -800,7 +719,7 @@ public final class LargeUploadBench {
         // the log is only for diagnosis
       }
       if (!options.keepData()) {
-        deleteTree(s3.dataDir());
+        EdgeFork.deleteTree(s3.dataDir());
       }
       result.put("s3DataDeleted", !options.keepData());
     }
@@ -827,16 +746,7 @@ public final class LargeUploadBench {
   }
 
   private Path writeResult(Instant started) {
-    try {
-      Path dir = options.resultsDir().toAbsolutePath();
-      Files.createDirectories(dir);
-      Path file = dir.resolve("large-upload-" + FILE_TIME.format(started) + ".json");
-      result.put("resultFile", file.toString());
-      Files.writeString(file, result.encodePrettily() + "\n", StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the result", e);
-    }
+    return BenchFigures.writeResult(options.resultsDir(), "large-upload", started, result);
   }
 
   private void printTable(Path file) {
@@ -923,16 +833,6 @@ public final class LargeUploadBench {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  private JsonObject machine() {
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Proc.cpuInfo("model name"))
-        .put("memTotalMiB", mib(Proc.memTotalKiB()))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("javaVersion", System.getProperty("java.version"))
-        .put("javaVm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-        .put("loadAverageAtStart", Proc.loadAverage());
-  }
 
   private HttpClient client(HttpClient.Version version) {
     return HttpClient.newBuilder().version(version).sslContext(trust)
@@ -986,40 +886,14 @@ public final class LargeUploadBench {
     System.out.printf(Locale.ROOT, "[bench %6.1fs] %s%n", seconds(System.nanoTime() - t0), message);
   }
 
-  private static String grep(Path file, String regex) {
-    List<String> all = grepAll(file, regex);
-    if (all.isEmpty()) {
-      return "";
-    }
-    Matcher m = Pattern.compile(regex).matcher(all.get(0));
-    return m.find() && m.groupCount() > 0 ? m.group(1).trim() : all.get(0);
-  }
 
-  private static List<String> grepAll(Path file, String regex) {
-    Pattern p = Pattern.compile(regex);
-    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.filter(l -> p.matcher(l).find()).toList();
-    } catch (IOException | UncheckedIOException e) {
-      return List.of();
-    }
-  }
 
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max) + "...";
   }
 
-  private static double seconds(long nanos) {
-    return nanos / 1e9;
-  }
 
-  private static Double mib(long kib) {
-    return kib < 0 ? null : round(kib / 1024.0, 1);
-  }
 
-  private static double round(double value, int decimals) {
-    double f = Math.pow(10, decimals);
-    return Math.round(value * f) / f;
-  }
 
   private static void sleep(long millis) {
     try {
@@ -1029,20 +903,4 @@ public final class LargeUploadBench {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort; what is left is reported by the next run's cleanup
-        }
-      });
-    } catch (IOException | UncheckedIOException ignored) {
-      // best effort
-    }
-  }
 }

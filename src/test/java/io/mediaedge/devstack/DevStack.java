@@ -79,6 +79,16 @@ public final class DevStack implements AutoCloseable {
    * {@code overrides} (a partial tree) is merged on top.
    */
   public EdgeConfig config(int httpsPort, int httpPort, JsonObject overrides) {
+    return EdgeConfig.fromTree(configTree(httpsPort, httpPort, overrides), Map.of(
+        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
+        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+  }
+
+  /**
+   * The tree behind {@link #config}, for a media-edge started in another JVM from a YAML file (the
+   * S3 credentials then go in its environment).
+   */
+  public JsonObject configTree(int httpsPort, int httpPort, JsonObject overrides) {
     JsonObject tree = EdgeConfig.readYaml(Path.of("conf/media-edge.yaml"));
     JsonObject stack = new JsonObject()
         .put("server", new JsonObject()
@@ -111,10 +121,7 @@ public final class DevStack implements AutoCloseable {
             .put("backupKeyFiles", new JsonArray().add(pinKeys.backup().publicKeyFile().toString()))
             .put("signingKeyFile", pinKeys.signing().privateKeyFile().toString())
             .put("signingPublicKeyFile", pinKeys.signing().publicKeyFile().toString()));
-    JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
-    return EdgeConfig.fromTree(merged, Map.of(
-        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
-        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+    return tree.mergeIn(stack, true).mergeIn(overrides, true);
   }
 
   /** A token for {@code user} signed by the dev ES256 key, valid for {@code ttl}. */
