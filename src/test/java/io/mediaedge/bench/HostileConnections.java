@@ -62,11 +62,18 @@ final class HostileConnections {
   private final ConcurrentLinkedQueue<Ended> ended = new ConcurrentLinkedQueue<>();
   private final List<NetSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile boolean attacking = true;
+  private final String tlsEngine;
 
   HostileConnections(int port, String token, long trickleMillis, boolean reconnect) {
     this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
+    // OpenSSL (netty-tcnative, as media-edge uses) when it loads: the JDK engine's client handshakes
+    // cost several times more CPU, and on two cores the hostile side could not open its connections.
     NetClientOptions tls = new NetClientOptions().setSsl(true).setTrustAll(true)
         .setHostnameVerificationAlgorithm("").setConnectTimeout(60_000);
+    if (io.vertx.core.net.OpenSSLEngineOptions.isAvailable()) {
+      tls.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
+    }
+    this.tlsEngine = io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "OpenSSL (netty-tcnative)" : "JDK";
     this.tlsClient = vertx.createNetClient(tls);
     this.tcpClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(60_000));
     this.port = port;
@@ -169,6 +176,10 @@ final class HostileConnections {
     } catch (Exception e) {
       // the benchmark is ending anyway
     }
+  }
+
+  String tlsEngine() {
+    return tlsEngine;
   }
 
   /** Per kind: opened, connect failures, closed by the server and after how long, what it answered. */

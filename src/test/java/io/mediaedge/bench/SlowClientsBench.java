@@ -136,6 +136,7 @@ public final class SlowClientsBench {
       phases.put("after", phase("after", Math.min(15, baselineSeconds), null));
       result.put("phases", phases);
       result.put("hostile", hostile.report());
+      result.getJsonObject("settings").put("hostileTlsEngine", hostile.tlsEngine());
     } catch (Exception | Error e) {
       failures.add(e.toString());
       e.printStackTrace();
