@@ -128,7 +128,6 @@ public final class ConcurrencyMemoryBench {
     overrides.putAll(extra);
     JsonObject config = stack.edgeConfig(overrides);
     String logsName = "logs-" + (extra.isEmpty() ? "configured" : "long-wait");
-    Path logs = work.resolve(logsName);
     say("variant '" + name + "': starting media-edge -Xmx" + xmx + " ...");
     edge = stack.startEdge(config, logsName, xmx, args);
     JsonObject upload = config.getJsonObject("upload");
@@ -155,19 +154,10 @@ public final class ConcurrencyMemoryBench {
       if (memory != null && memory.getDouble("peakHeapUsedMiB") != null) {
         out.put("fixedOverheadMiB", BenchFigures.round(memory.getDouble("peakHeapUsedMiB") - budgetBytes / 1048576.0, 1));
       }
-      List<String> dumps = BenchFigures.heapDumps(logs);
-      List<String> oom = BenchFigures.grepAll(edge.logFile(), "java.lang.OutOfMemoryError");
-      out.put("outOfMemory", !dumps.isEmpty() || !oom.isEmpty()).put("heapDumps", new JsonArray(dumps));
-      if (!edge.isAlive()) {
-        failures.add(name + ": media-edge exited");
-        out.put("logTail", edge.jvm().logTail(60));
-      }
       say("stopping media-edge ...");
-      edge.stop();
-      List<String> problems = BenchFigures.grepAll(edge.logFile(), BenchFigures.LOG_PROBLEMS);
-      out.put("logErrorsAndWarnings", new JsonArray(problems.stream().limit(30).toList()))
-          .put("logErrorsAndWarningsCount", problems.size())
-          .put("logFile", edge.logFile().toString());
+      if (!edge.stopAndReport(out)) {
+        failures.add(name + ": media-edge exited");
+      }
     }
     return out;
   }

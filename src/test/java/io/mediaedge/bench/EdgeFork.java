@@ -136,6 +136,26 @@ final class EdgeFork {
     jvm.stop();
   }
 
+  /**
+   * Stops media-edge and puts into {@code out} what its end says: OOM (a heap dump or the error in
+   * its log), the log's tail when it had exited, its warnings and errors. False when it had exited.
+   */
+  boolean stopAndReport(JsonObject out) {
+    List<String> dumps = BenchFigures.heapDumps(gcLog.getParent());
+    List<String> oom = BenchFigures.grepAll(jvm.logFile(), "java.lang.OutOfMemoryError");
+    out.put("outOfMemory", !dumps.isEmpty() || !oom.isEmpty()).put("heapDumps", new JsonArray(dumps));
+    boolean alive = jvm.isAlive();
+    if (!alive) {
+      out.put("logTail", jvm.logTail(60));
+    }
+    jvm.stop();
+    List<String> problems = BenchFigures.grepAll(jvm.logFile(), BenchFigures.LOG_PROBLEMS);
+    out.put("logErrorsAndWarningsCount", problems.size())
+        .put("logErrorsAndWarnings", new JsonArray(problems.stream().limit(30).toList()))
+        .put("logFile", jvm.logFile().toString());
+    return alive;
+  }
+
   private boolean healthy(HttpClient client) {
     try {
       return client.send(HttpRequest.newBuilder(base.resolve("/healthz"))

@@ -152,7 +152,7 @@ public final class SlowClientsBench {
       if (hostile != null) {
         hostile.close();
       }
-      finish(work);
+      finish();
     }
     result.put("table", table());
     boolean success = failures.isEmpty();
@@ -278,23 +278,15 @@ public final class SlowClientsBench {
     return fds == null ? -1 : fds.length;
   }
 
-  private void finish(Path work) {
+  private void finish() {
     if (sampler != null) {
       sampler.close();
     }
     if (edge != null) {
-      List<String> dumps = BenchFigures.heapDumps(work.resolve("logs"));
-      result.put("outOfMemory", !dumps.isEmpty()).put("heapDumps", new JsonArray(dumps));
-      if (!edge.isAlive()) {
-        failures.add("media-edge exited");
-        result.put("logTail", edge.jvm().logTail(60));
-      }
       say("stopping media-edge ...");
-      edge.stop();
-      List<String> problems = BenchFigures.grepAll(edge.logFile(), BenchFigures.LOG_PROBLEMS);
-      result.put("logErrorsAndWarningsCount", problems.size())
-          .put("logErrorsAndWarnings", new JsonArray(problems.stream().limit(30).toList()))
-          .put("logFile", edge.logFile().toString());
+      if (!edge.stopAndReport(result)) {
+        failures.add("media-edge exited");
+      }
     }
     if (stack != null) {
       say("stopping the dev stack ...");
