@@ -4,7 +4,9 @@
 # classes aside so another build cannot change them mid-run, and runs the class with the
 # arguments. Source it from a script that has cd'd to the repository root, then call
 #   run_java_bench NAME HEAP MAIN_CLASS "$@"
-# BENCH_JAVA_OPTS adds JVM options.
+# BENCH_JAVA_OPTS adds JVM options. With BENCH_FORKS_EDGE=1 it also lists media-edge's runtime
+# class path and passes it (--runtime-classpath FILE, -Dbench.edgeClasses), for benchmarks that fork
+# media-edge through io.mediaedge.Main as production runs it.
 
 run_java_bench() {
   local name=$1 heap=$2 main=$3
@@ -40,7 +42,17 @@ run_java_bench() {
   cp -R "$root/target/classes" "$run/classes"
   cp -R "$root/target/test-classes" "$run/test-classes"
 
+  local edge_args=()
+  if [[ "${BENCH_FORKS_EDGE:-0}" == 1 ]]; then
+    # The property is includeScope; -Dmdep.includeScope is silently ignored and gives the test scope.
+    ./mvnw -q -B dependency:build-classpath \
+      -DincludeScope=runtime -Dmdep.outputFile="$work/classpath-runtime.txt"
+    edge_args=(-Dbench.edgeClasses="$run/classes")
+    set -- --runtime-classpath "$work/classpath-runtime.txt" "$@"
+  fi
+
   cp="$run/test-classes:$run/classes:$(cat "$work/classpath-test.txt")"
   # shellcheck disable=SC2086
-  "$java" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} -Ddevstack.dir="$root/target/devstack" -cp "$cp" "$main" "$@"
+  "$java" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} "${edge_args[@]}" -Ddevstack.dir="$root/target/devstack" -cp "$cp" \
+    "$main" "$@"
 }

@@ -123,4 +123,18 @@ final class Proc {
     args.addAll(List.of(command));
     return run(args, 60);
   }
+
+  /** The soft value of one line of /proc/PID/limits ("Max open files"), or "". */
+  static String limit(long pid, String name) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
+        if (line.startsWith(name)) {
+          return line.substring(name.length()).trim().split("\\s+")[0];
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or gone
+    }
+    return "";
+  }
 }
