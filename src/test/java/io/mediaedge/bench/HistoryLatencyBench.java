@@ -145,7 +145,7 @@ public final class HistoryLatencyBench {
     result.put("benchmark", "history-latency")
         .put("startedAt", started.toString())
         .put("arguments", new JsonArray(List.of((Object[]) args)))
-        .put("machine", machine())
+        .put("machine", MachineFacts.describe())
         .put("settings", settings());
     try {
       startStack();
@@ -651,19 +651,6 @@ public final class HistoryLatencyBench {
   // ---------------------------------------------------------------------------------------------
   // Facts
 
-  private JsonObject machine() {
-    long memKiB = Proc.memTotalKiB();
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Proc.cpuInfo("model name"))
-        .put("memTotalMiB", memKiB < 0 ? null : round(memKiB / 1024.0, 0))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("javaVersion", System.getProperty("java.version"))
-        .put("javaVm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-        .put("benchJvmArgs", new JsonArray(List.copyOf(
-            java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())))
-        .put("loadAverageAtStart", Proc.loadAverage());
-  }
 
   private JsonObject settings() {
     return new JsonObject()

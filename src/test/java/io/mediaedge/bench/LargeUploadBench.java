@@ -24,9 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyStore;
 import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -49,9 +47,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The large-upload benchmark: a generated body of 1.6 GB (by default) goes through a media-edge
@@ -137,7 +132,7 @@ public final class LargeUploadBench {
     result.put("benchmark", "large-upload")
         .put("startedAt", started.toString())
         .put("arguments", new JsonArray(List.of((Object[]) args)))
-        .put("machine", machine());
+        .put("machine", MachineFacts.describe());
     JsonArray runs = new JsonArray();
     try {
       startStack();
@@ -183,21 +178,18 @@ public final class LargeUploadBench {
 
     say("starting S3 (s3mock) ...");
     s3 = new S3Server(S3Server.devstackJar(), s3Dir, BUCKET, 0).start();
-    s3Pid = ProcessHandle.current().children()
-        .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--server.port=" + s3.port()))
-            .orElse(false))
-        .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    s3Pid = s3.pid();
 
     DevCertificates.TlsFiles tls = DevCertificates.ensure(certs);
     DevJwtKeys jwt = DevJwtKeys.es256(certs);
     token = jwt.tokens().mint(USER, ISSUER, AUDIENCE, Duration.ofHours(6));
-    trust = trusting(tls.caCert());
+    trust = ForkedEdge.trusting(tls.caCert());
 
     int port = FreePorts.pick();
     edgeBase = URI.create("https://localhost:" + port);
     JsonObject config = edgeConfig(port, tls, jwt);
     Path configFile = work.resolve("media-edge.yaml");
-    writeYaml(configFile, config);
+    ForkedEdge.writeYaml(configFile, config, "io.mediaedge.bench.LargeUploadBench");
     // Validate in-process first: a config error is clearer here than in the forked JVM's log.
     EdgeConfig.fromTree(config.copy(), Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
         "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), configFile.toString());
@@ -325,27 +317,9 @@ public final class LargeUploadBench {
     return value;
   }
 
-  private static void writeYaml(Path file, JsonObject tree) throws IOException {
-    DumperOptions dump = new DumperOptions();
-    dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    dump.setIndent(2);
-    Object plain = new Yaml().load(tree.encode()); // JSON is YAML: this gives plain maps and lists
-    Files.writeString(file, "# Written by io.mediaedge.bench.LargeUploadBench from conf/media-edge.yaml\n"
-        + "# plus the benchmark's endpoints, files and overrides. Regenerated on every run.\n"
-        + new Yaml(dump).dump(plain), StandardCharsets.UTF_8);
-  }
 
   private String runtimeClasspath() throws IOException {
-    String jars = Files.readString(options.runtimeClasspathFile()).trim();
-    if (jars.contains("junit") || jars.contains("bcpkix")) {
-      throw new IllegalStateException(options.runtimeClasspathFile() + " holds test-scope jars; build it with "
-          + "./mvnw dependency:build-classpath -DincludeScope=runtime (not -Dmdep.includeScope)");
-    }
-    Path classes = Path.of(System.getProperty("bench.edgeClasses", "target/classes")).toAbsolutePath();
-    if (!Files.isDirectory(classes)) {
-      throw new IllegalStateException(classes + " is missing: build first (./mvnw compile)");
-    }
-    return classes + (jars.isEmpty() ? "" : java.io.File.pathSeparator + jars);
+    return ForkedEdge.runtimeClasspath(options.runtimeClasspathFile());
   }
 
   private boolean healthy(HttpClient client) {
@@ -923,35 +897,12 @@ public final class LargeUploadBench {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  private JsonObject machine() {
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Proc.cpuInfo("model name"))
-        .put("memTotalMiB", mib(Proc.memTotalKiB()))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("javaVersion", System.getProperty("java.version"))
-        .put("javaVm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-        .put("loadAverageAtStart", Proc.loadAverage());
-  }
 
   private HttpClient client(HttpClient.Version version) {
     return HttpClient.newBuilder().version(version).sslContext(trust)
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  private static SSLContext trusting(Path caFile) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int i = 0;
-    for (X509Certificate ca : DevCertificates.readCertificates(caFile)) {
-      store.setCertificateEntry("bench-ca-" + i++, ca);
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
-  }
 
   /** Prints progress every few seconds while a transfer runs. */
   private final class Waiting {

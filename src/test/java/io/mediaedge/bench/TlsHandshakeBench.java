@@ -350,15 +350,7 @@ public final class TlsHandshakeBench {
   }
 
   private JsonObject machine(String openssl) {
-    long memKiB = Proc.memTotalKiB();
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Proc.cpuInfo("model name"))
-        .put("memTotalMiB", memKiB < 0 ? null : round(memKiB / 1024.0, 0))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("javaVersion", System.getProperty("java.version"))
-        .put("opensslClient", openssl)
-        .put("loadAverageAtStart", Proc.loadAverage());
+    return MachineFacts.describe().put("opensslClient", openssl);
   }
 
   private void printTable(Path file) {

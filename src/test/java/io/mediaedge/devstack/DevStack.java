@@ -79,6 +79,14 @@ public final class DevStack implements AutoCloseable {
    * {@code overrides} (a partial tree) is merged on top.
    */
   public EdgeConfig config(int httpsPort, int httpPort, JsonObject overrides) {
+    return EdgeConfig.fromTree(configTree(httpsPort, httpPort, overrides), storageEnv(), "the dev stack's configuration");
+  }
+
+  /**
+   * The configuration tree behind {@link #config}, for writing to a file that a forked media-edge
+   * reads; its S3 credentials come from {@link #storageEnv()}.
+   */
+  public JsonObject configTree(int httpsPort, int httpPort, JsonObject overrides) {
     JsonObject tree = EdgeConfig.readYaml(Path.of("conf/media-edge.yaml"));
     JsonObject stack = new JsonObject()
         .put("server", new JsonObject()
@@ -111,10 +119,13 @@ public final class DevStack implements AutoCloseable {
             .put("backupKeyFiles", new JsonArray().add(pinKeys.backup().publicKeyFile().toString()))
             .put("signingKeyFile", pinKeys.signing().privateKeyFile().toString())
             .put("signingPublicKeyFile", pinKeys.signing().publicKeyFile().toString()));
-    JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
-    return EdgeConfig.fromTree(merged, Map.of(
-        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
-        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+    return tree.mergeIn(stack, true).mergeIn(overrides, true);
+  }
+
+  /** The environment that gives media-edge this stack's S3 credentials. */
+  public Map<String, String> storageEnv() {
+    return Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
+        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey());
   }
 
   /** A token for {@code user} signed by the dev ES256 key, valid for {@code ttl}. */

@@ -145,6 +145,11 @@ public final class S3Server implements AutoCloseable {
     return port;
   }
 
+  /** The server JVM's process id, or -1 when it is not running. */
+  public synchronized long pid() {
+    return jvm != null && jvm.isAlive() ? jvm.pid() : -1;
+  }
+
   public String bucket() {
     return bucket;
   }
