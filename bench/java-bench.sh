@@ -4,12 +4,14 @@
 # another build cannot change them mid-run, and runs the class with the arguments. Source it from
 # a script that has cd'd to the repository root, then call
 #   run_java_bench NAME HEAP MAIN_CLASS "$@"
-# or, to add JVM options or build more first, prepare_java_bench NAME, which sets bench_java,
+# or, to add JVM options or build more first, prepare_java_bench NAME [MAVEN_ARGS...] (added to
+# the build, e.g. a profile), which sets bench_java,
 # bench_cp (the class path), bench_run (the private copy) and bench_work (target/bench-NAME).
 # BENCH_JAVA_OPTS adds JVM options.
 
 prepare_java_bench() {
   local name=$1 root
+  shift
   root=$(pwd)
   bench_work="$root/target/bench-$name"
   mkdir -p "$bench_work"
@@ -28,7 +30,7 @@ prepare_java_bench() {
   # Compiles main and test code (the benchmarks live with the tests, next to the dev stack they
   # use), copies the S3 server jar and resolves the Cassandra and Kafka server classpaths into
   # target/devstack, and lists every dependency jar of the test scope.
-  ./mvnw -q -B -DskipTests test-compile dependency:build-classpath \
+  ./mvnw -q -B "$@" -DskipTests test-compile dependency:build-classpath \
     -Dmdep.outputFile="$bench_work/classpath-test.txt"
 
   # Run from a private copy of the compiled classes, so that another build recompiling (or

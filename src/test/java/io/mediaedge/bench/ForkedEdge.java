@@ -1,7 +1,7 @@
 package io.mediaedge.bench;
 
-import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.ForkedJvm;
+import io.mediaedge.tls.TlsClients;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -12,14 +12,11 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -62,7 +59,9 @@ final class ForkedEdge implements AutoCloseable {
     List<String> command = new ArrayList<>(jvmArgs);
     command.addAll(List.of("-cp", runtimeClasspath(runtimeClasspathFile), "io.mediaedge.Main", "--config",
         configFile.toString()));
-    ForkedJvm.Builder builder = ForkedJvm.builder(name).logFile(logs.resolve(name + ".log")).args(command);
+    // The repository root, so the configuration's relative paths (conf/...) resolve as in dev mode.
+    ForkedJvm.Builder builder = ForkedJvm.builder(name).workDir(Path.of("").toAbsolutePath())
+        .logFile(logs.resolve(name + ".log")).args(command);
     env.forEach(builder::env);
     ForkedJvm jvm = builder.build();
     long t0 = System.nanoTime();
@@ -154,16 +153,6 @@ final class ForkedEdge implements AutoCloseable {
 
   /** A TLS context that trusts the certificates in {@code caFile} (the dev CA). */
   static SSLContext trusting(Path caFile) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int i = 0;
-    for (X509Certificate ca : DevCertificates.readCertificates(caFile)) {
-      store.setCertificateEntry("bench-ca-" + i++, ca);
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
+    return TlsClients.context(TlsClients.trusting(caFile));
   }
 }

@@ -3,7 +3,6 @@ package io.mediaedge.bench;
 import com.datastax.oss.driver.api.core.session.Session;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.FreePorts;
 import io.mediaedge.events.OutboxRelay;
@@ -37,8 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -57,8 +54,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -403,7 +398,7 @@ public final class HistoryLatencyBench {
   private JsonObject endToEnd() throws Exception {
     HttpClient client = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .sslContext(trusting(dev.tls().caCert()))
+        .sslContext(ForkedEdge.trusting(dev.tls().caCert()))
         .connectTimeout(Duration.ofSeconds(10))
         .build();
     URI uri = URI.create("https://localhost:" + server.httpsPort() + "/v1/media");
@@ -748,19 +743,6 @@ public final class HistoryLatencyBench {
   // ---------------------------------------------------------------------------------------------
   // Helpers
 
-  private static SSLContext trusting(Path caFile) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int i = 0;
-    for (X509Certificate ca : DevCertificates.readCertificates(caFile)) {
-      store.setCertificateEntry("bench-ca-" + i++, ca);
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
-  }
 
   private void say(String format, Object... args) {
     System.out.printf(Locale.ROOT, "[bench %5.1fs] %s%n", seconds(System.nanoTime() - t0),
