@@ -235,13 +235,20 @@ public final class SuiteBench {
   private JsonObject largeUploads() throws Exception {
     long size = options.largeSize();
     JsonArray runs = new JsonArray();
+    // One uncounted transfer per system and protocol first: JIT, connection pools, S3 buckets.
+    say("[1] warm-up: 64 MiB to each system, not counted ...");
+    for (boolean tls : List.of(false, true)) {
+      for (String system : systems(!tls)) {
+        largeUpload(system, tls, false, Math.min(size, 64L << 20));
+      }
+    }
     for (boolean tls : List.of(false, true)) {
       List<String> systems = systems(!tls);
       for (int rep = 0; rep < options.repetitions(); rep++) {
         for (String system : rotated(systems, rep)) {
           say(String.format(Locale.ROOT, "[1] upload %,d bytes to %s over %s (round %d) ...", size, system,
               tls ? "HTTPS" : "cleartext", rep + 1));
-          JsonObject run = largeUpload(system, tls, rep == options.repetitions() - 1 && !tls);
+          JsonObject run = largeUpload(system, tls, rep == options.repetitions() - 1 && !tls, size);
           run.put("round", rep + 1);
           runs.add(run);
           say("    " + run.getValue("MBps", run.getString("error")) + " MB/s, status " + run.getValue("status"));
@@ -253,16 +260,18 @@ public final class SuiteBench {
             + "S3 PUT of the same bytes; S3Mock has no TLS listener here, so direct is always cleartext");
   }
 
-  private JsonObject largeUpload(String system, boolean tls, boolean keep) {
-    long size = options.largeSize();
+  private JsonObject largeUpload(String system, boolean tls, boolean keep, long size) {
     HttpClient client = client();
     HttpRequest.Builder request = HttpRequest.newBuilder(target(system, tls, LARGE_KEY))
         .timeout(Duration.ofMinutes(30)).header("Content-Type", "video/mp4");
     if (system.equals(EDGE)) {
       request.header("Authorization", "Bearer " + dev.token("bench-large", Duration.ofHours(6)));
     }
-    var body = BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(
-        () -> new GeneratedBody(size, options.seed(), MediaSamples.MP4_HEAD)), size);
+    GeneratedBody[] sent = new GeneratedBody[1];
+    var body = BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> {
+      sent[0] = new GeneratedBody(size, options.seed(), MediaSamples.MP4_HEAD);
+      return sent[0];
+    }), size);
     request = system.equals(EDGE) ? request.POST(body) : request.PUT(body);
     JsonObject run = new JsonObject().put("system", system).put("tls", tls);
     CpuMark cpu = new CpuMark();
@@ -272,6 +281,13 @@ public final class SuiteBench {
       double seconds = (System.nanoTime() - start) / 1e9;
       run.put("status", response.statusCode()).put("seconds", LoadRun.round(seconds, 2))
           .put("MBps", LoadRun.round(size / 1e6 / seconds, 1)).put("cpuSeconds", cpu.since());
+      GeneratedBody b = sent[0];
+      if (b != null && b.firstReadNanos() > 0 && b.lastByteNanos() > b.firstReadNanos()) {
+        // Sending versus the wait after the last byte (for media-edge: the last part, and S3Mock
+        // assembling the parts on CompleteMultipartUpload, which real S3 does not do byte by byte).
+        run.put("sendMBps", LoadRun.round(size / 1e6 / ((b.lastByteNanos() - b.firstReadNanos()) / 1e9), 1))
+            .put("lastByteToResponseSeconds", LoadRun.round((System.nanoTime() - b.lastByteNanos()) / 1e9, 2));
+      }
       boolean ok = system.equals(EDGE) ? response.statusCode() == 201 : response.statusCode() == 200;
       if (!ok) {
         run.put("error", "HTTP " + response.statusCode() + " " + truncate(response.body()));
@@ -297,8 +313,8 @@ public final class SuiteBench {
   private JsonObject downloads() throws Exception {
     if (largeMediaId == null) {
       say("[5] uploading the object to download ...");
-      largeUpload(EDGE, false, true);
-      largeUpload(DIRECT, false, true);
+      largeUpload(EDGE, false, true, options.largeSize());
+      largeUpload(DIRECT, false, true, options.largeSize());
     }
     if (largeMediaId == null) {
       throw new IllegalStateException("no object to download (the upload failed)");
@@ -321,12 +337,14 @@ public final class SuiteBench {
       }
     }
     JsonArray ranges = new JsonArray();
-    for (String system : systems(true)) {
-      say(String.format(Locale.ROOT, "[5] %d random 1 MiB ranges from %s, %d in flight ...", options.ranges(), system,
-          options.rangeClients()));
+    int perRound = Math.max(1, options.ranges() / options.repetitions());
+    for (int rep = 0; rep < options.repetitions(); rep++) {
+     for (String system : rotated(systems(true), rep)) {
+      say(String.format(Locale.ROOT, "[5] %d random 1 MiB ranges from %s, %d in flight (round %d) ...", perRound,
+          system, options.rangeClients(), rep + 1));
       Random[] randoms = new Random[options.rangeClients()];
       for (int i = 0; i < randoms.length; i++) {
-        randoms[i] = new Random(options.seed() + i);
+        randoms[i] = new Random(options.seed() + 1000L * rep + i);
       }
       long span = options.largeSize() - RANGE;
       LoadRun load = new LoadRun(client(), executor, (c, seq) -> {
@@ -334,11 +352,12 @@ public final class SuiteBench {
         return new LoadRun.Call(request(system, false, token, "bytes=" + from + "-" + (from + RANGE - 1)), 0);
       }, status -> status == 206);
       CpuMark cpu = new CpuMark();
-      JsonObject run = load.fixed(options.rangeClients(), options.ranges());
-      run.put("system", system).put("cpuSeconds", cpu.since());
+      JsonObject run = load.fixed(options.rangeClients(), perRound);
+      run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
       ranges.add(run);
       say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + run.getJsonObject("latencyMs").getValue("p50")
           + " ms, p99 " + run.getJsonObject("latencyMs").getValue("p99") + " ms, errors " + run.getValue("errors"));
+     }
     }
     return new JsonObject().put("sizeBytes", options.largeSize()).put("full", full).put("ranges", ranges)
         .put("note", "media-edge: GET /v1/media/{id} (ownership check and a DOWNLOAD event in Cassandra per "
@@ -369,10 +388,12 @@ public final class SuiteBench {
       tokens[i] = dev.token("bench-small-" + i, Duration.ofHours(6));
     }
     JsonArray runs = new JsonArray();
-    for (String system : systems(true)) {
+    Duration window = options.measure().dividedBy(options.repetitions());
+    for (int rep = 0; rep < options.repetitions(); rep++) {
+     for (String system : rotated(systems(true), rep)) {
       Random[] sizes = new Random[options.clients()];
       for (int i = 0; i < sizes.length; i++) {
-        sizes[i] = new Random(options.seed() * 31 + i); // each system gets the same sizes per client
+        sizes[i] = new Random(options.seed() * 31 + 1000L * rep + i); // the same sizes per client for every system
       }
       LoadRun load = new LoadRun(client(), executor, (c, seq) -> {
         int size = MIN_SMALL + sizes[c].nextInt(MAX_SMALL - MIN_SMALL + 1);
@@ -387,15 +408,16 @@ public final class SuiteBench {
         }
         return new LoadRun.Call(b.build(), size);
       }, status -> status == (system.equals(EDGE) ? 201 : 200));
-      say(String.format(Locale.ROOT, "[4] %d clients uploading 100 KiB-2 MiB bodies to %s: %d s warm-up, %d s measured ...",
-          options.clients(), system, options.warmup().toSeconds(), options.measure().toSeconds()));
+      say(String.format(Locale.ROOT, "[4] %d clients uploading 100 KiB-2 MiB bodies to %s: %d s warm-up, %d s measured"
+          + " (round %d) ...", options.clients(), system, options.warmup().toSeconds(), window.toSeconds(), rep + 1));
       CpuMark cpu = new CpuMark();
-      JsonObject run = load.timed(options.clients(), options.warmup(), options.measure());
-      run.put("system", system).put("cpuSeconds", cpu.since());
+      JsonObject run = load.timed(options.clients(), options.warmup(), window);
+      run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
       runs.add(run);
       JsonObject l = run.getJsonObject("latencyMs");
       say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
           + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
+     }
     }
     return new JsonObject().put("clients", options.clients()).put("bodyBytes", MIN_SMALL + "-" + MAX_SMALL)
         .put("runs", runs)

@@ -42,6 +42,13 @@ final class SuiteTable {
       rows.add(row(name, "MB/s, HTTPS (direct: cleartext)",
           median(runs, EDGE, true, r -> r.getDouble("MBps", Double.NaN)),
           median(runs, NGINX, true, r -> r.getDouble("MBps", Double.NaN)), direct, ">= 0.9x direct, >= nginx"));
+      ToDoubleFunction<JsonObject> send = r -> r.getDouble("sendMBps", Double.NaN);
+      rows.add(row(name, "MB/s to last byte sent, cleartext", median(runs, EDGE, false, send),
+          median(runs, NGINX, false, send), median(runs, DIRECT, false, send), ""));
+      rows.add(row(name, "s from last byte to response, cleartext",
+          median(runs, EDGE, false, r -> r.getDouble("lastByteToResponseSeconds", Double.NaN)),
+          median(runs, NGINX, false, r -> r.getDouble("lastByteToResponseSeconds", Double.NaN)),
+          median(runs, DIRECT, false, r -> r.getDouble("lastByteToResponseSeconds", Double.NaN)), ""));
     }
     JsonObject flat = s.getJsonObject("flatMemory");
     if (flat != null) {
