@@ -338,8 +338,9 @@ public final class SuiteBench {
     }
     JsonArray ranges = new JsonArray();
     int perRound = Math.max(1, options.ranges() / options.repetitions());
-    for (int rep = 0; rep < options.repetitions(); rep++) {
-     for (String system : rotated(systems(true), rep)) {
+    for (Turn turn : turns(systems(true))) {
+      String system = turn.system();
+      int rep = turn.round();
       say(String.format(Locale.ROOT, "[5] %d random 1 MiB ranges from %s, %d in flight (round %d) ...", perRound,
           system, options.rangeClients(), rep + 1));
       Random[] randoms = new Random[options.rangeClients()];
@@ -357,7 +358,6 @@ public final class SuiteBench {
       ranges.add(run);
       say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + run.getJsonObject("latencyMs").getValue("p50")
           + " ms, p99 " + run.getJsonObject("latencyMs").getValue("p99") + " ms, errors " + run.getValue("errors"));
-     }
     }
     return new JsonObject().put("sizeBytes", options.largeSize()).put("full", full).put("ranges", ranges)
         .put("note", "media-edge: GET /v1/media/{id} (ownership check and a DOWNLOAD event in Cassandra per "
@@ -389,8 +389,9 @@ public final class SuiteBench {
     }
     JsonArray runs = new JsonArray();
     Duration window = options.measure().dividedBy(options.repetitions());
-    for (int rep = 0; rep < options.repetitions(); rep++) {
-     for (String system : rotated(systems(true), rep)) {
+    for (Turn turn : turns(systems(true))) {
+      String system = turn.system();
+      int rep = turn.round();
       Random[] sizes = new Random[options.clients()];
       for (int i = 0; i < sizes.length; i++) {
         sizes[i] = new Random(options.seed() * 31 + 1000L * rep + i); // the same sizes per client for every system
@@ -417,7 +418,6 @@ public final class SuiteBench {
       JsonObject l = run.getJsonObject("latencyMs");
       say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
           + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
-     }
     }
     return new JsonObject().put("clients", options.clients()).put("bodyBytes", MIN_SMALL + "-" + MAX_SMALL)
         .put("runs", runs)
@@ -506,6 +506,20 @@ public final class SuiteBench {
       systems.add(DIRECT);
     }
     return systems;
+  }
+
+  /** One system's turn in one round. */
+  private record Turn(int round, String system) {}
+
+  /** Every round's systems, each round in {@link #rotated} order. */
+  private List<Turn> turns(List<String> systems) {
+    List<Turn> turns = new ArrayList<>();
+    for (int rep = 0; rep < options.repetitions(); rep++) {
+      for (String system : rotated(systems, rep)) {
+        turns.add(new Turn(rep, system));
+      }
+    }
+    return turns;
   }
 
   /** Round {@code rep} starts with a different system, so none always goes first (or last). */
