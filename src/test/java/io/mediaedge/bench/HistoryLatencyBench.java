@@ -23,19 +23,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -123,18 +120,8 @@ public final class HistoryLatencyBench {
 
   private int run(String[] args) {
     work = options.workDir().toAbsolutePath();
-    // Two runs in one work directory would wipe each other's servers: one at a time.
-    Path lockFile = work.resolve(".lock");
-    try {
-      Files.createDirectories(work);
-      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (channel.tryLock() == null) {
-        System.err.println("history-latency: another run is using " + work + "; wait for it or pass --work DIR");
-        return 2;
-      }
-      // held until this JVM exits
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + lockFile, e);
+    if (!WorkDirLock.hold(work, "history-latency")) {
+      return 2;
     }
     Instant started = Instant.now();
     result.put("benchmark", "history-latency")

@@ -18,12 +18,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,19 +112,8 @@ public final class LargeUploadBench {
   }
 
   private int run(String[] args) {
-    // Two runs in one work directory would delete each other's S3 data: one at a time.
-    Path lockFile = options.workDir().toAbsolutePath().resolve(".lock");
-    try {
-      Files.createDirectories(lockFile.getParent());
-      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (channel.tryLock() == null) {
-        System.err.println("large-upload: another benchmark is running in " + lockFile.getParent()
-            + "; wait for it or pass --work DIR");
-        return 2;
-      }
-      // The lock is held until this JVM exits.
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + lockFile, e);
+    if (!WorkDirLock.hold(options.workDir(), "large-upload")) {
+      return 2;
     }
     Instant started = Instant.now();
     result.put("benchmark", "large-upload")

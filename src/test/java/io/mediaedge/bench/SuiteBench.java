@@ -13,11 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -97,7 +95,7 @@ public final class SuiteBench {
   private int run(String[] args) {
     work = options.workDir().toAbsolutePath();
     logs = work.resolve("logs");
-    if (!lock()) {
+    if (!WorkDirLock.hold(work, "suite")) {
       return 2;
     }
     Instant started = Instant.now();
@@ -623,20 +621,6 @@ public final class SuiteBench {
   private static String jarVersion(String classpath, String prefix) {
     Matcher m = Pattern.compile(Pattern.quote(prefix) + "(\\d[^/:]*?)\\.jar").matcher(classpath);
     return m.find() ? m.group(1) : null;
-  }
-
-  private boolean lock() {
-    try {
-      Files.createDirectories(work);
-      FileChannel channel = FileChannel.open(work.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (channel.tryLock() == null) {
-        System.err.println("suite: another run is using " + work + "; wait for it or pass --work DIR");
-        return false;
-      }
-      return true; // held until this JVM exits
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock " + work, e);
-    }
   }
 
   private Path write(Instant started) {

@@ -10,13 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -104,15 +101,8 @@ public final class TlsHandshakeBench {
       return 2;
     }
     Path work = options.work().toAbsolutePath();
-    try {
-      Files.createDirectories(work);
-      FileChannel lock = FileChannel.open(work.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (lock.tryLock() == null) {
-        System.err.println("tls-handshake: another run is using " + work + "; wait for it or pass --work DIR");
-        return 2;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!WorkDirLock.hold(work, "tls-handshake")) {
+      return 2;
     }
     Instant started = Instant.now();
     long t0 = System.nanoTime();
