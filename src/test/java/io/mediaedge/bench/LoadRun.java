@@ -25,8 +25,8 @@ import org.HdrHistogram.Recorder;
  * A closed-loop load generator: {@code clients} virtual clients, each sending its next request
  * as soon as its previous one is answered, over one JDK {@link HttpClient}. Latency is from
  * {@code sendAsync} to the last byte of the response body, in an HdrHistogram (microseconds,
- * 3 significant digits). Either timed (a warm-up whose requests are not counted, then a measured
- * window; requests still running at its end are not counted) or a fixed number of requests.
+ * 3 significant digits). Either timed (a warm-up, then a measured window: the requests answered
+ * within the window count; those still running at its end do not) or a fixed number of requests.
  */
 final class LoadRun {
   /** One request and the bytes its body sends (0 for a GET). */
@@ -110,7 +110,9 @@ final class LoadRun {
     http.sendAsync(call.request(), info -> BodySubscribers.fromSubscriber(new Counting(), Counting::bytes))
         .whenCompleteAsync((response, failure) -> {
           long end = System.nanoTime();
-          boolean inWindow = start >= measureFrom && end <= measureUntil;
+          // Counted by completion: a request answered within the window counts, however long ago it
+          // was sent, so a slow system's throughput is not cut down to the requests that fit whole.
+          boolean inWindow = end >= measureFrom && end <= measureUntil;
           if (inWindow) {
             counted.incrementAndGet();
             if (failure != null) {

@@ -36,12 +36,7 @@ final class SuiteTable {
     if (large != null) {
       String name = "1 large upload " + size(large.getLong("sizeBytes"));
       List<JsonObject> runs = objects(large.getJsonArray("runs"));
-      double direct = median(runs, DIRECT, false, r -> r.getDouble("MBps", Double.NaN));
-      rows.add(row(name, "MB/s, HTTP/1.1 cleartext", median(runs, EDGE, false, r -> r.getDouble("MBps", Double.NaN)),
-          median(runs, NGINX, false, r -> r.getDouble("MBps", Double.NaN)), direct, ">= 0.9x direct, >= nginx"));
-      rows.add(row(name, "MB/s, HTTPS (direct: cleartext)",
-          median(runs, EDGE, true, r -> r.getDouble("MBps", Double.NaN)),
-          median(runs, NGINX, true, r -> r.getDouble("MBps", Double.NaN)), direct, ">= 0.9x direct, >= nginx"));
+      throughputRows(rows, name, runs, ">= 0.9x direct, >= nginx");
       ToDoubleFunction<JsonObject> send = r -> r.getDouble("sendMBps", Double.NaN);
       rows.add(row(name, "MB/s to last byte sent, cleartext", median(runs, EDGE, false, send),
           median(runs, NGINX, false, send), median(runs, DIRECT, false, send), ""));
@@ -67,27 +62,33 @@ final class SuiteTable {
       for (String p : List.of("p50", "p90", "p99", "p99_9")) {
         rows.add(triple(name, p.replace('_', '.') + " ms", runs, latency(p)));
       }
-      rows.add(triple(name, "errors", runs, r -> r.getLong("errors", -1L)));
+      rows.add(total(name, "errors (all rounds)", runs, "errors"));
       rows.add(text(name, "media-edge history+events off", "not measured: no switch in media-edge"));
     }
     JsonObject downloads = s.getJsonObject("downloads");
     if (downloads != null) {
       String name = "5 download " + size(downloads.getLong("sizeBytes"));
       List<JsonObject> full = objects(downloads.getJsonArray("full"));
-      double direct = median(full, DIRECT, false, r -> r.getDouble("MBps", Double.NaN));
-      rows.add(row(name, "MB/s, cleartext", median(full, EDGE, false, r -> r.getDouble("MBps", Double.NaN)),
-          median(full, NGINX, false, r -> r.getDouble("MBps", Double.NaN)), direct, ""));
-      rows.add(row(name, "MB/s, HTTPS (direct: cleartext)", median(full, EDGE, true, r -> r.getDouble("MBps", Double.NaN)),
-          median(full, NGINX, true, r -> r.getDouble("MBps", Double.NaN)), direct, ""));
+      throughputRows(rows, name, full, "");
       List<JsonObject> ranges = objects(downloads.getJsonArray("ranges"));
       String rname = "5 random 1 MiB ranges";
       rows.add(triple(rname, "requests/s", ranges, r -> r.getDouble("requestsPerSecond", Double.NaN)));
       for (String p : List.of("p50", "p99")) {
         rows.add(triple(rname, p + " ms", ranges, latency(p)));
       }
-      rows.add(triple(rname, "errors", ranges, r -> r.getLong("errors", -1L)));
+      rows.add(total(rname, "errors (all rounds)", ranges, "errors"));
     }
     return rows;
+  }
+
+  /** MB/s over cleartext and over HTTPS; S3Mock has no TLS listener, so direct is cleartext in both. */
+  private static void throughputRows(JsonArray rows, String name, List<JsonObject> runs, String target) {
+    ToDoubleFunction<JsonObject> mbps = r -> r.getDouble("MBps", Double.NaN);
+    double direct = median(runs, DIRECT, false, mbps);
+    rows.add(row(name, "MB/s, HTTP/1.1 cleartext", median(runs, EDGE, false, mbps), median(runs, NGINX, false, mbps),
+        direct, target));
+    rows.add(row(name, "MB/s, HTTPS (direct: cleartext)", median(runs, EDGE, true, mbps),
+        median(runs, NGINX, true, mbps), direct, target));
   }
 
   private static ToDoubleFunction<JsonObject> latency(String p) {
@@ -97,6 +98,17 @@ final class SuiteTable {
   private static JsonObject triple(String scenario, String metric, List<JsonObject> runs, ToDoubleFunction<JsonObject> f) {
     return row(scenario, metric, median(runs, EDGE, null, f), median(runs, NGINX, null, f),
         median(runs, DIRECT, null, f), "");
+  }
+
+  private static JsonObject total(String scenario, String metric, List<JsonObject> runs, String key) {
+    double[] sums = new double[3];
+    List<String> systems = List.of(EDGE, NGINX, DIRECT);
+    for (int i = 0; i < 3; i++) {
+      String system = systems.get(i);
+      List<JsonObject> mine = runs.stream().filter(r -> system.equals(r.getString("system"))).toList();
+      sums[i] = mine.isEmpty() ? Double.NaN : mine.stream().mapToLong(r -> r.getLong(key, 0L)).sum();
+    }
+    return row(scenario, metric, sums[0], sums[1], sums[2], "");
   }
 
   private static double median(List<JsonObject> runs, String system, Boolean tls, ToDoubleFunction<JsonObject> f) {
@@ -115,7 +127,11 @@ final class SuiteTable {
   }
 
   private static Object value(double v) {
-    return Double.isNaN(v) ? null : v == Math.rint(v) && Math.abs(v) < 1e12 ? (Object) (long) v : (Object) v;
+    if (Double.isNaN(v)) {
+      return null;
+    }
+    double r = LoadRun.round(v, 2);
+    return r == Math.rint(r) && Math.abs(r) < 1e12 ? (Object) (long) r : (Object) r;
   }
 
   private static Double ratio(double a, double b) {
@@ -132,7 +148,7 @@ final class SuiteTable {
     if (bytes % (1L << 20) == 0) {
       return bytes / (1L << 20) + " MiB";
     }
-    return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9).replace(".0 GB", " GB").replace(" GB", bytes < 1e9 ? " GB" : " GB");
+    return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
   }
 
   private static List<JsonObject> objects(JsonArray array) {
