@@ -7,6 +7,7 @@
 #
 #   bench/suite.sh            # the full suite (under 30 minutes on 2 cores)
 #   bench/suite.sh --quick    # small sizes, short runs (under 5 minutes)
+#   bench/suite.sh --table bench/results/suite-<time>.json   # an earlier run's table again
 #   bench/suite.sh --help     # every option
 #
 # Needs JDK 17+ and the Maven wrapper; nginx is found on the PATH or in /usr/sbin, or installed
@@ -32,7 +33,8 @@ nginx_args=()
 find_nginx() {
   command -v nginx 2>/dev/null || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true
 }
-if [[ ${1:-} != --help ]]; then
+mode=${1:-}
+if [[ $mode != --help && $mode != --table ]]; then
   nginx_bin=$(find_nginx)
   if [[ -z $nginx_bin && $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "[bench] nginx not found: installing the Debian package (apt-get install -y nginx) ..."
@@ -52,6 +54,10 @@ if [[ ${1:-} != --help ]]; then
 fi
 
 prepare_java_bench suite
+if [[ $mode == --table ]]; then
+  "$bench_java" -cp "$bench_cp" io.mediaedge.bench.SuiteBench "$@"
+  exit
+fi
 # media-edge itself runs on its runtime class path only, as in production.
 ./mvnw -q -B dependency:build-classpath -DincludeScope=runtime \
   -Dmdep.outputFile="$bench_work/classpath-runtime.txt"

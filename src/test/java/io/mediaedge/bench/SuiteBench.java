@@ -75,7 +75,15 @@ public final class SuiteBench {
     this.options = options;
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws IOException {
+    if (args.length == 2 && args[0].equals("--table")) {
+      // Prints the table of an earlier result file again, with this version's rows.
+      Path file = Path.of(args[1]);
+      JsonObject earlier = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+      earlier.put("table", SuiteTable.rows(earlier));
+      System.out.print(SuiteTable.format(earlier, file));
+      return;
+    }
     SuiteOptions options;
     try {
       options = SuiteOptions.parse(args);

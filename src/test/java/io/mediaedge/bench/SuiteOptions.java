@@ -18,6 +18,7 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
 
   static final String USAGE = """
       usage: bench/suite.sh [--quick] [options]
+             bench/suite.sh --table bench/results/suite-<time>.json   (print an earlier run's table)
         --quick                 small sizes and short runs (under 5 minutes)
         --only LIST             scenarios to run, comma separated: large,download,small,flat (default all)
         --repetitions N         rounds of the large-upload and full-download transfers (full 2, quick 1)
