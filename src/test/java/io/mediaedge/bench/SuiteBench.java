@@ -568,7 +568,7 @@ public final class SuiteBench {
   // ---------------------------------------------------------------------------------------------
   // CPU accounting: who burned the cores while one run went on
 
-  /** CPU seconds of media-edge, nginx (master and workers), S3 and this client since construction. */
+  /** CPU seconds of media-edge, nginx (master and workers), S3, Cassandra, Kafka and this client since construction. */
   final class CpuMark {
     private final long edgePid;
     private final Map<String, Double> start;
@@ -585,13 +585,14 @@ public final class SuiteBench {
     private Map<String, Double> now() {
       double nginxCpu = nginx == null ? -1 : nginx.pids().stream().mapToDouble(Proc::cpuSeconds).sum();
       return Map.of(EDGE, Proc.cpuSeconds(edgePid), NGINX, nginxCpu, "s3", Proc.cpuSeconds(dev.s3().pid()),
+          "cassandra", Proc.cpuSeconds(dev.cassandra().pid()), "kafka", Proc.cpuSeconds(dev.kafka().pid()),
           "client", Proc.cpuSeconds(ProcessHandle.current().pid()));
     }
 
     JsonObject since() {
       Map<String, Double> end = now();
       JsonObject out = new JsonObject();
-      for (String k : List.of(EDGE, NGINX, "s3", "client")) {
+      for (String k : List.of(EDGE, NGINX, "s3", "cassandra", "kafka", "client")) {
         double a = start.get(k);
         double b = end.get(k);
         out.put(k, a < 0 || b < 0 ? null : LoadRun.round(b - a, 2));
