@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
-# Shared by the benchmark scripts that run one Java main class from the test class path in a
-# single JVM: finds java, builds (test-compile) and resolves the class path, copies the compiled
-# classes aside so another build cannot change them mid-run, and runs the class with the
-# arguments. Source it from a script that has cd'd to the repository root, then call
+# Shared by the benchmark scripts that run one Java main class from the test class path: finds
+# java, builds (test-compile) and resolves the class path, copies the compiled classes aside so
+# another build cannot change them mid-run, and runs the class with the arguments. Source it from
+# a script that has cd'd to the repository root, then call
 #   run_java_bench NAME HEAP MAIN_CLASS "$@"
-# BENCH_JAVA_OPTS adds JVM options. With BENCH_FORKS_EDGE=1 it also lists media-edge's runtime
-# class path and passes it (--runtime-classpath FILE, -Dbench.edgeClasses), for benchmarks that fork
-# media-edge through io.mediaedge.Main as production runs it.
+# or, to add JVM options or build more first, prepare_java_bench NAME [MAVEN_ARGS...] (added to
+# the build, e.g. a profile), which sets bench_java, bench_cp (the class path), bench_run (the
+# private copy) and bench_work (target/bench-NAME).
+# BENCH_JAVA_OPTS adds JVM options. With BENCH_FORKS_EDGE=1, run_java_bench also lists media-edge's
+# runtime class path and passes it (--runtime-classpath FILE, -Dbench.edgeClasses), for benchmarks
+# that fork media-edge through io.mediaedge.Main as production runs it.
 
-run_java_bench() {
-  local name=$1 heap=$2 main=$3
-  shift 3
-  local root work java run cp
+prepare_java_bench() {
+  local name=$1 root
+  shift
   root=$(pwd)
-  work="$root/target/bench-$name"
-  mkdir -p "$work"
+  bench_work="$root/target/bench-$name"
+  mkdir -p "$bench_work"
 
   if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
-    java="$JAVA_HOME/bin/java"
+    bench_java="$JAVA_HOME/bin/java"
   else
-    java=$(command -v java || true)
+    bench_java=$(command -v java || true)
   fi
-  if [[ -z "$java" ]]; then
+  if [[ -z "$bench_java" ]]; then
     echo "$name: no java found; install JDK 17+ or set JAVA_HOME" >&2
     exit 2
   fi
@@ -30,29 +32,33 @@ run_java_bench() {
   # Compiles main and test code (the benchmarks live with the tests, next to the dev stack they
   # use), copies the S3 server jar and resolves the Cassandra and Kafka server classpaths into
   # target/devstack, and lists every dependency jar of the test scope.
-  ./mvnw -q -B -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$work/classpath-test.txt"
+  ./mvnw -q -B "$@" -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.outputFile="$bench_work/classpath-test.txt"
 
   # Run from a private copy of the compiled classes, so that another build recompiling (or
   # cleaning) target/ while the benchmark runs cannot pull classes from under the JVM.
-  run="$work/run/$$"
+  bench_run="$bench_work/run/$$"
   # shellcheck disable=SC2064
-  trap "rm -rf '$run'" EXIT
-  mkdir -p "$run"
-  cp -R "$root/target/classes" "$run/classes"
-  cp -R "$root/target/test-classes" "$run/test-classes"
+  trap "rm -rf '$bench_run'" EXIT
+  mkdir -p "$bench_run"
+  cp -R "$root/target/classes" "$bench_run/classes"
+  cp -R "$root/target/test-classes" "$bench_run/test-classes"
+  bench_cp="$bench_run/test-classes:$bench_run/classes:$(cat "$bench_work/classpath-test.txt")"
+}
 
+run_java_bench() {
+  local name=$1 heap=$2 main=$3
+  shift 3
+  prepare_java_bench "$name"
   local edge_args=()
   if [[ "${BENCH_FORKS_EDGE:-0}" == 1 ]]; then
     # The property is includeScope; -Dmdep.includeScope is silently ignored and gives the test scope.
     ./mvnw -q -B dependency:build-classpath \
-      -DincludeScope=runtime -Dmdep.outputFile="$work/classpath-runtime.txt"
-    edge_args=(-Dbench.edgeClasses="$run/classes")
-    set -- --runtime-classpath "$work/classpath-runtime.txt" "$@"
+      -DincludeScope=runtime -Dmdep.outputFile="$bench_work/classpath-runtime.txt"
+    edge_args=(-Dbench.edgeClasses="$bench_run/classes")
+    set -- --runtime-classpath "$bench_work/classpath-runtime.txt" "$@"
   fi
-
-  cp="$run/test-classes:$run/classes:$(cat "$work/classpath-test.txt")"
   # shellcheck disable=SC2086
-  "$java" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} "${edge_args[@]}" -Ddevstack.dir="$root/target/devstack" -cp "$cp" \
-    "$main" "$@"
+  "$bench_java" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} "${edge_args[@]}" -Ddevstack.dir="$(pwd)/target/devstack" \
+    -cp "$bench_cp" "$main" "$@"
 }

@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -143,7 +142,7 @@ public final class GeoLookupBench {
     Instant started = Instant.now();
     result.put("benchmark", "geoip").put("startedAt", started.toString())
         .put("arguments", new JsonArray(List.of((Object[]) args)))
-        .put("machine", machine())
+        .put("machine", MachineFacts.describe())
         .put("settings", new JsonObject().put("batch", options.batch()).put("batchesPerRound", options.batches())
             .put("rounds", options.rounds()).put("warmupRounds", options.warmup()).put("hotSet", options.hotSet())
             .put("seed", options.seed()).put("addressPool", ADDRESS_POOL)
@@ -403,18 +402,6 @@ public final class GeoLookupBench {
   // ---------------------------------------------------------------------------------------------
   // Output
 
-  private JsonObject machine() {
-    long memKiB = Proc.memTotalKiB();
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Proc.cpuInfo("model name"))
-        .put("memTotalMiB", memKiB < 0 ? null : Math.round(memKiB / 1024.0))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("javaVersion", System.getProperty("java.version"))
-        .put("javaVm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"))
-        .put("benchJvmArgs", new JsonArray(List.copyOf(ManagementFactory.getRuntimeMXBean().getInputArguments())))
-        .put("loadAverageAtStart", Proc.loadAverage());
-  }
 
   private void printTable(Path file) {
     JsonObject machine = result.getJsonObject("machine");

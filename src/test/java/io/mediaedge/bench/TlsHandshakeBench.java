@@ -10,13 +10,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -104,15 +101,8 @@ public final class TlsHandshakeBench {
       return 2;
     }
     Path work = options.work().toAbsolutePath();
-    try {
-      Files.createDirectories(work);
-      FileChannel lock = FileChannel.open(work.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      if (lock.tryLock() == null) {
-        System.err.println("tls-handshake: another run is using " + work + "; wait for it or pass --work DIR");
-        return 2;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!WorkDirLock.hold(work, "tls-handshake")) {
+      return 2;
     }
     Instant started = Instant.now();
     long t0 = System.nanoTime();
@@ -350,15 +340,7 @@ public final class TlsHandshakeBench {
   }
 
   private JsonObject machine(String openssl) {
-    long memKiB = Proc.memTotalKiB();
-    return new JsonObject()
-        .put("cores", Runtime.getRuntime().availableProcessors())
-        .put("cpu", Proc.cpuInfo("model name"))
-        .put("memTotalMiB", memKiB < 0 ? null : round(memKiB / 1024.0, 0))
-        .put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
-        .put("javaVersion", System.getProperty("java.version"))
-        .put("opensslClient", openssl)
-        .put("loadAverageAtStart", Proc.loadAverage());
+    return MachineFacts.describe().put("opensslClient", openssl);
   }
 
   private void printTable(Path file) {

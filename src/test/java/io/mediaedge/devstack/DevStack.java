@@ -79,9 +79,7 @@ public final class DevStack implements AutoCloseable {
    * {@code overrides} (a partial tree) is merged on top.
    */
   public EdgeConfig config(int httpsPort, int httpPort, JsonObject overrides) {
-    return EdgeConfig.fromTree(configTree(httpsPort, httpPort, overrides), Map.of(
-        "MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
-        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey()), "the dev stack's configuration");
+    return EdgeConfig.fromTree(configTree(httpsPort, httpPort, overrides), storageEnv(), "the dev stack's configuration");
   }
 
   /**
@@ -123,6 +121,12 @@ public final class DevStack implements AutoCloseable {
             .put("signingPublicKeyFile", pinKeys.signing().publicKeyFile().toString()));
     JsonObject merged = tree.mergeIn(stack, true).mergeIn(overrides, true);
     return merged;
+  }
+
+  /** The environment that gives media-edge this stack's S3 credentials. */
+  public Map<String, String> storageEnv() {
+    return Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", s3.accessKey(),
+        "MEDIA_EDGE_STORAGE_SECRET_KEY", s3.secretKey());
   }
 
   /** A token for {@code user} signed by the dev ES256 key, valid for {@code ttl}. */

@@ -145,6 +145,11 @@ public final class S3Server implements AutoCloseable {
     return port;
   }
 
+  /** The server JVM's process id, or -1 when it is not running. */
+  public synchronized long pid() {
+    return jvm != null && jvm.isAlive() ? jvm.pid() : -1;
+  }
+
   public String bucket() {
     return bucket;
   }
@@ -165,11 +170,6 @@ public final class S3Server implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
-  }
-
-  /** The pid of the running server, or -1. */
-  public synchronized long pid() {
-    return jvm != null ? jvm.pid() : -1;
   }
 
   public Path logFile() {

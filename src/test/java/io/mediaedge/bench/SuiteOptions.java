@@ -1,0 +1,114 @@
+package io.mediaedge.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The side-by-side suite's settings: the full run's by default, smaller ones with --quick. */
+record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path resultsDir, Path runtimeClasspathFile,
+    Path nginx, String noNginxReason, List<String> extraScenarios, String edgeXmx, int repetitions,
+    long largeSize, long flatSize, String flatXmx, int clients, Duration warmup, Duration measure, int ranges,
+    int rangeClients, long seed) {
+
+  static final List<String> ALL_SCENARIOS = List.of("large", "download", "small", "flat");
+
+  static final String USAGE = """
+      usage: bench/suite.sh [--quick] [options]
+             bench/suite.sh --table bench/results/suite-<time>.json   (print an earlier run's table)
+        --quick                 small sizes and short runs (under 5 minutes)
+        --only LIST             scenarios to run, comma separated: large,download,small,flat (default all)
+        --repetitions N         rounds of the large-upload and full-download transfers (full 2, quick 1)
+        --large-size SIZE       scenario 1 and 5 object size (full 1GiB, quick 256MiB)
+        --flat-size SIZE        scenario 2 upload size (full 1600MB, quick 400MB)
+        --flat-xmx SIZE         scenario 2 media-edge heap (64m)
+        --edge-xmx SIZE         media-edge heap for scenarios 1, 4, 5 (512m)
+        --clients N             scenario 4 concurrent clients (full 300, quick 40)
+        --seconds N             scenario 4 measured seconds per system (full 60, quick 10)
+        --warmup N              scenario 4 warm-up seconds per system (full 10, quick 3)
+        --ranges N              scenario 5 random 1 MiB ranges per system (full 1000, quick 200)
+        --range-clients N       scenario 5 ranges in flight (4)
+        --seed N                body generator seed
+        --nginx PATH            the nginx binary (bench/suite.sh finds or installs it)
+        --no-nginx REASON       run without the nginx column, saying why
+        --extra COMMAND         an extra scenario script, run after the suite (repeatable)
+        --work DIR              server data and logs (target/bench-suite)
+        --results DIR           where the result JSON goes (bench/results)
+        --runtime-classpath F   media-edge's runtime class path file (bench/suite.sh writes it)
+      """;
+
+  static SuiteOptions parse(String[] args) {
+    boolean quick = List.of(args).contains("--quick");
+    Set<String> scenarios = new LinkedHashSet<>(ALL_SCENARIOS);
+    Path work = Path.of("target/bench-suite");
+    Path results = Path.of("bench/results");
+    Path runtimeCp = Path.of("target/bench-suite/classpath-runtime.txt");
+    Path nginx = null;
+    String noNginx = "no nginx binary was given (--nginx PATH)";
+    List<String> extras = new ArrayList<>();
+    String edgeXmx = "512m";
+    int reps = quick ? 1 : 2;
+    long large = quick ? 256L << 20 : 1L << 30;
+    long flat = quick ? 400_000_000L : 1_600_000_000L;
+    String flatXmx = "64m";
+    int clients = quick ? 40 : 300;
+    Duration warmup = Duration.ofSeconds(quick ? 3 : 10);
+    Duration measure = Duration.ofSeconds(quick ? 10 : 60);
+    int ranges = quick ? 200 : 1000;
+    int rangeClients = 4;
+    long seed = 20261123L;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> { }
+        case "--help", "-h" -> throw new BenchOptions.UsageException(USAGE);
+        case "--only" -> {
+          scenarios = new LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
+          if (!ALL_SCENARIOS.containsAll(scenarios)) {
+            throw new IllegalArgumentException("--only takes some of " + ALL_SCENARIOS + ", got " + scenarios);
+          }
+        }
+        case "--repetitions" -> reps = Integer.parseInt(value(args, ++i, a));
+        case "--large-size" -> large = BenchOptions.parseSize(value(args, ++i, a));
+        case "--flat-size" -> flat = BenchOptions.parseSize(value(args, ++i, a));
+        case "--flat-xmx" -> flatXmx = value(args, ++i, a);
+        case "--edge-xmx" -> edgeXmx = value(args, ++i, a);
+        case "--clients" -> clients = Integer.parseInt(value(args, ++i, a));
+        case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+        case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
+        case "--ranges" -> ranges = Integer.parseInt(value(args, ++i, a));
+        case "--range-clients" -> rangeClients = Integer.parseInt(value(args, ++i, a));
+        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--nginx" -> {
+          nginx = Path.of(value(args, ++i, a));
+          noNginx = null;
+        }
+        case "--no-nginx" -> {
+          noNginx = value(args, ++i, a);
+          nginx = null;
+        }
+        case "--extra" -> extras.add(value(args, ++i, a));
+        case "--work" -> work = Path.of(value(args, ++i, a));
+        case "--results" -> results = Path.of(value(args, ++i, a));
+        case "--runtime-classpath" -> runtimeCp = Path.of(value(args, ++i, a));
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (reps < 1 || clients < 1 || ranges < 1 || rangeClients < 1 || large < (2 << 20) || flat < 1) {
+      throw new IllegalArgumentException("repetitions, clients, ranges must be >= 1 and --large-size >= 2MiB");
+    }
+    return new SuiteOptions(quick, scenarios, work, results, runtimeCp, nginx, noNginx, List.copyOf(extras),
+        edgeXmx, reps, large, flat, flatXmx.toLowerCase(Locale.ROOT), clients, warmup, measure, ranges,
+        rangeClients, seed);
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+}
