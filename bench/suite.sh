@@ -20,6 +20,8 @@ source bench/java-bench.sh
 # and --results DIR; a result file it writes there with a top-level "scenario" and a "table" array
 # of row objects is folded into the suite's table (see bench/README.md).
 EXTRA_SCENARIOS=(
+  "bench/concurrency-memory.sh"   # 3: memory under concurrency
+  "bench/slow-clients.sh"         # 6: slow and idle clients
 )
 
 for arg in "$@"; do

@@ -118,7 +118,7 @@ public final class EdgeServer {
     reconciler.start();
     UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
     MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
-    ResumableUploads resumable = new ResumableUploads(store, history.resumable(), history.history(), history.quotas(),
+    ResumableUploads resumable = new ResumableUploads(vertx, store, history.resumable(), history.history(), history.quotas(),
         relay, streaming.budget(), config);
     expiry = new ResumableExpiry(vertx, history.resumable(), resumable, config.resumable().expiryCheckInterval());
     expiry.start();

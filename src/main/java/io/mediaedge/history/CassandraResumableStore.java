@@ -55,6 +55,7 @@ public final class CassandraResumableStore implements ResumableStore {
     cql.put("unindex", "DELETE FROM resumable_by_bucket WHERE bucket = ? AND upload_id = ?");
     cql.put("acquire", "INSERT INTO resumable_leases (upload_id, holder) VALUES (?, ?) IF NOT EXISTS USING TTL ?");
     cql.put("renew", "UPDATE resumable_leases USING TTL ? SET holder = ? WHERE upload_id = ? IF holder = ?");
+    cql.put("holder", "SELECT holder FROM resumable_leases WHERE upload_id = ?");
     cql.put("release", "DELETE FROM resumable_leases WHERE upload_id = ? IF holder = ?");
     cql.put("bucket", "SELECT upload_id FROM resumable_by_bucket WHERE bucket = ? LIMIT ?");
     Context context = vertx.getOrCreateContext();
@@ -117,6 +118,12 @@ public final class CassandraResumableStore implements ResumableStore {
   public Future<Boolean> renewLease(String uploadId, String holder, Duration ttl) {
     return execute(statements.get("renew").bind(ttlSeconds(ttl), holder, uploadId, holder))
         .map(AsyncResultSet::wasApplied);
+  }
+
+  @Override
+  public Future<Boolean> leaseHeld(String uploadId) {
+    // SERIAL: a lease taken by a lightweight transaction is read the same way.
+    return execute(statements.get("holder").bind(uploadId).setConsistencyLevel(serial)).map(rs -> rs.one() != null);
   }
 
   @Override

@@ -29,6 +29,9 @@ public interface ResumableStore {
   /** Extends a lease this holder still has; false when it lapsed or was taken. */
   Future<Boolean> renewLease(String uploadId, String holder, Duration ttl);
 
+  /** Whether someone holds the upload's lease now. */
+  Future<Boolean> leaseHeld(String uploadId);
+
   /** Gives the lease back if this holder still has it. */
   Future<Void> releaseLease(String uploadId, String holder);
 

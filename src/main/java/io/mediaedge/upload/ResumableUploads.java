@@ -67,6 +67,11 @@ public final class ResumableUploads {
   public record Append(String owner, String uploadId, long offset, long uploadLength, long contentLength,
       UploadChecksum checksum, ReadStream<Buffer> body, Runnable bodyWanted) {}
 
+  /** HEAD waits up to 20 × 100 ms for a PATCH under way to finish before it answers 423. */
+  static final int HEAD_WAIT_ATTEMPTS = 20;
+  static final long HEAD_WAIT_STEP_MILLIS = 100;
+
+  private final io.vertx.core.Vertx vertx;
   private final MediaStore store;
   private final ResumableStore states;
   private final HistoryStore history;
@@ -79,8 +84,9 @@ public final class ResumableUploads {
   /** Names this instance in leases, for the logs of whoever finds one held. */
   private final String instance = "edge-" + UUID.randomUUID();
 
-  public ResumableUploads(MediaStore store, ResumableStore states, HistoryStore history, QuotaStore quotas,
-      OutboxRelay relay, MemoryBudget budget, EdgeConfig config) {
+  public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, ResumableStore states, HistoryStore history,
+      QuotaStore quotas, OutboxRelay relay, MemoryBudget budget, EdgeConfig config) {
+    this.vertx = vertx;
     this.store = store;
     this.states = states;
     this.history = history;
@@ -130,11 +136,36 @@ public final class ResumableUploads {
             }));
   }
 
-  /** HEAD: the durable offset; an upload completed but not yet recorded is finished first. */
+  /**
+   * HEAD: the durable offset; an upload completed but not yet recorded is finished first. While a
+   * PATCH holds the upload (typically one whose connection was just cut, still storing its tail)
+   * the offset is about to move: HEAD waits a little for it, then answers 423 so the client asks
+   * again, rather than hand out an offset its next PATCH would find stale (409, which clients such
+   * as tus-java-client do not retry).
+   */
   public Future<Progress> status(String owner, String uploadId) {
-    return owned(owner, uploadId).compose(state -> state.complete() && !state.finished()
-        ? finish(state).map(this::progress)
-        : Future.succeededFuture(progress(state)));
+    return untilUnlocked(uploadId, HEAD_WAIT_ATTEMPTS)
+        .compose(free -> owned(owner, uploadId))
+        .compose(state -> state.complete() && !state.finished()
+            ? finish(state).map(this::progress)
+            : Future.succeededFuture(progress(state)));
+  }
+
+  private Future<Void> untilUnlocked(String uploadId, int attemptsLeft) {
+    if (!MediaId.isValid(uploadId)) {
+      return Future.succeededFuture();
+    }
+    return states.leaseHeld(uploadId).compose(held -> {
+      if (!held) {
+        return Future.succeededFuture();
+      }
+      if (attemptsLeft <= 1) {
+        return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
+      }
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(HEAD_WAIT_STEP_MILLIS, id -> untilUnlocked(uploadId, attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
   }
 
   /** PATCH: appends the body at {@code offset} under the upload's lease. */
