@@ -18,6 +18,7 @@ import io.mediaedge.upload.MemoryBudget;
 import io.mediaedge.upload.ResumableUploads;
 import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -123,6 +124,14 @@ public final class EdgeServer {
     expiry = new ResumableExpiry(vertx, history.resumable(), resumable, config.resumable().expiryCheckInterval());
     expiry.start();
     edge.start(vertx);
+    // The memory budget's use and its queue: a waiting upload is paused, so only this shows it.
+    MemoryBudget budget = streaming.budget();
+    Gauge.builder("media_edge_memory_budget_in_use_bytes", budget, MemoryBudget::inUse)
+        .description("Bytes of the upload memory budget leased now").register(edge.metrics());
+    Gauge.builder("media_edge_memory_budget_capacity_bytes", budget, MemoryBudget::capacity)
+        .description("The upload memory budget").register(edge.metrics());
+    Gauge.builder("media_edge_memory_budget_waiting", budget, MemoryBudget::waiting)
+        .description("Uploads waiting, paused, for their share of the budget").register(edge.metrics());
     ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, resumable, media,
         CursorKeys.load(config),
         ready::get, edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins());

@@ -213,6 +213,8 @@ class EdgeTaggingIT {
         metrics);
     assertTrue(metrics.contains("media_edge_route_hints_total{host=\"upload-direct-ap.example.com\",rule=\"kr-skb-direct\"}"),
         metrics);
+    assertTrue(metrics.contains("media_edge_memory_budget_capacity_bytes"), metrics);
+    assertTrue(metrics.contains("media_edge_memory_budget_waiting 0.0"), metrics);
   }
 
   @Test
