@@ -96,7 +96,15 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /** Builds the configuration from an already parsed tree (tests pass their own). */
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
     ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
-    return new EdgeConfig(server(c), auth(c), storage(c, env), upload(c), history(c, env), quota(c), events(c),
+    ServerConfig server = server(c);
+    UploadConfig upload = upload(c);
+    if (upload.budgetWait().compareTo(server.idleTimeout()) >= 0) {
+      // A waiting upload is paused, so its connection is idle: it would be closed without an answer.
+      throw c.invalid("upload.budgetWait", "(" + upload.budgetWait().toSeconds() + " s) must be shorter than"
+          + " server.idleTimeout (" + server.idleTimeout().toSeconds() + " s), or an upload waiting for memory"
+          + " loses its connection before it is answered");
+    }
+    return new EdgeConfig(server, auth(c), storage(c, env), upload, history(c, env), quota(c), events(c),
         EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c),
         PinsConfig.parse(c));
   }

@@ -97,7 +97,9 @@ public final class ConcurrencyMemoryBench {
       if (first.getInteger("serverBusy503", 0) > 0) {
         String wait = args.get("long-wait", "10m", "10m");
         say("some uploads got 503 SERVER_BUSY: running again with upload.budgetWait=" + wait);
-        variants.add(variant("budgetWait=" + wait, work, uploads, size, xmx, Map.of("upload.budgetWait", wait)));
+        // A waiting upload is idle: the connection must outlive the wait (media-edge refuses otherwise).
+        variants.add(variant("budgetWait=" + wait, work, uploads, size, xmx,
+            Map.of("upload.budgetWait", wait, "server.idleTimeout", "23h")));
       }
     } catch (Exception | Error e) {
       failures.add(e.toString());

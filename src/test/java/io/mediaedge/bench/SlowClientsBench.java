@@ -55,6 +55,8 @@ public final class SlowClientsBench {
   static final Map<String, String> SHORT_GUARDS = Map.of(
       "server.headerTimeout", "10s",
       "server.idleTimeout", "15s",
+      // media-edge wants the budget wait shorter than the idle timeout (a waiting upload is idle)
+      "upload.budgetWait", "10s",
       "server.minUploadRate", "8KiB",
       "server.minUploadRateInterval", "10s");
 

@@ -73,6 +73,16 @@ class EdgeConfigTest {
   }
 
   @Test
+  void aBudgetWaitAsLongAsTheIdleTimeoutIsRefused() {
+    // A paused upload is idle: it would lose its connection before it got its answer.
+    ConfigException e = refused(env("MEDIA_EDGE_UPLOAD_BUDGET_WAIT", "60s"));
+    assertTrue(e.getMessage().contains("upload.budgetWait") && e.getMessage().contains("server.idleTimeout"),
+        e.getMessage());
+    assertEquals(Duration.ofMinutes(2), load("MEDIA_EDGE_UPLOAD_BUDGET_WAIT", "2m", "MEDIA_EDGE_SERVER_IDLE_TIMEOUT",
+        "3m").upload().budgetWait());
+  }
+
+  @Test
   void committedDefaultsLoadWhenTheFilesTheyNameExist() {
     EdgeConfig config = load();
 
