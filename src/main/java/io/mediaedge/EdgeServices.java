@@ -93,10 +93,6 @@ public final class EdgeServices implements AutoCloseable {
     return routes;
   }
 
-  public TrustedProxies proxies() {
-    return proxies;
-  }
-
   public GeoLocator geo() {
     return geo;
   }

@@ -1,6 +1,7 @@
 package io.mediaedge.config;
 
 import io.mediaedge.upload.MediaSignature;
+import io.mediaedge.upload.PartSizes;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -347,8 +348,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     long storagePart = c.size("storage.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE);
     // A resumable upload holds one of its parts, grown for the largest upload so 10,000 suffice.
     long resumableMax = c.size("resumable.maxSize", "4GiB", 1, MAX_OBJECT_SIZE);
-    long resumablePart = Math.max(c.size("resumable.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE),
-        ((resumableMax + 9_999) / 10_000 + (1 << 20) - 1) / (1 << 20) * (1 << 20));
+    long resumablePart = PartSizes.forLength(resumableMax,
+        c.size("resumable.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE));
     long partSize = Math.max(storagePart, resumablePart);
     int window = (int) c.size("upload.streamWindow", "512KiB", 64 << 10, 64 << 20);
     // The budget must fit one buffered part plus one window, or a chunked or resumable upload could

@@ -3,6 +3,9 @@ package io.mediaedge.media;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 
@@ -42,6 +45,21 @@ abstract class BucketRounds {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+  }
+
+  /**
+   * Runs {@code step} on every item of a bucket at once; an item whose step fails (logged at debug
+   * with {@code describe}) stays for the next round. Completes with how many steps finished.
+   */
+  <T> Future<Integer> eachOf(List<T> items, Function<T, Future<Boolean>> step, Function<T, String> describe) {
+    List<Future<Boolean>> results = new ArrayList<>(items.size());
+    for (T item : items) {
+      results.add(step.apply(item).otherwise(e -> {
+        log.debug("{} stays for the next round: {}", describe.apply(item), e.toString());
+        return false;
+      }));
+    }
+    return Future.join(results).map(all -> (int) results.stream().filter(Future::result).count());
   }
 
   /** One pass over every bucket; completes with the number of items finished (0 when skipped). */

@@ -1,13 +1,10 @@
 package io.mediaedge.media;
 
 import io.mediaedge.history.HistoryStore;
-import io.mediaedge.history.HistoryStore.PendingDeletion;
 import io.mediaedge.storage.MediaStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +28,8 @@ public final class DeletionSweeper extends BucketRounds {
 
   @Override
   Future<Integer> round(int bucket) {
-    return history.pendingDeletions(bucket, BATCH).compose(pending -> {
-      List<Future<Boolean>> removals = new ArrayList<>();
-      for (PendingDeletion deletion : pending) {
-        removals.add(store.delete(deletion.objectKey())
-            .compose(v -> history.markDeleted(deletion))
-            .map(true)
-            .otherwise(e -> {
-              log.debug("Deletion of {} will be retried: {}", deletion.objectKey(), e.toString());
-              return false;
-            }));
-      }
-      return Future.join(removals).map(all -> (int) removals.stream().filter(Future::result).count());
-    });
+    return history.pendingDeletions(bucket, BATCH).compose(pending -> eachOf(pending,
+        deletion -> store.delete(deletion.objectKey()).compose(v -> history.markDeleted(deletion)).map(true),
+        deletion -> "Deletion of " + deletion.objectKey()));
   }
 }

@@ -7,8 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,22 +35,13 @@ public final class OrphanReconciler extends BucketRounds {
 
   @Override
   Future<Integer> round(int bucket) {
-    return history.staleIntents(bucket, Instant.now().minus(grace), BATCH).compose(intents -> {
-      List<Future<Boolean>> results = new ArrayList<>();
-      for (UploadIntent intent : intents) {
-        results.add(reconcile(intent).otherwise(e -> {
-          log.debug("Intent {} stays for the next round: {}", intent.mediaId(), e.toString());
-          return false;
-        }));
-      }
-      return Future.join(results).map(all -> {
-        int removed = (int) results.stream().filter(Future::result).count();
-        if (removed > 0) {
-          log.info("Removed the stored bytes of {} upload(s) that were never recorded", removed);
-        }
-        return removed;
-      });
-    });
+    return history.staleIntents(bucket, Instant.now().minus(grace), BATCH)
+        .compose(intents -> eachOf(intents, this::reconcile, intent -> "Intent " + intent.mediaId()))
+        .onSuccess(removed -> {
+          if (removed > 0) {
+            log.info("Removed the stored bytes of {} upload(s) that were never recorded", removed);
+          }
+        });
   }
 
   private Future<Boolean> reconcile(UploadIntent intent) {

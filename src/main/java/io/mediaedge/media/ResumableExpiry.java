@@ -5,8 +5,6 @@ import io.mediaedge.upload.ResumableUploads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +29,7 @@ public final class ResumableExpiry extends BucketRounds {
 
   @Override
   Future<Integer> round(int bucket) {
-    return states.uploadsInBucket(bucket, BATCH).compose(ids -> {
-      List<Future<Boolean>> results = new ArrayList<>();
-      for (String id : ids) {
-        results.add(uploads.expireIfDue(id).otherwise(e -> {
-          log.warn("Resumable upload {} not expired yet: {}", id, e.toString());
-          return false;
-        }));
-      }
-      return Future.join(results).map(all -> (int) results.stream().filter(Future::result).count());
-    });
+    return states.uploadsInBucket(bucket, BATCH)
+        .compose(ids -> eachOf(ids, uploads::expireIfDue, id -> "Resumable upload " + id));
   }
 }

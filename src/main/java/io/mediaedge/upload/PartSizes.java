@@ -1,7 +1,7 @@
 package io.mediaedge.upload;
 
 /** S3 multipart part sizes: the configured size, grown for huge bodies so 10,000 parts always suffice. */
-final class PartSizes {
+public final class PartSizes {
   /** S3's limit on the parts of one multipart upload. */
   static final int MAX_PARTS = 10_000;
   private static final long MIB = 1L << 20;
@@ -9,7 +9,7 @@ final class PartSizes {
   private PartSizes() {}
 
   /** The part size for a body of {@code length} bytes: {@code configured}, or more in whole MiB. */
-  static long forLength(long length, long configured) {
+  public static long forLength(long length, long configured) {
     if (length <= (long) MAX_PARTS * configured) {
       return configured;
     }

@@ -129,13 +129,11 @@ final class PatchWriter {
       return Future.succeededFuture();
     }
     return store.get(state.tailKey(), 0, state.tailLength() - 1)
-        .compose(content -> collect(content.body()))
-        .compose(chunks -> {
-          long loaded = chunks.stream().mapToLong(ByteBuffer::remaining).sum();
+        .compose(content -> readIntoPart(content.body()))
+        .compose(loaded -> {
           if (loaded != state.tailLength()) {
             return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored tail has the wrong size."));
           }
-          chunks.forEach(chunk -> part.put(chunk.duplicate()));
           partBytes = loaded;
           return Future.succeededFuture();
         });
@@ -245,10 +243,14 @@ final class PatchWriter {
     return new BufferedBody(List.of(part.duplicate().flip()));
   }
 
-  /** Reads a small object (a tail, below one part) into heap buffers. */
-  private Future<List<ByteBuffer>> collect(Publisher<ByteBuffer> publisher) {
-    Promise<List<ByteBuffer>> promise = Promise.promise();
-    List<ByteBuffer> chunks = new ArrayList<>();
+  /**
+   * Reads a small object (a tail, below one part) straight into the part buffer; completes with
+   * the bytes read. The chain waits for it, so nothing else touches the buffer meanwhile; the
+   * completion hops back to the request's context.
+   */
+  private Future<Long> readIntoPart(Publisher<ByteBuffer> publisher) {
+    Promise<Long> promise = Promise.promise();
+    long[] read = {0};
     publisher.subscribe(new Subscriber<>() {
       @Override
       public void onSubscribe(Subscription s) {
@@ -257,10 +259,12 @@ final class PatchWriter {
 
       @Override
       public void onNext(ByteBuffer buffer) {
-        ByteBuffer copy = ByteBuffer.allocate(buffer.remaining());
-        copy.put(buffer).flip();
-        synchronized (chunks) {
-          chunks.add(copy);
+        synchronized (read) {
+          read[0] += buffer.remaining();
+          // A tail longer than the state says fails the size check; it must not overflow the part.
+          if (buffer.remaining() <= part.remaining()) {
+            part.put(buffer);
+          }
         }
       }
 
@@ -272,8 +276,8 @@ final class PatchWriter {
       @Override
       public void onComplete() {
         context.runOnContext(v -> {
-          synchronized (chunks) {
-            promise.tryComplete(List.copyOf(chunks));
+          synchronized (read) {
+            promise.tryComplete(read[0]);
           }
         });
       }

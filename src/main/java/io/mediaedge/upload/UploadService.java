@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadService {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-  private static final int MAX_PARTS = 10_000;
   /** One chunk may land on top of a full read-ahead window. */
   static final int CHUNK_SLACK = 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
@@ -119,13 +118,7 @@ public final class UploadService {
 
   /** Parts of the configured size, grown for huge bodies so 10,000 parts always suffice. */
   long partSize(long declaredLength) {
-    long configured = config.storage().partSize();
-    if (declaredLength <= (long) MAX_PARTS * configured) {
-      return configured;
-    }
-    long needed = (declaredLength + MAX_PARTS - 1) / MAX_PARTS;
-    long mib = 1L << 20;
-    return (needed + mib - 1) / mib * mib;
+    return PartSizes.forLength(declaredLength, config.storage().partSize());
   }
 
   /** One upload's writes, and the one owner of what they leave behind on failure. */
