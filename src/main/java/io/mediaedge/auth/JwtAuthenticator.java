@@ -10,8 +10,12 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -26,8 +30,24 @@ public final class JwtAuthenticator {
   static final int MAX_TOKEN_LENGTH = 8192;
   static final int MAX_USER_ID_LENGTH = 256;
 
+  /** Verified tokens kept, by their whole text; weighed by length so large tokens count for more. */
+  static final long VERIFIED_CACHE_CHARS = 4L << 20;
+  /** A kept token is verified again at least this often, even if its exp is far away. */
+  static final Duration VERIFIED_CACHE_TTL = Duration.ofMinutes(5);
+
   private final JWTAuth jwt;
   private final String userClaim;
+  private final long leewaySeconds;
+  /**
+   * An ES256 signature check costs the JDK about a millisecond of CPU, and a client sends the same
+   * token with every request (a video player's range requests, an album's uploads). Only a token
+   * whose exact text passed every check is kept; its exp is checked again on every use.
+   */
+  private final Cache<String, Principal> verified = Caffeine.newBuilder()
+      .maximumWeight(VERIFIED_CACHE_CHARS)
+      .weigher((String token, Principal principal) -> token.length())
+      .expireAfterWrite(VERIFIED_CACHE_TTL)
+      .build();
 
   public JwtAuthenticator(Vertx vertx, AuthConfig config) {
     JWTOptions options = new JWTOptions()
@@ -46,6 +66,7 @@ public final class JwtAuthenticator {
     config.jwksFile().ifPresent(file -> authOptions.setJwks(new ArrayList<>(VerificationKeys.fromJwksFile(file))));
     this.jwt = JWTAuth.create(vertx, authOptions);
     this.userClaim = config.userClaim();
+    this.leewaySeconds = config.leeway().toSeconds();
   }
 
   /** The principal for an {@code Authorization} header value, or a 401 {@link ApiException}. */
@@ -59,6 +80,13 @@ public final class JwtAuthenticator {
     String token = authorization.substring(7).trim();
     if (token.length() > MAX_TOKEN_LENGTH) {
       return Future.failedFuture(unauthorized("the token is too long", "invalid_token"));
+    }
+    Principal known = verified.getIfPresent(token);
+    if (known != null) {
+      if (stillValid(known)) {
+        return Future.succeededFuture(known);
+      }
+      verified.invalidate(token);
     }
     String problem = headerProblem(token);
     if (problem != null) {
@@ -76,8 +104,16 @@ public final class JwtAuthenticator {
           if (!(id instanceof String userId) || userId.isBlank() || userId.length() > MAX_USER_ID_LENGTH) {
             return Future.failedFuture(unauthorized("the token has no usable " + userClaim + " claim", "invalid_token"));
           }
-          return Future.succeededFuture(new Principal(userId, claims));
+          Principal principal = new Principal(userId, claims);
+          verified.put(token, principal);
+          return Future.succeededFuture(principal);
         });
+  }
+
+  /** The library's own expiry rule (exp plus leeway), for a token it accepted earlier. */
+  private boolean stillValid(Principal principal) {
+    Number exp = (Number) principal.claims().getValue("exp");
+    return Instant.now().getEpochSecond() < exp.longValue() + leewaySeconds;
   }
 
   /** Refuses, before any verification, tokens whose header asks for no or a symmetric algorithm. */

@@ -45,9 +45,9 @@ final class DriverFailures {
     long now = System.nanoTime();
     long last = lastWarn.get();
     if ((last == 0 || now - last > WARN_INTERVAL_NANOS) && lastWarn.compareAndSet(last, now)) {
-      LOG.warn("Cassandra unavailable: {} (further failures within 10 s logged at debug)", cause.toString());
+      LOG.warn("Cassandra unavailable: {} (further failures within 10 s logged at debug)", withCauses(cause));
     } else {
-      LOG.debug("Cassandra unavailable: {}", cause.toString());
+      LOG.debug("Cassandra unavailable: {}", withCauses(cause));
     }
     return ErrorCode.HISTORY_UNAVAILABLE.error();
   }
@@ -65,6 +65,20 @@ final class DriverFailures {
 
   static boolean isDriverFailure(Throwable e) {
     return unwrap(e) instanceof DriverException;
+  }
+
+  /**
+   * The failure and what caused it, on one line: the driver's own message ("Unexpected error on
+   * channel") does not say what went wrong, its cause does (an operator needs to tell a timeout
+   * from an exhausted memory pool).
+   */
+  static String withCauses(Throwable failure) {
+    StringBuilder line = new StringBuilder(failure.toString());
+    Throwable cause = failure.getCause();
+    for (int depth = 0; cause != null && depth < 4; depth++, cause = cause.getCause()) {
+      line.append(" <- ").append(cause);
+    }
+    return line.toString();
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -27,7 +27,7 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.response().closed() || ctx.failure() instanceof ResponseBodySubscriber.ClientGoneException) {
+    if (ctx.response().closed() || ctx.failure() instanceof ObjectBodyWriter.ClientGoneException) {
       log.debug("Client went away during {} {}", ctx.request().method(), ctx.request().path());
       return;
     }

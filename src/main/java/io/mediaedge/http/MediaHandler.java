@@ -77,12 +77,10 @@ final class MediaHandler {
       if (request.method() == HttpMethod.HEAD) {
         return response.end();
       }
-      return store.get(found.objectKey(), first, last).compose(content -> {
-        ResponseBodySubscriber subscriber = new ResponseBodySubscriber(ctx.vertx().getOrCreateContext(), response);
-        content.body().subscribe(subscriber);
-        return subscriber.done();
-      }).onSuccess(v -> media.recordDownload(found, length, (System.nanoTime() - startedNanos) / 1_000_000,
-          response.getStatusCode(), edge.origin(ctx)));
+      return store.get(found.objectKey(), first, last)
+          .compose(content -> ObjectBodyWriter.write(content, response))
+          .onSuccess(v -> media.recordDownload(found, length, (System.nanoTime() - startedNanos) / 1_000_000,
+              response.getStatusCode(), edge.origin(ctx)));
     }).onFailure(ctx::fail);
   }
 

@@ -1,6 +1,8 @@
 package io.mediaedge.storage;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +38,12 @@ public interface MediaStore {
     }
   }
 
-  /** An object being read: its description and its bytes (the requested range only). */
-  record ObjectContent(ObjectInfo info, Publisher<ByteBuffer> body) {}
+  /**
+   * An object being read: its description and its bytes (the requested range only), paused on
+   * the caller's context until the reader resumes it. A reader that stops before the end calls
+   * {@code abandon}, which gives up the store connection behind the body.
+   */
+  record ObjectContent(ObjectInfo info, ReadStream<Buffer> body, Runnable abandon) {}
 
   /** One multipart upload; whoever starts it must complete or abort it on every path. */
   interface MultipartUpload {

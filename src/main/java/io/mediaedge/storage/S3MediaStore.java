@@ -30,7 +30,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -52,8 +51,9 @@ import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
  * The media store on S3 through the SDK's non-blocking client. Uploads use a client without
- * retries, because a streamed body cannot be sent twice; reads and deletes retry as usual. Both
- * share one Netty connection pool.
+ * retries, because a streamed body cannot be sent twice; deletes and the other calls retry as
+ * usual. Both share one Netty connection pool. Reads go around the SDK's client
+ * ({@link S3ObjectReader}).
  */
 public final class S3MediaStore implements MediaStore {
   private static final Logger log = LoggerFactory.getLogger(S3MediaStore.class);
@@ -65,6 +65,7 @@ public final class S3MediaStore implements MediaStore {
   private final SdkAsyncHttpClient http;
   private final S3AsyncClient client;
   private final S3AsyncClient uploadClient;
+  private final S3ObjectReader reader;
 
   public S3MediaStore(Vertx vertx, StorageConfig config) {
     this.vertx = vertx;
@@ -81,6 +82,7 @@ public final class S3MediaStore implements MediaStore {
         .apiCallAttemptTimeout(config.readTimeout())).build();
     this.uploadClient = builder(config).overrideConfiguration(o -> o
         .retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+    this.reader = new S3ObjectReader(vertx, config, credentials(config));
   }
 
   private S3AsyncClientBuilder builder(StorageConfig config) {
@@ -136,14 +138,7 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public Future<ObjectContent> get(String key, long first, long last) {
-    return call(() -> client.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + first + "-" + last),
-            AsyncResponseTransformer.toPublisher()))
-        .map(publisher -> {
-          var response = publisher.response();
-          ObjectInfo info = new ObjectInfo(key, response.contentLength(), response.contentType(), response.eTag(),
-              response.lastModified(), decode(response.metadata()));
-          return new ObjectContent(info, publisher);
-        });
+    return reader.get(key, first, last);
   }
 
   @Override
@@ -168,7 +163,7 @@ public final class S3MediaStore implements MediaStore {
     uploadClient.close();
     client.close();
     http.close();
-    return Future.succeededFuture();
+    return reader.close();
   }
 
   @Override

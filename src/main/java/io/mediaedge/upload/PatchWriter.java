@@ -7,11 +7,13 @@ import io.mediaedge.history.ResumableUpload;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
+import io.mediaedge.storage.MediaStore.ObjectContent;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.ResumableUploads.Append;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -19,9 +21,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +128,7 @@ final class PatchWriter {
       return Future.succeededFuture();
     }
     return store.get(state.tailKey(), 0, state.tailLength() - 1)
-        .compose(content -> readIntoPart(content.body()))
+        .compose(this::readIntoPart)
         .compose(loaded -> {
           if (loaded != state.tailLength()) {
             return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored tail has the wrong size."));
@@ -246,42 +245,25 @@ final class PatchWriter {
   /**
    * Reads a small object (a tail, below one part) straight into the part buffer; completes with
    * the bytes read. The chain waits for it, so nothing else touches the buffer meanwhile; the
-   * completion hops back to the request's context.
+   * store's stream delivers on the request's context.
    */
-  private Future<Long> readIntoPart(Publisher<ByteBuffer> publisher) {
+  private Future<Long> readIntoPart(ObjectContent content) {
     Promise<Long> promise = Promise.promise();
     long[] read = {0};
-    publisher.subscribe(new Subscriber<>() {
-      @Override
-      public void onSubscribe(Subscription s) {
-        s.request(Long.MAX_VALUE);
-      }
-
-      @Override
-      public void onNext(ByteBuffer buffer) {
-        synchronized (read) {
-          read[0] += buffer.remaining();
-          // A tail longer than the state says fails the size check; it must not overflow the part.
-          if (buffer.remaining() <= part.remaining()) {
-            part.put(buffer);
-          }
-        }
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        context.runOnContext(v -> promise.tryFail(ErrorCode.STORAGE_UNAVAILABLE.error()));
-      }
-
-      @Override
-      public void onComplete() {
-        context.runOnContext(v -> {
-          synchronized (read) {
-            promise.tryComplete(read[0]);
-          }
-        });
+    var body = content.body();
+    body.handler(chunk -> {
+      read[0] += chunk.length();
+      // A tail longer than the state says fails the size check; it must not overflow the part.
+      if (chunk.length() <= part.remaining()) {
+        part.put(((BufferInternal) chunk).getByteBuf().nioBuffer());
       }
     });
+    body.exceptionHandler(failure -> {
+      content.abandon().run();
+      promise.tryFail(ErrorCode.STORAGE_UNAVAILABLE.error());
+    });
+    body.endHandler(end -> promise.tryComplete(read[0]));
+    body.resume();
     return promise.future();
   }
 }

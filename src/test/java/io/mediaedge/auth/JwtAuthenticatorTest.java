@@ -177,6 +177,32 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void aTokenAcceptedBeforeIsRefusedOnceItExpires() throws InterruptedException {
+    // The verified-token cache must not outlive exp: mint one that expires in about two seconds.
+    JwtAuthenticator strict = new JwtAuthenticator(vertx, config("sub", Duration.ZERO));
+    long exp = now() + 2;
+    String token = bearer(es256.tokens().mint(claims("alice").put("exp", exp)));
+    assertEquals("alice", accepted(strict, token).userId());
+    assertEquals("alice", accepted(strict, token).userId(), "the second use comes from the cache");
+    while (now() < exp) {
+      Thread.sleep(100);
+    }
+    assertUnauthorized(refused(strict, token));
+  }
+
+  @Test
+  void aCachedTokenWithAnotherSignatureIsStillRefused() {
+    String token = es256.tokens().mint("alice", ISSUER, AUDIENCE, Duration.ofMinutes(5));
+    assertEquals("alice", accepted(authenticator, bearer(token)).userId());
+    String signature = token.substring(token.lastIndexOf('.') + 1);
+    String otherSignature = stranger.tokens().mint("alice", ISSUER, AUDIENCE, Duration.ofMinutes(5));
+    String forged = token.substring(0, token.lastIndexOf('.') + 1)
+        + otherSignature.substring(otherSignature.lastIndexOf('.') + 1);
+    assertTrue(!forged.endsWith(signature));
+    assertUnauthorized(refused(authenticator, bearer(forged)));
+  }
+
+  @Test
   void tokenNotYetValidWithinTheLeewayIsAccepted() {
     JsonObject claims = claims("alice").put("nbf", now() + 10);
     assertEquals("alice", accepted(authenticator, bearer(es256.tokens().mint(claims))).userId());

@@ -203,7 +203,7 @@ public final class SuiteBench {
     JsonObject tree = new JsonObject(dev.configTree(httpsPort, httpPort, overrides).encode());
     say("starting " + name + " with -Xmx" + xmx + " (https " + httpsPort + (httpPort > 0 ? ", http " + httpPort : "")
         + ") ...");
-    SuiteEdge forked = SuiteEdge.start(name, logs, tree, xmx, List.of(), options.runtimeClasspathFile(),
+    SuiteEdge forked = SuiteEdge.start(name, logs, tree, xmx, options.edgeJvmArgs(), options.runtimeClasspathFile(),
         dev.storageEnv(), URI.create("https://localhost:" + httpsPort + "/healthz"), trust);
     say(String.format(Locale.ROOT, "%s up in %.1f s (pid %d)", name, forked.startSeconds(), forked.pid()));
     return forked;

@@ -12,7 +12,7 @@ import java.util.Set;
 record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path resultsDir, Path runtimeClasspathFile,
     Path nginx, String noNginxReason, List<String> extraScenarios, String edgeXmx, int repetitions,
     long largeSize, long flatSize, String flatXmx, int clients, Duration warmup, Duration measure, int ranges,
-    int rangeClients, long seed) {
+    int rangeClients, long seed, List<String> edgeJvmArgs) {
 
   static final List<String> ALL_SCENARIOS = List.of("large", "download", "small", "flat");
 
@@ -20,12 +20,15 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
       usage: bench/suite.sh [--quick] [options]
              bench/suite.sh --table bench/results/suite-<time>.json   (print an earlier run's table)
         --quick                 small sizes and short runs (under 5 minutes)
-        --only LIST             scenarios to run, comma separated: large,download,small,flat (default all)
+        --only LIST             scenarios to run, comma separated: large,download,small,flat (default
+                                all, then the extra scenario scripts; with --only, no extras)
         --repetitions N         rounds of the large-upload and full-download transfers (full 2, quick 1)
         --large-size SIZE       scenario 1 and 5 object size (full 1GiB, quick 256MiB)
         --flat-size SIZE        scenario 2 upload size (full 1600MB, quick 400MB)
         --flat-xmx SIZE         scenario 2 media-edge heap (64m)
         --edge-xmx SIZE         media-edge heap for scenarios 1, 4, 5 (512m)
+        --edge-jvm-arg ARG      one more JVM option for every media-edge the suite starts, e.g. a JFR
+                                recording to profile it (repeatable)
         --clients N             scenario 4 concurrent clients (full 300, quick 40)
         --seconds N             scenario 4 measured seconds per system (full 60, quick 10)
         --warmup N              scenario 4 warm-up seconds per system (full 10, quick 3)
@@ -49,6 +52,8 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
     Path nginx = null;
     String noNginx = "no nginx binary was given (--nginx PATH)";
     List<String> extras = new ArrayList<>();
+    List<String> edgeJvmArgs = new ArrayList<>();
+    boolean only = false;
     String edgeXmx = "512m";
     int reps = quick ? 1 : 2;
     long large = quick ? 256L << 20 : 1L << 30;
@@ -67,6 +72,7 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
         case "--help", "-h" -> throw new BenchOptions.UsageException(USAGE);
         case "--only" -> {
           scenarios = new LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
+          only = true;
           if (!ALL_SCENARIOS.containsAll(scenarios)) {
             throw new IllegalArgumentException("--only takes some of " + ALL_SCENARIOS + ", got " + scenarios);
           }
@@ -76,6 +82,7 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
         case "--flat-size" -> flat = BenchOptions.parseSize(value(args, ++i, a));
         case "--flat-xmx" -> flatXmx = value(args, ++i, a);
         case "--edge-xmx" -> edgeXmx = value(args, ++i, a);
+        case "--edge-jvm-arg" -> edgeJvmArgs.add(value(args, ++i, a));
         case "--clients" -> clients = Integer.parseInt(value(args, ++i, a));
         case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
         case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
@@ -100,9 +107,11 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
     if (reps < 1 || clients < 1 || ranges < 1 || rangeClients < 1 || large < (2 << 20) || flat < 1) {
       throw new IllegalArgumentException("repetitions, clients, ranges must be >= 1 and --large-size >= 2MiB");
     }
-    return new SuiteOptions(quick, scenarios, work, results, runtimeCp, nginx, noNginx, List.copyOf(extras),
+    // The extra scenario scripts belong to a whole run; --only picks among the suite's own.
+    return new SuiteOptions(quick, scenarios, work, results, runtimeCp, nginx, noNginx,
+        only ? List.of() : List.copyOf(extras),
         edgeXmx, reps, large, flat, flatXmx.toLowerCase(Locale.ROOT), clients, warmup, measure, ranges,
-        rangeClients, seed);
+        rangeClients, seed, List.copyOf(edgeJvmArgs));
   }
 
   private static String value(String[] args, int i, String option) {
