@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import java.net.ConnectException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +28,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -50,10 +48,9 @@ import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
- * The media store on S3 through the SDK's non-blocking client. Uploads use a client without
- * retries, because a streamed body cannot be sent twice; deletes and the other calls retry as
- * usual. Both share one Netty connection pool. Reads go around the SDK's client
- * ({@link S3ObjectReader}).
+ * The media store on S3. The bytes (object reads and writes, parts) move through
+ * {@link S3Transfers}; the SDK's non-blocking client makes the other calls (multipart create,
+ * complete and abort, head, tags, deletes, listings), with its standard retries.
  */
 public final class S3MediaStore implements MediaStore {
   private static final Logger log = LoggerFactory.getLogger(S3MediaStore.class);
@@ -64,8 +61,7 @@ public final class S3MediaStore implements MediaStore {
   private final String bucket;
   private final SdkAsyncHttpClient http;
   private final S3AsyncClient client;
-  private final S3AsyncClient uploadClient;
-  private final S3ObjectReader reader;
+  private final S3Transfers transfers;
 
   public S3MediaStore(Vertx vertx, StorageConfig config) {
     this.vertx = vertx;
@@ -80,9 +76,7 @@ public final class S3MediaStore implements MediaStore {
     this.client = builder(config).overrideConfiguration(o -> o
         .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
         .apiCallAttemptTimeout(config.readTimeout())).build();
-    this.uploadClient = builder(config).overrideConfiguration(o -> o
-        .retryStrategy(AwsRetryStrategy.doNotRetry())).build();
-    this.reader = new S3ObjectReader(vertx, config, credentials(config));
+    this.transfers = new S3Transfers(vertx, config, credentials(config));
   }
 
   private S3AsyncClientBuilder builder(StorageConfig config) {
@@ -107,12 +101,9 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public Future<ObjectInfo> put(String key, Body body, ObjectAttributes attributes) {
-    return call(() -> uploadClient.putObject(r -> r.bucket(bucket).key(key)
-                .contentLength(body.length())
-                .contentType(attributes.contentType())
-                .metadata(metadata(attributes)), requestBody(body)))
-        .map(response -> new ObjectInfo(key, body.length(), attributes.contentType(), response.eTag(), null,
-            metadata(attributes)));
+    Map<String, String> metadata = metadata(attributes);
+    return transfers.put(key, body, attributes.contentType(), metadata)
+        .map(etag -> new ObjectInfo(key, body.length(), attributes.contentType(), etag, null, metadata));
   }
 
   @Override
@@ -138,7 +129,7 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public Future<ObjectContent> get(String key, long first, long last) {
-    return reader.get(key, first, last);
+    return transfers.get(key, first, last);
   }
 
   @Override
@@ -160,10 +151,9 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public Future<Void> close() {
-    uploadClient.close();
     client.close();
     http.close();
-    return reader.close();
+    return transfers.close();
   }
 
   @Override
@@ -176,9 +166,7 @@ public final class S3MediaStore implements MediaStore {
 
   @Override
   public Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
-    return call(() -> uploadClient.uploadPart(r -> r.bucket(bucket).key(key).uploadId(uploadId)
-            .partNumber(partNumber).contentLength(body.length()), requestBody(body)))
-        .map(response -> response.eTag());
+    return transfers.uploadPart(key, uploadId, partNumber, body);
   }
 
   @Override
@@ -249,13 +237,6 @@ public final class S3MediaStore implements MediaStore {
     public Future<Void> abort() {
       return abortMultipart(key, uploadId);
     }
-  }
-
-  private static AsyncRequestBody requestBody(Body body) {
-    if (body instanceof StreamedBody streamed) {
-      return AsyncRequestBody.fromPublisher(streamed.publisher());
-    }
-    return AsyncRequestBody.fromRemainingByteBuffersUnsafe(((BufferedBody) body).chunks().toArray(ByteBuffer[]::new));
   }
 
   private static Map<String, String> metadata(ObjectAttributes attributes) {

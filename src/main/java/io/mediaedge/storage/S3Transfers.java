@@ -3,12 +3,25 @@ package io.mediaedge.storage;
 import io.mediaedge.config.EdgeConfig.StorageConfig;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.storage.MediaStore.Body;
+import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectContent;
+import io.mediaedge.storage.MediaStore.StreamedBody;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.buffer.BufferInternal;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.util.function.Supplier;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import software.amazon.awssdk.awscore.presigner.PresignedRequest;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -33,21 +46,25 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequest;
 
 /**
- * Reads objects (downloads, ranges, resumable tails) with a presigned GET through Vert.x's own HTTP
- * client, on the caller's event loop. The SDK's client hands a body out as small heap copies on
- * its own threads, one demand round trip per chunk, which held a download to a fifth of what S3
- * serves; here the bytes go from the S3 socket to the client socket in Netty buffers, with Vert.x
- * backpressure and no thread hop. The SDK still signs (the presigner: no network, no body).
+ * The calls that move bytes: object reads (downloads, ranges, resumable tails) and writes (single
+ * puts and parts), each a presigned request through Vert.x's own HTTP client on the caller's event
+ * loop. The SDK's client runs a body on its own threads, one demand round trip per chunk between
+ * them and ours; on a busy machine every hop waits for the scheduler, which held downloads to a
+ * fifth and uploads to about half of what S3 takes. Here the bytes go from one socket to the other
+ * on one thread, with Vert.x backpressure. The SDK still signs (the presigner: no network, no
+ * body; a presigned request carries an unsigned payload, as the SDK's own client does over HTTPS).
  */
-final class S3ObjectReader {
-  private static final Logger log = LoggerFactory.getLogger(S3ObjectReader.class);
+final class S3Transfers {
+  private static final Logger log = LoggerFactory.getLogger(S3Transfers.class);
   private static final String META_PREFIX = "x-amz-meta-";
   /** A presigned request is used at once; the validity only has to cover clock skew. */
   private static final Duration SIGNATURE_VALIDITY = Duration.ofMinutes(5);
-  /** Reads are idempotent: a refused connection or a 5xx is tried again, as the SDK's retry would. */
+  /**
+   * Reads are idempotent: a refused connection or a 5xx is tried again, as the SDK's retry would.
+   * Writes are not: a streamed body cannot be sent twice.
+   */
   private static final int ATTEMPTS = 3;
   private static final long FIRST_RETRY_DELAY_MILLIS = 50;
   private static final int CHUNK_SIZE = 64 * 1024;
@@ -58,7 +75,7 @@ final class S3ObjectReader {
   private final HttpClientAgent http;
   private final long readTimeoutMillis;
 
-  S3ObjectReader(Vertx vertx, StorageConfig config, AwsCredentialsProvider credentials) {
+  S3Transfers(Vertx vertx, StorageConfig config, AwsCredentialsProvider credentials) {
     this.vertx = vertx;
     this.bucket = config.bucket();
     S3Presigner.Builder presign = S3Presigner.builder()
@@ -80,6 +97,20 @@ final class S3ObjectReader {
   /** Bytes {@code first..last} (inclusive) of {@code key}; the body is paused until its reader resumes it. */
   Future<ObjectContent> get(String key, long first, long last) {
     return attempt(key, first, last, 1);
+  }
+
+  /** Writes {@code body} as the whole object {@code key}; completes with S3's ETag. */
+  Future<String> put(String key, Body body, String contentType, Map<String, String> metadata) {
+    return write(() -> presigner.presignPutObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
+        .putObjectRequest(r -> r.bucket(bucket).key(key).contentLength(body.length()).contentType(contentType)
+            .metadata(metadata))), body);
+  }
+
+  /** Writes {@code body} as part {@code partNumber} of a multipart upload; completes with the part's ETag. */
+  Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
+    return write(() -> presigner.presignUploadPart(p -> p.signatureDuration(SIGNATURE_VALIDITY)
+        .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+            .contentLength(body.length()))), body);
   }
 
   Future<Void> close() {
@@ -116,18 +147,145 @@ final class S3ObjectReader {
   }
 
   private RequestOptions presignedGet(String key, long first, long last) {
-    PresignedGetObjectRequest presigned = presigner.presignGetObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
-        .getObjectRequest(g -> g.bucket(bucket).key(key).range("bytes=" + first + "-" + last)));
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+    return requestOptions(presigner.presignGetObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
+        .getObjectRequest(g -> g.bucket(bucket).key(key).range("bytes=" + first + "-" + last))));
+  }
+
+  private RequestOptions requestOptions(PresignedRequest presigned) {
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(presigned.httpRequest().method().name()))
         .setAbsoluteURI(presigned.url())
         .setIdleTimeout(readTimeoutMillis);
-    // The range is a signed header: it must go out exactly as signed. Host comes from the URL.
+    // Signed headers (range, length, type, metadata) must go out exactly as signed; Host comes from the URL.
     presigned.signedHeaders().forEach((name, values) -> {
       if (!name.equalsIgnoreCase("host")) {
         options.putHeader(name, String.join(",", values));
       }
     });
     return options;
+  }
+
+  /**
+   * One write request: the body streams from its publisher into the request as the connection
+   * takes it (a full write queue stops the demand until it drains). S3's answer may come early (an
+   * error): then the body is cancelled. A body that fails (the client's upload broke) resets the
+   * request, so S3 keeps nothing, and the write fails with the body's own error.
+   */
+  private Future<String> write(Supplier<PresignedRequest> presign, Body body) {
+    RequestOptions options;
+    try {
+      options = requestOptions(presign.get()).putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(S3MediaStore.translate(e));
+    }
+    Promise<String> written = Promise.promise();
+    http.request(options).onFailure(failure -> written.tryFail(translate(failure))).onSuccess(request -> {
+      BodyWriter writer = new BodyWriter(request, written);
+      request.response().onComplete(answer -> {
+        if (answer.failed()) {
+          writer.cancel();
+          written.tryFail(translate(answer.cause()));
+          return;
+        }
+        HttpClientResponse response = answer.result();
+        if (response.statusCode() == 200) {
+          writer.cancel();
+          written.tryComplete(response.getHeader("ETag"));
+          return;
+        }
+        writer.cancel();
+        request.reset(0);
+        response.body().onComplete(read -> written.tryFail(translate(new S3Status(response.statusCode(),
+            read.succeeded() ? errorCode(read.result().toString(StandardCharsets.UTF_8)) : ""))));
+      });
+      if (body instanceof StreamedBody streamed) {
+        streamed.publisher().subscribe(writer);
+      } else {
+        for (ByteBuffer chunk : ((BufferedBody) body).chunks()) {
+          request.write(wrap(chunk.duplicate()));
+        }
+        request.end();
+      }
+    });
+    return written.future();
+  }
+
+  private static Buffer wrap(ByteBuffer chunk) {
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(chunk));
+  }
+
+  /** Feeds a body publisher into one request, a few chunks ahead of the connection. */
+  private static final class BodyWriter implements Subscriber<ByteBuffer> {
+    /** Chunks asked for at once; each is at most one read of the client's socket (64 KiB). */
+    private static final int AHEAD = 8;
+    private final HttpClientRequest request;
+    private final Promise<String> written;
+    private Subscription subscription;
+    private int outstanding;
+    private boolean cancelled;
+
+    BodyWriter(HttpClientRequest request, Promise<String> written) {
+      this.request = request;
+      this.written = written;
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      subscription = s;
+      if (cancelled) {
+        s.cancel();
+        return;
+      }
+      outstanding = AHEAD;
+      s.request(AHEAD);
+    }
+
+    @Override
+    public void onNext(ByteBuffer chunk) {
+      outstanding--;
+      if (cancelled) {
+        return;
+      }
+      request.write(wrap(chunk));
+      if (request.writeQueueFull()) {
+        request.drainHandler(drained -> topUp());
+      } else {
+        topUp();
+      }
+    }
+
+    private void topUp() {
+      if (!cancelled && outstanding <= AHEAD / 2) {
+        int more = AHEAD - outstanding;
+        outstanding += more;
+        subscription.request(more);
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      if (!cancelled) {
+        cancelled = true;
+        written.tryFail(failure);
+        request.reset(0, failure);
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      if (!cancelled) {
+        request.end();
+      }
+    }
+
+    void cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        if (subscription != null) {
+          subscription.cancel();
+        }
+      }
+    }
   }
 
   private static ObjectInfo info(String key, HttpClientResponse response) {
