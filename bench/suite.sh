@@ -22,6 +22,7 @@ source bench/java-bench.sh
 EXTRA_SCENARIOS=(
   "bench/concurrency-memory.sh"   # 3: memory under concurrency
   "bench/slow-clients.sh"         # 6: slow and idle clients
+  "bench/resumable-upload.sh"     # 7: resumable (tus) upload with cuts against one request
 )
 
 for arg in "$@"; do
