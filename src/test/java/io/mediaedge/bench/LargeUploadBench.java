@@ -59,7 +59,7 @@ public final class LargeUploadBench extends ForkedEdgeBench {
     single = new SingleRequestUpload(run, edge, options, failures);
     for (String protocol : options.protocols()) {
       try {
-        runs.add(single.run(protocol, edge.base()));
+        runs.add(single.run(protocol, edge.base(), true));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failures.add("interrupted");

@@ -25,7 +25,8 @@ record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int 
         --cuts N             connection resets forced during the upload, spread evenly from 20% to 80%
                              of the file (default 3; 0 for none, at most 20)
         --no-single          skip the single-request upload of the same body (then there is no ratio)
-        --no-download        skip downloading the finished media back and hashing it
+        --no-download        skip downloading both uploads' media back and hashing them (the
+                             hashes are still compared with the ones media-edge computed)
         --retry-delay MS     how long the client waits after a 423 (the lease is still held by the
                              cut PATCH) before it asks HEAD again (default 200)
       """ + BenchOptions.COMMON_USAGE;

@@ -90,7 +90,7 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
       if (resumableOptions.single() && edge.isAlive()) {
         // Through the same proxy (never cut), so the ratio compares protocols, not the extra hop.
         single = new SingleRequestUpload(run, edge, options, failures);
-        result.put("single", single.run("1.1", viaProxy));
+        result.put("single", single.run("1.1", viaProxy, resumableOptions.download()));
       }
     }
   }
@@ -484,7 +484,8 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
         .put("refused423", tus.getValue("refused423"))
         .put("refused409", tus.getValue("refused409"))
         .put("bytesResent", tus.getValue("bytesResent"));
-    rows.add(suiteRow("tus (resumable)", tus, tus, tusOnly, tus.getJsonObject("server"), tus.getJsonObject("download")));
+    rows.add(suiteRow("tus (resumable)", tus, tus, tusOnly, tus.getJsonObject("server"),
+        tus.getJsonObject("download")));
     JsonObject single = result.getJsonObject("single");
     if (single != null) {
       rows.add(suiteRow("single request", single, single.getJsonObject("upload", new JsonObject()), new JsonObject(),
