@@ -218,22 +218,4 @@ final class EdgeFork {
     }
     return classes + (jars.isEmpty() ? "" : java.io.File.pathSeparator + jars);
   }
-
-  /** Deletes a directory tree, best effort (what is left is cleaned up by the next run). */
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
-    } catch (IOException | java.io.UncheckedIOException ignored) {
-      // best effort
-    }
-  }
 }

@@ -1,8 +1,8 @@
 package io.mediaedge.bench;
 
-import static io.mediaedge.bench.BenchRun.mib;
-import static io.mediaedge.bench.BenchRun.round;
-import static io.mediaedge.bench.BenchRun.seconds;
+import static io.mediaedge.bench.BenchFigures.mib;
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevCertificates;
@@ -100,7 +100,7 @@ final class ForkedEdge {
     logs = work.resolve("logs");
     // Fresh servers every run: data left by an interrupted run would change the figures.
     for (String dir : List.of("s3", "cassandra", "kafka", "logs")) {
-      BenchRun.deleteTree(work.resolve(dir));
+      BenchFigures.deleteTree(work.resolve(dir));
     }
     run.say("starting the dev stack (S3, Cassandra, Kafka in parallel) under " + work + " ...");
     long t = System.nanoTime();
@@ -173,8 +173,8 @@ final class ForkedEdge {
         .put("pid", edgePid)
         .put("startSeconds", round(startSeconds, 2))
         .put("rssAfterStartMiB", mib(Proc.statusKiB(edgePid, "VmRSS")))
-        .put("tlsEngine", BenchRun.grep(edge.logFile(), "TLS engine: (.*)"))
-        .put("listening", BenchRun.grep(edge.logFile(), "media-edge listening: (.*)"))
+        .put("tlsEngine", BenchFigures.grep(edge.logFile(), "TLS engine: (.*)"))
+        .put("listening", BenchFigures.grep(edge.logFile(), "media-edge listening: (.*)"))
         .put("vmFlags", vmFlags))
         .put("edgeConfig", configFacts(vmFlags));
     run.say(String.format(Locale.ROOT, "media-edge up in %.1f s (pid %d, RSS %.0f MiB)", startSeconds, edgePid,
@@ -529,7 +529,7 @@ final class ForkedEdge {
 
   /** Lines of media-edge's log that match {@code regex} (e.g. its cut PATCHes). */
   List<String> logLines(String regex) {
-    return edge == null ? List.of() : BenchRun.grepAll(edge.logFile(), regex);
+    return edge == null ? List.of() : BenchFigures.grepAll(edge.logFile(), regex);
   }
 
   private Path gcLog() {
@@ -573,7 +573,7 @@ final class ForkedEdge {
           .put("gcLogFile", gcLog().toString());
       run.say("stopping media-edge ...");
       edge.stop();
-      List<String> errors = BenchRun.grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
+      List<String> errors = BenchFigures.grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
       summary.put("logErrorsAndWarnings", new JsonArray(errors.stream().limit(40).toList()))
           .put("logErrorsAndWarningsCount", errors.size());
     }
@@ -583,7 +583,7 @@ final class ForkedEdge {
       keepServerLogs();
       if (!options.keepData()) {
         for (String dir : List.of("s3", "cassandra", "kafka")) {
-          BenchRun.deleteTree(work.resolve(dir));
+          BenchFigures.deleteTree(work.resolve(dir));
         }
       }
       summary.put("serverDataDeleted", !options.keepData());
