@@ -10,6 +10,9 @@
 # BENCH_JAVA_OPTS adds JVM options. With BENCH_FORKS_EDGE=1, run_java_bench also lists media-edge's
 # runtime class path and passes it (--runtime-classpath FILE, -Dbench.edgeClasses), for benchmarks
 # that fork media-edge through io.mediaedge.Main as production runs it.
+# share_java_bench_build (the suite calls it) exports BENCH_SHARED_BUILD: the scripts the suite
+# runs then use its build and private copy instead of building again (unless they add Maven
+# arguments), so every scenario of one suite run runs the same classes.
 
 prepare_java_bench() {
   local name=$1 root
@@ -28,6 +31,13 @@ prepare_java_bench() {
     exit 2
   fi
 
+  if [[ -n "${BENCH_SHARED_BUILD:-}" && $# == 0 ]]; then
+    echo "[bench] using the suite's build in $BENCH_SHARED_BUILD"
+    bench_run=$BENCH_SHARED_BUILD
+    bench_cp="$bench_run/test-classes:$bench_run/classes:$(cat "$bench_run/classpath-test.txt")"
+    return
+  fi
+
   echo "[bench] building (test-compile) and resolving the class path ..."
   # Compiles main and test code (the benchmarks live with the tests, next to the dev stack they
   # use), copies the S3 server jar and resolves the Cassandra and Kafka server classpaths into
@@ -43,7 +53,24 @@ prepare_java_bench() {
   mkdir -p "$bench_run"
   cp -R "$root/target/classes" "$bench_run/classes"
   cp -R "$root/target/test-classes" "$bench_run/test-classes"
-  bench_cp="$bench_run/test-classes:$bench_run/classes:$(cat "$bench_work/classpath-test.txt")"
+  cp "$bench_work/classpath-test.txt" "$bench_run/classpath-test.txt"
+  bench_cp="$bench_run/test-classes:$bench_run/classes:$(cat "$bench_run/classpath-test.txt")"
+}
+
+# After prepare_java_bench: sets bench_edge_cp, the file listing media-edge's runtime class path
+# (media-edge runs on that only, as in production), kept in the private copy.
+resolve_edge_classpath() {
+  bench_edge_cp="$bench_run/classpath-runtime.txt"
+  if [[ ! -f "$bench_edge_cp" ]]; then
+    # The property is includeScope; -Dmdep.includeScope is silently ignored and gives the test scope.
+    ./mvnw -q -B dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$bench_edge_cp"
+  fi
+}
+
+# After prepare_java_bench and resolve_edge_classpath: the scripts started from here on (the
+# suite's extra scenarios) use this build.
+share_java_bench_build() {
+  export BENCH_SHARED_BUILD="$bench_run"
 }
 
 run_java_bench() {
@@ -52,11 +79,9 @@ run_java_bench() {
   prepare_java_bench "$name"
   local edge_args=()
   if [[ "${BENCH_FORKS_EDGE:-0}" == 1 ]]; then
-    # The property is includeScope; -Dmdep.includeScope is silently ignored and gives the test scope.
-    ./mvnw -q -B dependency:build-classpath \
-      -DincludeScope=runtime -Dmdep.outputFile="$bench_work/classpath-runtime.txt"
+    resolve_edge_classpath
     edge_args=(-Dbench.edgeClasses="$bench_run/classes")
-    set -- --runtime-classpath "$bench_work/classpath-runtime.txt" "$@"
+    set -- --runtime-classpath "$bench_edge_cp" "$@"
   fi
   # shellcheck disable=SC2086
   "$bench_java" "-Xmx$heap" ${BENCH_JAVA_OPTS:-} "${edge_args[@]}" -Ddevstack.dir="$(pwd)/target/devstack" \

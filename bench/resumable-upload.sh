@@ -6,12 +6,14 @@
 # media-edge, for the throughput ratio. Reports time, MB/s of both, bytes sent again, peak heap,
 # heap after GC, peak RSS, GC and CPU, and checks the media's SHA-256 (and a download) against the
 # file's. media-edge needs S3, Cassandra and Kafka: the dev stack's servers are started for it, each
-# in its own JVM. Result JSON goes to bench/results/resumable-upload-<UTC time>.json. See
+# in its own JVM. Result JSON goes to <results>/resumable-upload-<UTC time>.json; it is scenario 7
+# of the suite (bench/suite.sh folds in its "table"). Exits non-zero when the scenario failed. See
 # bench/README.md.
 #
-#   bench/resumable-upload.sh                                  # 1,600,000,000 bytes, 90 MB PATCHes, 3 cuts
-#   bench/resumable-upload.sh --size 300MB --patch 40MB        # quick check
-#   bench/resumable-upload.sh --help                           # every option
+#   bench/resumable-upload.sh                    # 1,600,000,000 bytes, 90 MB PATCHes, 3 cuts
+#   bench/resumable-upload.sh --quick            # 300 MB, 40 MB PATCHes, 3 cuts (about 2 minutes)
+#   bench/resumable-upload.sh --results DIR      # where the JSON goes (default bench/results)
+#   bench/resumable-upload.sh --help             # every option
 #
 # Needs only JDK 17+ (Cassandra wants a JDK 11-17; see CASSANDRA_JAVA_HOME) and the Maven wrapper;
 # talks to loopback only.

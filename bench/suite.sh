@@ -22,6 +22,9 @@ source bench/java-bench.sh
 EXTRA_SCENARIOS=(
   "bench/concurrency-memory.sh"   # 3: memory under concurrency
   "bench/slow-clients.sh"         # 6: slow and idle clients
+  # 7: resumable (tus) upload with cuts against one request. Without downloading both uploads back
+  # (25-35 s at 1.6 GB): the hashes are still checked against media-edge's, downloads are scenario 5.
+  "bench/resumable-upload.sh --no-download"
 )
 
 for arg in "$@"; do
@@ -60,9 +63,9 @@ if [[ $mode == --table ]]; then
   "$bench_java" -cp "$bench_cp" io.mediaedge.bench.SuiteBench "$@"
   exit
 fi
-# media-edge itself runs on its runtime class path only, as in production.
-./mvnw -q -B dependency:build-classpath -DincludeScope=runtime \
-  -Dmdep.outputFile="$bench_work/classpath-runtime.txt"
+resolve_edge_classpath
+# The extra scenario scripts run this build's classes too, without building again.
+share_java_bench_build
 
 extra_args=()
 for command in "${EXTRA_SCENARIOS[@]}"; do
@@ -72,4 +75,4 @@ done
 # shellcheck disable=SC2086
 "$bench_java" -Xmx1g ${BENCH_JAVA_OPTS:-} -Ddevstack.dir="$(pwd)/target/devstack" \
   -Dbench.edgeClasses="$bench_run/classes" -cp "$bench_cp" io.mediaedge.bench.SuiteBench \
-  --runtime-classpath "$bench_work/classpath-runtime.txt" "${nginx_args[@]}" "${extra_args[@]}" "$@"
+  --runtime-classpath "$bench_edge_cp" "${nginx_args[@]}" "${extra_args[@]}" "$@"

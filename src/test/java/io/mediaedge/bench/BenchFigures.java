@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -100,6 +101,24 @@ final class BenchFigures {
       return lines.filter(l -> p.matcher(l).find()).toList();
     } catch (IOException | UncheckedIOException e) {
       return List.of();
+    }
+  }
+
+  /** Deletes a directory tree, best effort (what is left is cleaned up by the next run). */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      });
+    } catch (IOException | UncheckedIOException ignored) {
+      // best effort
     }
   }
 

@@ -70,13 +70,21 @@ record BenchOptions(
   private static final Pattern SIZE =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB|K|M|G|T)", Pattern.CASE_INSENSITIVE);
 
+  /** The body size when neither {@code --size} nor {@code bench.size} says otherwise. */
+  static final long DEFAULT_SIZE = 1_600_000_000L;
+
   static BenchOptions parse(String[] args) {
-    return parse(args, (option, value) -> false);
+    return parse(args, DEFAULT_SIZE, (option, value) -> false);
   }
 
-  /** The common options; any other option goes to {@code extra}, and is refused when it does not take it. */
-  static BenchOptions parse(String[] args, Extra extra) {
-    long size = parseSize(System.getProperty("bench.size", "1600000000"));
+  /**
+   * The common options; any other option goes to {@code extra}, and is refused when it does not
+   * take it. {@code defaultSize} is the size without {@code --size} or {@code bench.size} (a quick
+   * run's is smaller).
+   */
+  static BenchOptions parse(String[] args, long defaultSize, Extra extra) {
+    String sizeProperty = System.getProperty("bench.size");
+    long size = sizeProperty == null ? defaultSize : parseSize(sizeProperty);
     String xmx = System.getProperty("bench.xmx", "64m");
     String http = System.getProperty("bench.http", "1.1");
     long seed = Long.getLong("bench.seed", 42L);

@@ -8,21 +8,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * media-edge in a JVM of its own, started through its production entry point
  * ({@code io.mediaedge.Main --config FILE}) on its runtime class path only, with a GC log and a heap
  * dump on OutOfMemoryError in {@code logs}, so the benchmarks can measure its heap and RSS from
- * outside. The benchmarks write the configuration tree; this class writes it as YAML.
+ * outside. The benchmarks write the configuration tree; this class writes it as YAML. (The suite
+ * forks its media-edges with {@link SuiteEdge}, whose YAML and class path helpers serve here too.)
  */
 final class EdgeFork {
   private final ForkedJvm jvm;
@@ -45,7 +42,7 @@ final class EdgeFork {
    */
   static EdgeFork prepare(JsonObject config, Path configFile, Path logs, String xmx, List<String> extraJvmArgs,
       Path runtimeClasspathFile, Map<String, String> env) throws IOException {
-    writeYaml(configFile, config);
+    SuiteEdge.writeYaml(configFile, config, "a media-edge benchmark (io.mediaedge.bench)");
     Path gcLog = logs.resolve("media-edge-gc.log");
     List<String> jvmArgs = new ArrayList<>();
     jvmArgs.add("-Xmx" + xmx);
@@ -55,7 +52,7 @@ final class EdgeFork {
     jvmArgs.addAll(extraJvmArgs);
     List<String> command = new ArrayList<>(jvmArgs);
     command.add("-cp");
-    command.add(runtimeClasspath(runtimeClasspathFile));
+    command.add(SuiteEdge.runtimeClasspath(runtimeClasspathFile));
     command.add("io.mediaedge.Main");
     command.add("--config");
     command.add(configFile.toString());
@@ -193,47 +190,5 @@ final class EdgeFork {
       return Long.parseLong(value);
     }
     return value;
-  }
-
-  static void writeYaml(Path file, JsonObject tree) throws IOException {
-    DumperOptions dump = new DumperOptions();
-    dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    dump.setIndent(2);
-    Object plain = new Yaml().load(tree.encode()); // JSON is YAML: this gives plain maps and lists
-    Files.writeString(file, "# Written by a media-edge benchmark (io.mediaedge.bench) from conf/media-edge.yaml\n"
-        + "# plus the benchmark's endpoints, files and overrides. Regenerated on every run.\n"
-        + new Yaml(dump).dump(plain), StandardCharsets.UTF_8);
-  }
-
-  /** The compiled classes ({@code bench.edgeClasses}) and the runtime-scope jars listed in {@code jarsFile}. */
-  static String runtimeClasspath(Path jarsFile) throws IOException {
-    String jars = Files.readString(jarsFile).trim();
-    if (jars.contains("junit") || jars.contains("bcpkix")) {
-      throw new IllegalStateException(jarsFile + " holds test-scope jars; build it with "
-          + "./mvnw dependency:build-classpath -DincludeScope=runtime (not -Dmdep.includeScope)");
-    }
-    Path classes = Path.of(System.getProperty("bench.edgeClasses", "target/classes")).toAbsolutePath();
-    if (!Files.isDirectory(classes)) {
-      throw new IllegalStateException(classes + " is missing: build first (./mvnw compile)");
-    }
-    return classes + (jars.isEmpty() ? "" : java.io.File.pathSeparator + jars);
-  }
-
-  /** Deletes a directory tree, best effort (what is left is cleaned up by the next run). */
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
-    } catch (IOException | java.io.UncheckedIOException ignored) {
-      // best effort
-    }
   }
 }

@@ -1,13 +1,12 @@
 package io.mediaedge.bench;
 
-import static io.mediaedge.bench.BenchRun.mib;
-import static io.mediaedge.bench.BenchRun.round;
-import static io.mediaedge.bench.BenchRun.seconds;
+import static io.mediaedge.bench.BenchFigures.mib;
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevStack;
-import io.mediaedge.devstack.ForkedJvm;
 import io.mediaedge.devstack.FreePorts;
 import io.mediaedge.it.EdgeClient;
 import io.vertx.core.json.JsonArray;
@@ -15,10 +14,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,10 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * media-edge in a JVM of its own with a small heap, over the real servers it needs, watched from
@@ -46,8 +38,8 @@ import org.yaml.snakeyaml.Yaml;
  * <p>{@link #start} starts the dev stack ({@link DevStack}: S3Mock, Cassandra and Kafka, each in
  * its own forked JVM, data under the work directory), writes {@code media-edge.yaml} from the
  * committed configuration plus the stack's endpoints and the {@code --set} overrides, and forks
- * media-edge through its production entry point {@code io.mediaedge.Main --config} with
- * {@code -Xmx} as asked, a GC log and a heap dump on OutOfMemoryError. Its heap is sampled with
+ * media-edge ({@link EdgeFork}: its production entry point {@code io.mediaedge.Main --config},
+ * {@code -Xmx} as asked, a GC log and a heap dump on OutOfMemoryError). Its heap is sampled with
  * jstat and its resident memory from /proc ({@link ServerSampler}). A benchmark marks each
  * transfer as a phase ({@link #begin}, {@link #end}) and gets that phase's peak heap, heap after
  * GC, peak RSS, GC counts and CPU seconds of every JVM involved. {@link #stop} summarises the
@@ -63,9 +55,8 @@ final class ForkedEdge {
   private Path work;
   private Path logs;
   private DevStack dev;
-  private ForkedJvm edge;
+  private EdgeFork edge;
   private long edgePid = -1;
-  private long edgeStartNanos;
   private ServerSampler sampler;
   private SSLContext trust;
   private String token;
@@ -100,7 +91,7 @@ final class ForkedEdge {
     logs = work.resolve("logs");
     // Fresh servers every run: data left by an interrupted run would change the figures.
     for (String dir : List.of("s3", "cassandra", "kafka", "logs")) {
-      BenchRun.deleteTree(work.resolve(dir));
+      BenchFigures.deleteTree(work.resolve(dir));
     }
     run.say("starting the dev stack (S3, Cassandra, Kafka in parallel) under " + work + " ...");
     long t = System.nanoTime();
@@ -124,61 +115,32 @@ final class ForkedEdge {
     DevCertificates.TlsFiles tls = dev.tls();
     token = dev.token(USER, Duration.ofHours(6));
     trust = EdgeClient.trusting(tls.caCert());
-    int port = FreePorts.pick();
-    base = URI.create("https://localhost:" + port);
-    config = edgeConfig(port);
+    config = edgeConfig(FreePorts.pick());
     Path configFile = work.resolve("media-edge.yaml");
-    writeYaml(configFile, config);
+    Map<String, String> storageKeys = Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", dev.s3().accessKey(),
+        "MEDIA_EDGE_STORAGE_SECRET_KEY", dev.s3().secretKey());
     // Validate here first: a config error is clearer in this console than in the fork's log.
-    EdgeConfig.fromTree(config.copy(), Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", dev.s3().accessKey(),
-        "MEDIA_EDGE_STORAGE_SECRET_KEY", dev.s3().secretKey()), configFile.toString());
-
+    EdgeConfig.fromTree(config.copy(), storageKeys, configFile.toString());
     List<String> jvmArgs = new ArrayList<>();
-    jvmArgs.add("-Xmx" + options.xmx());
-    jvmArgs.add("-Xlog:gc:file=" + gcLog() + ":uptime");
-    jvmArgs.add("-XX:+HeapDumpOnOutOfMemoryError");
-    jvmArgs.add("-XX:HeapDumpPath=" + logs);
     if (options.nmt()) {
       jvmArgs.add("-XX:NativeMemoryTracking=summary");
     }
     jvmArgs.addAll(options.jvmArgs());
-    List<String> command = new ArrayList<>(jvmArgs);
-    command.add("-cp");
-    command.add(runtimeClasspath());
-    command.add("io.mediaedge.Main");
-    command.add("--config");
-    command.add(configFile.toString());
-    setup.put("edgeJvmArgs", new JsonArray(new ArrayList<>(jvmArgs)))
+    edge = EdgeFork.prepare(config, configFile, logs, options.xmx(), jvmArgs, options.runtimeClasspathFile(),
+        storageKeys);
+    base = edge.base();
+    setup.put("edgeJvmArgs", new JsonArray(new ArrayList<>(edge.jvmArgs())))
         .put("configFile", configFile.toString())
         .put("configOverrides", new JsonObject(new LinkedHashMap<>(options.configOverrides())));
 
     run.say("starting media-edge with -Xmx" + options.xmx() + " on " + base + " ...");
-    edge = ForkedJvm.builder("media-edge")
-        // From the repository root, as in dev mode: the configuration names conf/ files relative to it.
-        .workDir(Path.of("").toAbsolutePath())
-        .logFile(logs.resolve("media-edge.log"))
-        .env("MEDIA_EDGE_STORAGE_ACCESS_KEY", dev.s3().accessKey())
-        .env("MEDIA_EDGE_STORAGE_SECRET_KEY", dev.s3().secretKey())
-        .args(command)
-        .build();
-    edgeStartNanos = System.nanoTime();
-    edge.start();
+    edge.start(client(HttpClient.Version.HTTP_1_1), START_TIMEOUT);
     edgePid = edge.pid();
-    HttpClient health = client(HttpClient.Version.HTTP_1_1);
-    edge.waitUntil(() -> healthy(health), START_TIMEOUT);
-    double startSeconds = seconds(System.nanoTime() - edgeStartNanos);
     lifetimePeakRssKiB = Proc.statusKiB(edgePid, "VmHWM");
-    String vmFlags = Proc.jcmd(edgePid, "VM.flags").lines().filter(l -> l.startsWith("-")).findFirst().orElse("");
-    setup.put("edge", new JsonObject()
-        .put("pid", edgePid)
-        .put("startSeconds", round(startSeconds, 2))
-        .put("rssAfterStartMiB", mib(Proc.statusKiB(edgePid, "VmRSS")))
-        .put("tlsEngine", BenchRun.grep(edge.logFile(), "TLS engine: (.*)"))
-        .put("listening", BenchRun.grep(edge.logFile(), "media-edge listening: (.*)"))
-        .put("vmFlags", vmFlags))
-        .put("edgeConfig", configFacts(vmFlags));
-    run.say(String.format(Locale.ROOT, "media-edge up in %.1f s (pid %d, RSS %.0f MiB)", startSeconds, edgePid,
-        mib(Proc.statusKiB(edgePid, "VmRSS"))));
+    JsonObject facts = edge.facts();
+    setup.put("edge", facts).put("edgeConfig", configFacts(facts.getString("vmFlags")));
+    run.say(String.format(Locale.ROOT, "media-edge up in %.1f s (pid %d, RSS %.0f MiB)",
+        facts.getDouble("startSeconds"), edgePid, mib(Proc.statusKiB(edgePid, "VmRSS"))));
 
     sampler = new ServerSampler(edgePid, options.sampleInterval(), clientBytes).start();
     if (!sampler.awaitFirstReport(Duration.ofSeconds(10))) {
@@ -193,19 +155,7 @@ final class ForkedEdge {
         .put("https", new JsonObject().put("enabled", true)));
     // Normalise nested maps to JsonObjects so the overrides below can walk the tree.
     JsonObject merged = new JsonObject(dev.configTree(port, 0, bench).encode());
-    options.configOverrides().forEach((path, value) -> {
-      String[] keys = path.split("\\.");
-      JsonObject node = merged;
-      for (int i = 0; i < keys.length - 1; i++) {
-        JsonObject child = node.getJsonObject(keys[i]);
-        if (child == null) {
-          child = new JsonObject();
-          node.put(keys[i], child);
-        }
-        node = child;
-      }
-      node.put(keys[keys.length - 1], scalar(value));
-    });
+    EdgeFork.applyOverrides(merged, options.configOverrides());
     return merged;
   }
 
@@ -239,52 +189,6 @@ final class ForkedEdge {
       facts.put("memoryBudgetBytesAtThisHeap", budget);
     }
     return facts;
-  }
-
-  private static Object scalar(String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    if (value.matches("-?\\d{1,18}")) {
-      return Long.parseLong(value);
-    }
-    return value;
-  }
-
-  private static void writeYaml(Path file, JsonObject tree) throws IOException {
-    DumperOptions dump = new DumperOptions();
-    dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    dump.setIndent(2);
-    Object plain = new Yaml().load(tree.encode()); // JSON is YAML: this gives plain maps and lists
-    Files.writeString(file, "# Written by io.mediaedge.bench.ForkedEdge from conf/media-edge.yaml plus the\n"
-        + "# dev stack's endpoints, the benchmark's files and overrides. Regenerated on every run.\n"
-        + new Yaml(dump).dump(plain), StandardCharsets.UTF_8);
-  }
-
-  private String runtimeClasspath() throws IOException {
-    String jars = Files.readString(options.runtimeClasspathFile()).trim();
-    if (jars.contains("junit") || jars.contains("bcpkix")) {
-      throw new IllegalStateException(options.runtimeClasspathFile() + " holds test-scope jars; build it with "
-          + "./mvnw dependency:build-classpath -DincludeScope=runtime (not -Dmdep.includeScope)");
-    }
-    Path classes = Path.of(System.getProperty("bench.edgeClasses", "target/classes")).toAbsolutePath();
-    if (!Files.isDirectory(classes)) {
-      throw new IllegalStateException(classes + " is missing: build first (./mvnw compile)");
-    }
-    return classes + (jars.isEmpty() ? "" : java.io.File.pathSeparator + jars);
-  }
-
-  private boolean healthy(HttpClient client) {
-    try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/healthz"))
-          .timeout(Duration.ofSeconds(2)).GET().build(), BodyHandlers.ofString());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -395,9 +299,9 @@ final class ForkedEdge {
     long maxHeap = samples.stream().mapToLong(ServerSampler.Sample::heapUsedKiB).max().orElse(-1);
     long maxCommitted = samples.stream().mapToLong(ServerSampler.Sample::heapCommittedKiB).max().orElse(-1);
     long maxRss = samples.stream().mapToLong(ServerSampler.Sample::rssKiB).max().orElse(-1);
-    double fromUptime = seconds(phase.startNanos() - edgeStartNanos);
-    double toUptime = seconds(endNanos - edgeStartNanos);
-    List<GcLog.Event> gcs = GcLog.read(gcLog()).stream()
+    double fromUptime = edge.uptimeAt(phase.startNanos());
+    double toUptime = edge.uptimeAt(endNanos);
+    List<GcLog.Event> gcs = GcLog.read(edge.gcLog()).stream()
         .filter(e -> e.uptime() >= fromUptime && e.uptime() <= toUptime).toList();
     long gcMaxBefore = gcs.stream().mapToLong(GcLog.Event::beforeKiB).max().orElse(-1);
     long gcMaxAfter = gcs.stream().mapToLong(GcLog.Event::afterKiB).max().orElse(-1);
@@ -511,29 +415,20 @@ final class ForkedEdge {
     if (edge != null) {
       evidence.put("mediaEdgeAlive", edge.isAlive())
           .put("logFile", edge.logFile().toString())
-          .put("logTail", edge.logTail(60));
+          .put("logTail", edge.jvm().logTail(60));
       if (edge.isAlive()) {
         evidence.put("heapInfo", Proc.jcmd(edgePid, "GC.heap_info"));
       }
     }
     if (logs != null) {
-      try (Stream<Path> files = Files.list(logs)) {
-        evidence.put("heapDumps", new JsonArray(files.filter(p -> p.toString().endsWith(".hprof"))
-            .map(Path::toString).toList()));
-      } catch (IOException ignored) {
-        // no dumps
-      }
+      evidence.put("heapDumps", new JsonArray(BenchFigures.heapDumps(logs)));
     }
     return evidence;
   }
 
   /** Lines of media-edge's log that match {@code regex} (e.g. its cut PATCHes). */
   List<String> logLines(String regex) {
-    return edge == null ? List.of() : BenchRun.grepAll(edge.logFile(), regex);
-  }
-
-  private Path gcLog() {
-    return logs.resolve("media-edge-gc.log");
+    return edge == null ? List.of() : BenchFigures.grepAll(edge.logFile(), regex);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -560,8 +455,8 @@ final class ForkedEdge {
       } else {
         summary.put("exitedEarly", true);
       }
-      List<GcLog.Event> gcs = GcLog.read(gcLog());
-      summary.put("collector", GcLog.collector(gcLog()))
+      List<GcLog.Event> gcs = GcLog.read(edge.gcLog());
+      summary.put("collector", GcLog.collector(edge.gcLog()))
           .put("peakRssMiB", mib(lifetimePeakRssKiB))
           .put("peakRssNote", hwmResettable ? "max of VmHWM over all phases (VmHWM is reset per phase)"
               : "VmHWM at the end")
@@ -570,10 +465,10 @@ final class ForkedEdge {
           .put("gcPauses", gcs.size())
           .put("gcPauseMsTotal", round(gcs.stream().mapToDouble(GcLog.Event::pauseMs).sum(), 1))
           .put("logFile", edge.logFile().toString())
-          .put("gcLogFile", gcLog().toString());
+          .put("gcLogFile", edge.gcLog().toString());
       run.say("stopping media-edge ...");
       edge.stop();
-      List<String> errors = BenchRun.grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
+      List<String> errors = BenchFigures.grepAll(edge.logFile(), "(?i)(OutOfMemory|Exception|ERROR|WARN)");
       summary.put("logErrorsAndWarnings", new JsonArray(errors.stream().limit(40).toList()))
           .put("logErrorsAndWarningsCount", errors.size());
     }
@@ -583,7 +478,7 @@ final class ForkedEdge {
       keepServerLogs();
       if (!options.keepData()) {
         for (String dir : List.of("s3", "cassandra", "kafka")) {
-          BenchRun.deleteTree(work.resolve(dir));
+          BenchFigures.deleteTree(work.resolve(dir));
         }
       }
       summary.put("serverDataDeleted", !options.keepData());

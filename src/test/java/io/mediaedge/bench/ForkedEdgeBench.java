@@ -1,6 +1,6 @@
 package io.mediaedge.bench;
 
-import static io.mediaedge.bench.BenchRun.round;
+import static io.mediaedge.bench.BenchFigures.round;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,13 +49,13 @@ abstract class ForkedEdgeBench {
 
   /** The whole run, stack and media-edge stopped at the end whatever happens; the exit code. */
   final int run(String[] args) {
-    if (!run.lock(options.workDir())) {
+    if (!WorkDirLock.hold(options.workDir(), run.name())) {
       return 2;
     }
     result.put("benchmark", run.name())
         .put("startedAt", run.started().toString())
         .put("arguments", new JsonArray(List.of((Object[]) args)))
-        .put("machine", BenchRun.machine());
+        .put("machine", BenchFigures.machine());
     try {
       edge = ForkedEdge.start(options, run, this::clientPosition);
       measure();

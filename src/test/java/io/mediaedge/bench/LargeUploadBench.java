@@ -1,8 +1,8 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
 import static io.mediaedge.bench.BenchRun.MIB;
-import static io.mediaedge.bench.BenchRun.round;
-import static io.mediaedge.bench.BenchRun.seconds;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +59,7 @@ public final class LargeUploadBench extends ForkedEdgeBench {
     single = new SingleRequestUpload(run, edge, options, failures);
     for (String protocol : options.protocols()) {
       try {
-        runs.add(single.run(protocol, edge.base()));
+        runs.add(single.run(protocol, edge.base(), true));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failures.add("interrupted");

@@ -1,8 +1,8 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
 import static io.mediaedge.bench.BenchRun.MIB;
-import static io.mediaedge.bench.BenchRun.round;
-import static io.mediaedge.bench.BenchRun.seconds;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,37 +1,47 @@
 package io.mediaedge.bench;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The command line of {@link ResumableUploadBench}: the options of every forked-media-edge
  * benchmark ({@link BenchOptions}) plus the PATCH size, the number of forced cuts, and whether the
- * single-request comparison and the download check run.
+ * single-request comparison and the download check run; {@code --quick} (as the suite passes it)
+ * makes the file and the PATCHes smaller.
  */
-record ResumableOptions(BenchOptions common, long patchSize, int cuts, boolean single, boolean download,
-    Duration retryDelay) {
+record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int cuts, boolean single,
+    boolean download, Duration retryDelay) {
 
   static final int MAX_CUTS = 20;
+  static final long QUICK_SIZE = 300_000_000L;
+  static final long QUICK_PATCH = 40_000_000L;
 
   static final String USAGE = """
       Usage: bench/resumable-upload.sh [options]
+        --quick              a 300 MB file in 40 MB PATCHes, still 3 cuts (--size, --patch and
+                             --cuts given as well win)
         --patch BYTES        bytes per PATCH (default 90000000: 90 MB, under Cloudflare's 100 MB cap)
         --cuts N             connection resets forced during the upload, spread evenly from 20% to 80%
                              of the file (default 3; 0 for none, at most 20)
         --no-single          skip the single-request upload of the same body (then there is no ratio)
-        --no-download        skip downloading the finished media back and hashing it
+        --no-download        skip downloading both uploads' media back and hashing them (the
+                             hashes are still compared with the ones media-edge computed)
         --retry-delay MS     how long the client waits after a 423 (the lease is still held by the
                              cut PATCH) before it asks HEAD again (default 200)
       """ + BenchOptions.COMMON_USAGE;
 
   static ResumableOptions parse(String[] args) {
-    long[] patch = {Long.getLong("bench.patch", 90_000_000L)};
+    // Read up front: it changes the defaults of --size and --patch, wherever it stands.
+    boolean quick = Arrays.asList(args).contains("--quick");
+    long[] patch = {Long.getLong("bench.patch", quick ? QUICK_PATCH : 90_000_000L)};
     int[] cuts = {Integer.getInteger("bench.cuts", 3)};
     boolean[] single = {!Boolean.getBoolean("bench.noSingle")};
     boolean[] download = {!Boolean.getBoolean("bench.noDownload")};
     long[] retryMs = {Long.getLong("bench.retryDelay", 200L)};
-    BenchOptions common = BenchOptions.parse(args, (option, value) -> {
+    BenchOptions common = BenchOptions.parse(args, quick ? QUICK_SIZE : BenchOptions.DEFAULT_SIZE, (option, value) -> {
       switch (option) {
+        case "--quick" -> { }
         case "--patch" -> patch[0] = BenchOptions.parseSize(value.get());
         case "--cuts" -> cuts[0] = Integer.parseInt(value.get());
         case "--no-single" -> single[0] = false;
@@ -52,7 +62,7 @@ record ResumableOptions(BenchOptions common, long patchSize, int cuts, boolean s
     if (!common.protocols().equals(List.of("1.1"))) {
       throw new IllegalArgumentException("the resumable benchmark runs over HTTP/1.1 only (--http 1.1)");
     }
-    return new ResumableOptions(common, patch[0], cuts[0], single[0], download[0],
+    return new ResumableOptions(common, quick, patch[0], cuts[0], single[0], download[0],
         Duration.ofMillis(Math.max(0, retryMs[0])));
   }
 

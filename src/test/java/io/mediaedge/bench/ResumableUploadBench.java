@@ -1,8 +1,8 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
 import static io.mediaedge.bench.BenchRun.MIB;
-import static io.mediaedge.bench.BenchRun.round;
-import static io.mediaedge.bench.BenchRun.seconds;
 
 import io.mediaedge.it.MediaSamples;
 import io.mediaedge.testing.CuttingProxy;
@@ -64,6 +64,8 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
   private ResumableUploadBench(ResumableOptions options) {
     super("resumable-upload", options.common());
     this.resumableOptions = options;
+    // What the suite folds in: this name and the "table" rows (see bench/README.md).
+    result.put("scenario", "7 resumable").put("quick", options.quick());
   }
 
   public static void main(String[] args) {
@@ -88,7 +90,7 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
       if (resumableOptions.single() && edge.isAlive()) {
         // Through the same proxy (never cut), so the ratio compares protocols, not the extra hop.
         single = new SingleRequestUpload(run, edge, options, failures);
-        result.put("single", single.run("1.1", viaProxy));
+        result.put("single", single.run("1.1", viaProxy, resumableOptions.download()));
       }
     }
   }
@@ -111,6 +113,7 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
   @Override
   void afterStop() {
     result.put("comparison", comparison());
+    result.put("table", suiteRows());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -464,6 +467,47 @@ public final class ResumableUploadBench extends ForkedEdgeBench {
         .put("ratio", round(r / s, 2))
         .put("note", "MB/s = file bytes / wall time from the first request to the last answer; the resumable "
             + "time includes the cuts, HEADs, retries and bytes sent again");
+  }
+
+  /**
+   * The rows the suite prints for this scenario, one per upload, shaped like the other scenario
+   * scripts' ({@code system}, {@code variant}, then the figures).
+   */
+  private JsonArray suiteRows() {
+    JsonArray rows = new JsonArray();
+    JsonObject tus = result.getJsonObject("resumable", new JsonObject());
+    JsonObject comparison = result.getJsonObject("comparison");
+    JsonObject tusOnly = new JsonObject()
+        .put("patchMB", round(resumableOptions.patchSize() / 1e6, 1))
+        .put("vsSingle", comparison == null ? null : comparison.getValue("ratio"))
+        .put("cuts", tus.getValue("cutsMade"))
+        .put("refused423", tus.getValue("refused423"))
+        .put("refused409", tus.getValue("refused409"))
+        .put("bytesResent", tus.getValue("bytesResent"));
+    rows.add(suiteRow("tus (resumable)", tus, tus, tusOnly, tus.getJsonObject("server"),
+        tus.getJsonObject("download")));
+    JsonObject single = result.getJsonObject("single");
+    if (single != null) {
+      rows.add(suiteRow("single request", single, single.getJsonObject("upload", new JsonObject()), new JsonObject(),
+          single.getJsonObject("uploadServer"), single.getJsonObject("download")));
+    }
+    return rows;
+  }
+
+  private JsonObject suiteRow(String variant, JsonObject outcome, JsonObject upload, JsonObject variantFigures,
+      JsonObject server, JsonObject download) {
+    JsonObject memory = server == null ? new JsonObject() : server;
+    return new JsonObject().put("system", "media-edge").put("variant", variant)
+        .put("success", outcome.getBoolean("success", false))
+        .put("sizeMB", round(options.size() / 1e6, 1))
+        .put("MBps", upload.getValue("MBps"))
+        .put("seconds", upload.getValue("seconds"))
+        .mergeIn(variantFigures)
+        .put("peakHeapMiB", memory.getValue("peakHeapUsedMiB"))
+        .put("maxHeapAfterGcMiB", memory.getValue("maxHeapAfterGcMiB"))
+        .put("peakRssMiB", memory.getValue("peakRssMiB"))
+        .put("shaMatch", upload.getValue("shaMatch"))
+        .put("downloadShaMatch", download == null ? null : download.getValue("shaMatch"));
   }
 
   @Override

@@ -29,7 +29,7 @@ final class ScenarioStack implements AutoCloseable {
 
   static ScenarioStack start(Path work) throws Exception {
     for (String dir : List.of("s3", "cassandra", "kafka")) {
-      EdgeFork.deleteTree(work.resolve(dir)); // left over from an interrupted run
+      BenchFigures.deleteTree(work.resolve(dir)); // left over from an interrupted run
     }
     DevStack dev = DevStack.start(work, work.resolve("certs"), 0);
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -57,7 +57,7 @@ final class ScenarioStack implements AutoCloseable {
   /** Forks media-edge with {@code config}, its logs in {@code work/logsName}, and waits until it is healthy. */
   EdgeFork startEdge(JsonObject config, String logsName, String xmx, ScenarioArgs args) throws Exception {
     Path logs = work.resolve(logsName);
-    EdgeFork.deleteTree(logs);
+    BenchFigures.deleteTree(logs);
     Files.createDirectories(logs);
     EdgeFork edge = EdgeFork.prepare(config, work.resolve("media-edge.yaml"), logs, xmx, args.jvmArgs(),
         args.runtimeClasspath(), Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", dev.s3().accessKey(),
@@ -69,6 +69,6 @@ final class ScenarioStack implements AutoCloseable {
   @Override
   public void close() {
     dev.close();
-    EdgeFork.deleteTree(work.resolve("s3"));
+    BenchFigures.deleteTree(work.resolve("s3"));
   }
 }

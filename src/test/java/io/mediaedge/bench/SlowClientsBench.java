@@ -38,7 +38,9 @@ public final class SlowClientsBench {
         --quick               1,000 hostile connections and shorter phases
         --connections N       hostile connections (default 10000; quick 1000)
         --clients N           well-behaved uploading clients (default 20)
-        --baseline-seconds S  well-behaved load alone (default 30; quick 15)
+        --warmup-seconds S    well-behaved load before the baseline, not counted (default 10; quick 5)
+        --baseline-seconds S  well-behaved load alone (default 30; quick 10); the phase after the
+                              attack lasts as long, at most 15 s
         --attack-seconds S    with the hostile connections (default 60; quick 30)
         --ramp-seconds S      the hostile connections open evenly over this (default 20; quick 5)
         --think-ms MS         pause between one client's uploads (default 100)
@@ -79,8 +81,9 @@ public final class SlowClientsBench {
   }
 
   public static void main(String[] argv) {
-    ScenarioArgs args = ScenarioArgs.parseOrExit(argv, Set.of("connections", "clients", "baseline-seconds",
-        "attack-seconds", "ramp-seconds", "think-ms", "trickle-ms", "reconnect"), "slow-clients", USAGE);
+    ScenarioArgs args = ScenarioArgs.parseOrExit(argv, Set.of("connections", "clients", "warmup-seconds",
+        "baseline-seconds", "attack-seconds", "ramp-seconds", "think-ms", "trickle-ms", "reconnect"),
+        "slow-clients", USAGE);
     if (args != null) {
       System.exit(new SlowClientsBench(args).run(argv));
     }
@@ -90,7 +93,8 @@ public final class SlowClientsBench {
     Instant started = Instant.now();
     int connections = args.integer("connections", 10_000, 1_000);
     int clients = args.integer("clients", 20, 20);
-    int baselineSeconds = args.integer("baseline-seconds", 30, 15);
+    int warmupSeconds = args.integer("warmup-seconds", 10, 5);
+    int baselineSeconds = args.integer("baseline-seconds", 30, 10);
     int attackSeconds = args.integer("attack-seconds", 60, 30);
     int rampSeconds = args.integer("ramp-seconds", 20, 5);
     int thinkMs = args.integer("think-ms", 100, 100);
@@ -108,7 +112,8 @@ public final class SlowClientsBench {
             "Max open files")))
         .put("settings", new JsonObject().put("hostileConnections", connections).put("wellBehavedClients", clients)
             .put("wellBehavedBodies", "100 KiB - 1 MiB image/jpeg, uniform, think time " + thinkMs + " ms")
-            .put("baselineSeconds", baselineSeconds).put("attackSeconds", attackSeconds)
+            .put("warmupSeconds", warmupSeconds).put("baselineSeconds", baselineSeconds)
+            .put("attackSeconds", attackSeconds)
             .put("rampSeconds", rampSeconds).put("slowlorisTrickleMs", trickleMs).put("slowBodyBytesPerSecond", 100)
             .put("reconnect", reconnect).put("hostileMix", "equal shares, in turn: "
                 + java.util.Arrays.toString(HostileConnections.Kind.values()))
@@ -124,8 +129,8 @@ public final class SlowClientsBench {
         t.start();
         workers.add(t);
       }
-      say("warming up (10 s) ...");
-      Thread.sleep(10_000);
+      say("warming up (" + warmupSeconds + " s) ...");
+      Thread.sleep(TimeUnit.SECONDS.toMillis(warmupSeconds));
       JsonObject phases = new JsonObject();
       phases.put("baseline", phase("baseline", baselineSeconds, null));
       hostile = new HostileConnections(edge.base().getPort(), dev.token("slow-body", Duration.ofHours(2)),
