@@ -146,9 +146,9 @@ public final class EdgeServer {
       throw e;
     }
     Future<History> history;
-    if (publisher.isPresent()) {
-      history = HistoryModule.start(vertx, config).map(module -> new History(vertx, config, store, module,
-          publisher.get()));
+    if (config.historyEnabled()) {
+      KafkaEventPublisher kafka = publisher.orElseThrow();
+      history = HistoryModule.start(vertx, config).map(module -> new History(vertx, config, store, module, kafka));
     } else {
       log.info("History is off (history.enabled: false): no Cassandra, no Kafka. Uploads, downloads and deletes"
           + " work on S3 alone; media history, quotas, events, listings and resumable uploads are off");
