@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * The composition root: builds every component from the configuration (S3 store, Cassandra
  * history and quotas, Kafka publisher, outbox relay, deletion sweeper), deploys one HTTP verticle
  * per event loop, and takes it all down again. Production ({@link Main}), dev mode and the tests
- * start the server through this one method, so tests exercise the real wiring.
+ * start the server through this one method, so tests exercise the real wiring. With
+ * {@code history.enabled} false the history half is simply not built: no Cassandra session, no
+ * Kafka producer, no background rounds.
  */
 public final class EdgeServer {
   private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
@@ -42,33 +45,76 @@ public final class EdgeServer {
   private final Vertx vertx;
   private final EdgeConfig config;
   private final MediaStore store;
-  private final HistoryModule history;
-  private final KafkaEventPublisher publisher;
-  private final OutboxRelay relay;
-  private final DeletionSweeper sweeper;
-  private final OrphanReconciler reconciler;
+  /** Null when history is off. */
+  private final History history;
   private final UploadService streaming;
   private final EdgeServices edge;
-  private ResumableExpiry expiry;
   private final TlsModule tls;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
 
-  private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule history,
-      KafkaEventPublisher publisher, EdgeServices edge, TlsModule tls) {
+  private EdgeServer(Vertx vertx, EdgeConfig config, MediaStore store, History history, EdgeServices edge,
+      TlsModule tls) {
     this.vertx = vertx;
     this.edge = edge;
     this.tls = tls;
     this.config = config;
     this.store = store;
     this.history = history;
-    this.publisher = publisher;
-    this.relay = new OutboxRelay(vertx, history.history(), publisher, config.events());
-    this.sweeper = new DeletionSweeper(vertx, history.history(), store, config.events().sweepInterval());
-    this.reconciler = new OrphanReconciler(vertx, history.history(), store, config.events().orphanGrace(),
-        config.events().orphanCheckInterval());
     this.streaming = new UploadService(vertx, store, new MemoryBudget(config.upload().memoryBudget()), config);
+  }
+
+  /**
+   * Everything that exists only with history on: Cassandra, the Kafka publisher and the rounds
+   * that work from Cassandra (outbox relay, deletion sweeper, orphan reconciler, resumable expiry).
+   */
+  private static final class History {
+    final HistoryModule module;
+    final KafkaEventPublisher publisher;
+    final OutboxRelay relay;
+    final DeletionSweeper sweeper;
+    final OrphanReconciler reconciler;
+    ResumableExpiry expiry;
+
+    History(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule module, KafkaEventPublisher publisher) {
+      this.module = module;
+      this.publisher = publisher;
+      this.relay = new OutboxRelay(vertx, module.history(), publisher, config.events());
+      this.sweeper = new DeletionSweeper(vertx, module.history(), store, config.events().sweepInterval());
+      this.reconciler = new OrphanReconciler(vertx, module.history(), store, config.events().orphanGrace(),
+          config.events().orphanCheckInterval());
+    }
+
+    /** Starts the rounds and builds the flows the history routes serve. */
+    ApiRoutes.HistoryFlows start(Vertx vertx, EdgeConfig config, MediaStore store, UploadService streaming) {
+      // Kafka may be down now: the outbox keeps every event, so the topic can wait too.
+      publisher.ensureTopic().onFailure(e -> log.warn("Kafka topic {} not checked yet ({}); the relay will keep trying",
+          config.events().topic(), e.toString()));
+      relay.start();
+      sweeper.start();
+      reconciler.start();
+      UploadFlow uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, config);
+      MediaService media = new MediaService(module.history(), module.quotas(), relay, config);
+      ResumableUploads resumable = new ResumableUploads(vertx, store, module.resumable(), module.history(),
+          module.quotas(), relay, streaming.budget(), config);
+      expiry = new ResumableExpiry(vertx, module.resumable(), resumable, config.resumable().expiryCheckInterval());
+      expiry.start();
+      return new ApiRoutes.HistoryFlows(uploads, resumable, media, CursorKeys.load(config));
+    }
+
+    /** The rounds stop at once; the relay and the clients only after the listeners drained. */
+    void stopRounds() {
+      sweeper.stop();
+      reconciler.stop();
+      if (expiry != null) {
+        expiry.stop();
+      }
+    }
+
+    Future<Void> close() {
+      return relay.stop().eventually(publisher::close).eventually(module::close);
+    }
   }
 
   /** Starts the server with the S3 store the configuration names. */
@@ -88,41 +134,41 @@ public final class EdgeServer {
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
     MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
-    KafkaEventPublisher publisher = new KafkaEventPublisher(vertx, config.events());
+    Optional<KafkaEventPublisher> publisher = config.historyEnabled()
+        ? Optional.of(new KafkaEventPublisher(vertx, config.events())) : Optional.empty();
     EdgeServices edge;
     try {
       // Reads range, route and GeoIP files: blocking, so here and not on an event loop.
       edge = EdgeServices.open(vertx, config);
     } catch (RuntimeException e) {
-      publisher.close();
+      publisher.ifPresent(KafkaEventPublisher::close);
       store.close();
       throw e;
     }
-    return HistoryModule.start(vertx, config)
-        .compose(history -> {
-          EdgeServer server = new EdgeServer(vertx, config, store, history, publisher, edge, tls);
+    Future<History> history;
+    if (config.historyEnabled()) {
+      KafkaEventPublisher kafka = publisher.orElseThrow();
+      history = HistoryModule.start(vertx, config).map(module -> new History(vertx, config, store, module, kafka));
+    } else {
+      log.info("History is off (history.enabled: false): no Cassandra, no Kafka. Uploads, downloads and deletes"
+          + " work on S3 alone; media history, quotas, events, listings and resumable uploads are off");
+      history = Future.succeededFuture();
+    }
+    return history
+        .compose(parts -> {
+          EdgeServer server = new EdgeServer(vertx, config, store, parts, edge, tls);
           return server.deploy().map(server);
         })
         .onFailure(e -> {
           edge.close();
-          publisher.close();
+          publisher.ifPresent(KafkaEventPublisher::close);
           store.close();
         });
   }
 
   private Future<Void> deploy() {
-    // Kafka may be down now: the outbox keeps every event, so the topic can wait too.
-    publisher.ensureTopic().onFailure(e -> log.warn("Kafka topic {} not checked yet ({}); the relay will keep trying",
-        config.events().topic(), e.toString()));
-    relay.start();
-    sweeper.start();
-    reconciler.start();
-    UploadFlow uploads = new UploadFlow(streaming, history.history(), history.quotas(), relay, config);
-    MediaService media = new MediaService(history.history(), history.quotas(), relay, config);
-    ResumableUploads resumable = new ResumableUploads(vertx, store, history.resumable(), history.history(), history.quotas(),
-        relay, streaming.budget(), config);
-    expiry = new ResumableExpiry(vertx, history.resumable(), resumable, config.resumable().expiryCheckInterval());
-    expiry.start();
+    Optional<ApiRoutes.HistoryFlows> flows = history == null ? Optional.empty()
+        : Optional.of(history.start(vertx, config, store, streaming));
     edge.start(vertx);
     // The memory budget's use and its queue: a waiting upload is paused, so only this shows it.
     MemoryBudget budget = streaming.budget();
@@ -132,8 +178,7 @@ public final class EdgeServer {
         .description("The upload memory budget").register(edge.metrics());
     Gauge.builder("media_edge_memory_budget_waiting", budget, MemoryBudget::waiting)
         .description("Uploads waiting, paused, for their share of the budget").register(edge.metrics());
-    ApiRoutes.Services services = new ApiRoutes.Services(config, store, uploads, resumable, media,
-        CursorKeys.load(config),
+    ApiRoutes.Services services = new ApiRoutes.Services(config, store, streaming, flows,
         ready::get, edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins());
     int instances = config.server().eventLoopsOrCores();
     DeploymentOptions options = new DeploymentOptions().setInstances(instances)
@@ -147,8 +192,8 @@ public final class EdgeServer {
       deploymentId = id;
       tls.start();
       ready.set(true);
-      log.info("media-edge listening: https={} http={} region={} event loops={}", httpsPort(), httpPort(),
-          config.server().region(), instances);
+      log.info("media-edge listening: https={} http={} region={} event loops={} history={}", httpsPort(), httpPort(),
+          config.server().region(), instances, history != null ? "on" : "off");
     }).mapEmpty();
   }
 
@@ -169,26 +214,35 @@ public final class EdgeServer {
   }
 
   public OutboxRelay relay() {
-    return relay;
+    return requireHistory().relay;
   }
 
   public DeletionSweeper sweeper() {
-    return sweeper;
+    return requireHistory().sweeper;
   }
 
   public ResumableExpiry resumableExpiry() {
-    return expiry;
+    return requireHistory().expiry;
   }
 
   public OrphanReconciler reconciler() {
-    return reconciler;
+    return requireHistory().reconciler;
   }
 
   public EdgeServices edge() {
     return edge;
   }
 
+  /** The Cassandra side; there is none when {@code history.enabled} is false. */
   public HistoryModule history() {
+    return requireHistory().module;
+  }
+
+  private History requireHistory() {
+    if (history == null) {
+      throw new IllegalStateException("This server runs with history.enabled false: it has no history, events,"
+          + " sweeper, reconciler or resumable expiry");
+    }
     return history;
   }
 
@@ -200,17 +254,13 @@ public final class EdgeServer {
   public Future<Void> stop() {
     ready.set(false);
     tls.stop();
-    sweeper.stop();
-    reconciler.stop();
-    if (expiry != null) {
-      expiry.stop();
+    if (history != null) {
+      history.stopRounds();
     }
     edge.close();
     Future<Void> undeployed = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeployed
-        .eventually(relay::stop)
-        .eventually(publisher::close)
-        .eventually(history::close)
+        .eventually(() -> history == null ? Future.succeededFuture() : history.close())
         .eventually(store::close);
   }
 }

@@ -22,15 +22,26 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * The whole configuration, typed and validated. Defaults live in {@code conf/media-edge.yaml} and
  * in the fallbacks below; nothing else in the code invents a setting.
+ *
+ * <p>{@code history}, {@code quota} and {@code events} are null when {@code history.enabled} is
+ * false: those sections are then neither read nor validated, and nothing may reach Cassandra or
+ * Kafka (a stray use fails loudly instead of connecting). Ask {@link #historyEnabled()}.
  */
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
     HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
     PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo,
     PinsConfig pins) {
 
+  /** The default of {@code history.enabled}: history, quotas and events on. */
+  public static final boolean HISTORY_ENABLED_BY_DEFAULT = true;
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
   static final long MAX_OBJECT_SIZE = 5L << 40;
+
+  /** Whether media history, quotas, events, listings and resumable uploads are on (Cassandra and Kafka in use). */
+  public boolean historyEnabled() {
+    return history != null;
+  }
 
   public record ServerConfig(String region, String host, int eventLoops, HttpsConfig https, HttpConfig http,
       Duration idleTimeout, Duration headerTimeout, int maxHeaderSize, int maxInitialLineLength,
@@ -105,7 +116,11 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
           + " server.idleTimeout (" + server.idleTimeout().toSeconds() + " s), or an upload waiting for memory"
           + " loses its connection before it is answered");
     }
-    return new EdgeConfig(server, auth(c), storage(c, env), upload, history(c, env), quota(c), events(c),
+    // Without history the Cassandra, quota and Kafka settings are unused, so a region that runs
+    // without them need not carry (or keep valid) settings for servers it does not have.
+    boolean history = c.bool("history.enabled", HISTORY_ENABLED_BY_DEFAULT);
+    return new EdgeConfig(server, auth(c), storage(c, env), upload, history ? history(c, env) : null,
+        history ? quota(c) : null, history ? events(c) : null,
         EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c),
         PinsConfig.parse(c));
   }

@@ -32,6 +32,8 @@ public enum ErrorCode {
   HEADERS_TOO_LARGE(431, "The request headers are too large."),
   CHECKSUM_MISMATCH(460, "The body does not match its Upload-Checksum; it was discarded."),
   INTERNAL_ERROR(500, "Something went wrong on our side."),
+  HISTORY_DISABLED(501, "This region runs without media history: listings, media history and resumable uploads"
+      + " are not available here (single-request uploads, downloads and deletes are)."),
   STORAGE_ERROR(502, "The storage backend answered with an error."),
   SERVER_BUSY(503, "The server is busy; try again shortly."),
   STORAGE_UNAVAILABLE(503, "The storage backend is unavailable; try again shortly."),

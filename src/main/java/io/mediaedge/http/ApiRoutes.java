@@ -9,34 +9,48 @@ import io.mediaedge.edge.RouteHints;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
+import io.mediaedge.upload.MediaId;
 import io.mediaedge.upload.ResumableUploads;
 import io.mediaedge.tls.PinPublisher;
 import io.mediaedge.upload.UploadFlow;
+import io.mediaedge.upload.UploadService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** The route table: it reads like the API in DESIGN.md. */
 public final class ApiRoutes {
   private ApiRoutes() {}
 
-  /** What the routes serve: the flows, stores and edge services the composition root built. */
-  public record Services(EdgeConfig config, MediaStore store, UploadFlow uploads, ResumableUploads resumable,
-      MediaService media, byte[] cursorKey, BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties,
-      RouteHints routes, PrometheusMeterRegistry metrics, PinPublisher pins) {}
+  /**
+   * What the routes serve: the flows, stores and edge services the composition root built.
+   * {@code history} is empty when {@code history.enabled} is false.
+   */
+  public record Services(EdgeConfig config, MediaStore store, UploadService streaming, Optional<HistoryFlows> history,
+      BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
+      PrometheusMeterRegistry metrics, PinPublisher pins) {}
+
+  /** The flows that need Cassandra and Kafka, and the key that signs listing cursors. */
+  public record HistoryFlows(UploadFlow uploads, ResumableUploads resumable, MediaService media, byte[] cursorKey) {}
 
   public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
+    EdgeConfig config = services.config();
+    Optional<HistoryFlows> history = services.history();
     AuthHandler auth = new AuthHandler(authenticator);
     EdgeHandler edge = new EdgeHandler(services.tagger(), services.properties(), services.routes(),
-        services.config().properties().maxMetadataBytes());
-    UploadHandler upload = new UploadHandler(services.uploads(), services.config().upload(), edge);
-    MediaHandler media = new MediaHandler(services.store(), services.media(), new ListingCursor(services.cursorKey()),
-        edge);
-    TusHandler tus = new TusHandler(services.resumable(), services.config(), edge);
-    HealthHandler health = new HealthHandler(services.ready(), services.config().server().region());
-    MetricsHandler metrics = new MetricsHandler(services.metrics(),
-        IpRanges.of(services.config().server().metricsAllowedFrom()));
+        config.properties().maxMetadataBytes());
+    // Without history an upload is the streaming into storage alone: the same code path, memory
+    // budget and checks, with no quota, row or event around it.
+    UploadHandler upload = new UploadHandler(history.<UploadHandler.Uploads>map(flows -> flows.uploads()::upload)
+        .orElse((context, request, body, startedNanos) -> services.streaming().upload(context, request, body,
+            MediaId.next())), config.upload(), edge);
+    MediaHandler media = new MediaHandler(services.store(), history
+        .<MediaDirectory>map(flows -> new HistoryMediaDirectory(flows.media()))
+        .orElseGet(() -> new StorageMediaDirectory(services.store())), edge);
+    HealthHandler health = new HealthHandler(services.ready(), config.server().region(), history.isPresent());
+    MetricsHandler metrics = new MetricsHandler(services.metrics(), IpRanges.of(config.server().metricsAllowedFrom()));
     FailureHandler failures = new FailureHandler();
 
     Router router = Router.router(vertx);
@@ -47,22 +61,35 @@ public final class ApiRoutes {
 
     router.route("/v1/*").handler(edge::tag);
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(auth).handler(upload::upload);
-    router.get("/v1/media").handler(auth).handler(media::list);
     router.get("/v1/media/:id").handler(auth).handler(media::download);
     router.head("/v1/media/:id").handler(auth).handler(media::download);
     router.delete("/v1/media/:id").handler(auth).handler(media::delete);
-    router.get("/v1/media/:id/history").handler(auth).handler(media::history);
     router.get("/v1/edge").handler(auth).handler(edge::describe);
 
-    // Resumable uploads (tus 1.0.0); OPTIONS is the CORS preflight too, so it needs no token.
-    router.route("/v1/uploads").handler(tus::protocol);
-    router.route("/v1/uploads/:id").handler(tus::protocol);
-    router.options("/v1/uploads").handler(tus::options);
-    router.options("/v1/uploads/:id").handler(tus::options);
-    router.post("/v1/uploads").handler(auth).handler(tus::create);
-    router.head("/v1/uploads/:id").handler(auth).handler(tus::head);
-    router.patch("/v1/uploads/:id").handler(auth).handler(tus::patch);
-    router.delete("/v1/uploads/:id").handler(auth).handler(tus::terminate);
+    if (history.isPresent()) {
+      MediaHistoryHandler listing = new MediaHistoryHandler(history.get().media(),
+          new ListingCursor(history.get().cursorKey()));
+      TusHandler tus = new TusHandler(history.get().resumable(), config, edge);
+      router.get("/v1/media").handler(auth).handler(listing::list);
+      router.get("/v1/media/:id/history").handler(auth).handler(listing::history);
+
+      // Resumable uploads (tus 1.0.0); OPTIONS is the CORS preflight too, so it needs no token.
+      router.route("/v1/uploads").handler(tus::protocol);
+      router.route("/v1/uploads/:id").handler(tus::protocol);
+      router.options("/v1/uploads").handler(tus::options);
+      router.options("/v1/uploads/:id").handler(tus::options);
+      router.post("/v1/uploads").handler(auth).handler(tus::create);
+      router.head("/v1/uploads/:id").handler(auth).handler(tus::head);
+      router.patch("/v1/uploads/:id").handler(auth).handler(tus::patch);
+      router.delete("/v1/uploads/:id").handler(auth).handler(tus::terminate);
+    } else {
+      // Listings, histories and resumable uploads live in Cassandra: without it, 501.
+      HistoryOffHandler off = new HistoryOffHandler(config.resumable().corsAllowedOrigins());
+      router.get("/v1/media").handler(HistoryOffHandler::refuse);
+      router.get("/v1/media/:id/history").handler(HistoryOffHandler::refuse);
+      router.route("/v1/uploads").handler(off::tus);
+      router.route("/v1/uploads/:id").handler(off::tus);
+    }
 
     router.route().failureHandler(failures);
     router.errorHandler(404, ctx -> FailureHandler.send(ctx.request(), ErrorCode.NOT_FOUND.error()));

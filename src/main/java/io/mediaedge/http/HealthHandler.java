@@ -5,14 +5,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
-/** Liveness (the process answers) and readiness (it takes new work; false while draining). */
+/**
+ * Liveness (the process answers) and readiness (it takes new work; false while draining). Both say
+ * whether this instance runs with history, so an operator sees at once which kind it is.
+ */
 final class HealthHandler {
   private final BooleanSupplier ready;
   private final String region;
+  private final boolean history;
 
-  HealthHandler(BooleanSupplier ready, String region) {
+  HealthHandler(BooleanSupplier ready, String region, boolean history) {
     this.ready = ready;
     this.region = region;
+    this.history = history;
   }
 
   void live(RoutingContext ctx) {
@@ -28,6 +33,7 @@ final class HealthHandler {
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(new JsonObject().put("status", state).put("region", region).encode());
+        .end(new JsonObject().put("status", state).put("region", region).put("history", history ? "on" : "off")
+            .encode());
   }
 }

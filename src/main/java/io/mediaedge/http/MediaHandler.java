@@ -3,10 +3,6 @@ package io.mediaedge.http;
 import io.mediaedge.auth.Principal;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.storage.MediaStore;
-import io.mediaedge.media.MediaService;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.time.temporal.ChronoUnit;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -21,21 +17,18 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * {@code GET}/{@code HEAD /v1/media/{id}}, {@code DELETE}, the listing and the history: owner only.
- * Anyone else gets the same 404 as for a missing id, so ids cannot be probed. Cassandra says what
- * exists and whose it is; S3 only serves the bytes.
+ * {@code GET}/{@code HEAD /v1/media/{id}} and {@code DELETE}: owner only. Anyone else gets the same
+ * 404 as for a missing id, so ids cannot be probed. The {@link MediaDirectory} says what exists and
+ * whose it is (Cassandra with history on, the object itself with it off); S3 serves the bytes.
  */
 final class MediaHandler {
-  static final int DEFAULT_PAGE = 50;
   private final MediaStore store;
-  private final MediaService media;
-  private final ListingCursor cursors;
+  private final MediaDirectory directory;
   private final EdgeHandler edge;
 
-  MediaHandler(MediaStore store, MediaService media, ListingCursor cursors, EdgeHandler edge) {
+  MediaHandler(MediaStore store, MediaDirectory directory, EdgeHandler edge) {
     this.store = store;
-    this.media = media;
-    this.cursors = cursors;
+    this.directory = directory;
     this.edge = edge;
   }
 
@@ -43,10 +36,10 @@ final class MediaHandler {
     long startedNanos = System.nanoTime();
     HttpServerRequest request = ctx.request();
     Principal principal = AuthHandler.principal(ctx);
-    media.findActive(principal.userId(), ctx.pathParam("id")).compose(found -> {
+    directory.find(principal.userId(), ctx.pathParam("id")).compose(found -> {
       HttpServerResponse response = ctx.response();
-      String etag = "\"" + found.sha256() + "\"";
-      Instant lastModified = found.createdAt().truncatedTo(ChronoUnit.SECONDS);
+      String etag = found.etag();
+      Instant lastModified = found.lastModified();
       response.putHeader(HttpHeaders.ETAG, etag)
           .putHeader(HttpHeaders.CACHE_CONTROL, "private")
           .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
@@ -55,78 +48,46 @@ final class MediaHandler {
         response.setStatusCode(304).end();
         return Future.succeededFuture();
       }
-      long first = 0;
-      long last = found.size() - 1;
       String range = ifRangeHolds(request, etag, lastModified) ? request.getHeader("Range") : null;
       ByteRange.Result parsed = ByteRange.parse(range, found.size());
-      if (parsed instanceof ByteRange.Satisfiable s) {
-        first = s.first();
-        last = s.last();
-        response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, s.contentRangeHeader(found.size()));
-      } else if (parsed instanceof ByteRange.Unsatisfiable u) {
+      if (parsed instanceof ByteRange.Unsatisfiable u) {
         return Future.failedFuture(ErrorCode.RANGE_NOT_SATISFIABLE.error()
             .withHeader("Content-Range", u.contentRangeHeader(found.size())));
       } else if (parsed instanceof ByteRange.Malformed m) {
         return Future.failedFuture(ErrorCode.INVALID_RANGE.error("The Range header is not valid: " + m.why() + "."));
-      } else {
-        response.setStatusCode(200);
       }
+      ByteRange.Satisfiable part = parsed instanceof ByteRange.Satisfiable s ? s : null;
+      long first = part == null ? 0 : part.first();
+      long last = part == null ? found.size() - 1 : part.last();
       long length = last - first + 1;
-      response.putHeader(HttpHeaders.CONTENT_TYPE, found.contentType())
-          .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+      // Status and body headers go on only once the bytes are at hand: when the read fails (the
+      // object went away after the lookup) the error answer must not claim the body's length.
+      Runnable describeBody = () -> {
+        if (part != null) {
+          response.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE, part.contentRangeHeader(found.size()));
+        } else {
+          response.setStatusCode(200);
+        }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, found.contentType())
+            .putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length));
+      };
       if (request.method() == HttpMethod.HEAD) {
+        describeBody.run();
         return response.end();
       }
-      return store.get(found.objectKey(), first, last)
-          .compose(content -> ObjectBodyWriter.write(content, response))
-          .onSuccess(v -> media.recordDownload(found, length, (System.nanoTime() - startedNanos) / 1_000_000,
-              response.getStatusCode(), edge.origin(ctx)));
+      return store.get(found.objectKey(), first, last).compose(content -> {
+        describeBody.run();
+        return ObjectBodyWriter.write(content, response);
+      }).onSuccess(v -> found.served(length, (System.nanoTime() - startedNanos) / 1_000_000,
+          response.getStatusCode(), edge.origin(ctx)));
     }).onFailure(ctx::fail);
   }
 
   void delete(RoutingContext ctx) {
     long startedNanos = System.nanoTime();
-    media.delete(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), startedNanos, edge.origin(ctx))
+    directory.delete(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"), startedNanos, edge.origin(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
-  }
-
-  /** {@code GET /v1/media?limit=&cursor=}: newest first, keyset-paged behind a signed cursor. */
-  void list(RoutingContext ctx) {
-    String owner = AuthHandler.principal(ctx).userId();
-    int limit = limit(ctx.request().getParam("limit"));
-    Optional<String> after = cursors.decode(owner, ctx.request().getParam("cursor"));
-    media.list(owner, after, limit).onSuccess(page -> {
-      JsonArray items = new JsonArray();
-      page.items().forEach(item -> items.add(MediaJson.of(item)));
-      JsonObject body = new JsonObject().put("items", items);
-      page.lastMediaId().ifPresent(last -> body.put("nextCursor", cursors.encode(owner, last)));
-      json(ctx, body);
-    }).onFailure(ctx::fail);
-  }
-
-  /** {@code GET /v1/media/{id}/history}: that media's events, oldest first, owner only. */
-  void history(RoutingContext ctx) {
-    media.events(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"))
-        .onSuccess(events -> json(ctx, new JsonObject().put("mediaId", ctx.pathParam("id"))
-            .put("events", MediaJson.events(events))))
-        .onFailure(ctx::fail);
-  }
-
-  private static int limit(String value) {
-    if (value == null || value.isEmpty()) {
-      return DEFAULT_PAGE;
-    }
-    if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MediaService.MAX_PAGE) {
-      throw ErrorCode.BAD_REQUEST.error("limit must be a whole number from 1 to " + MediaService.MAX_PAGE + ".");
-    }
-    return Integer.parseInt(value);
-  }
-
-  private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body.encode());
   }
 
   private static boolean notModified(HttpServerRequest request, String etag, Instant lastModified) {

@@ -58,13 +58,7 @@ final class TusHandler {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     request.pause();
-    String origin = request.getHeader(HttpHeaders.ORIGIN);
-    List<String> allowed = config.resumable().corsAllowedOrigins();
-    if (origin != null && (allowed.contains("*") || allowed.contains(origin))) {
-      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowed.contains("*") ? "*" : origin)
-          .putHeader(HttpHeaders.VARY, "Origin")
-          .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
-    }
+    allowOrigin(ctx, config.resumable().corsAllowedOrigins());
     response.putHeader("Tus-Resumable", VERSION);
     if (request.method() == HttpMethod.OPTIONS) {
       ctx.next();
@@ -87,11 +81,27 @@ final class TusHandler {
 
   /** OPTIONS: what this server offers (also the CORS preflight, so no token is needed). */
   void options(RoutingContext ctx) {
-    HttpServerResponse response = ctx.response().setStatusCode(204)
+    HttpServerResponse response = ctx.response()
         .putHeader("Tus-Version", VERSION)
         .putHeader("Tus-Extension", EXTENSIONS)
         .putHeader("Tus-Max-Size", String.valueOf(config.resumable().maxSize()))
         .putHeader("Tus-Checksum-Algorithm", CHECKSUM_ALGORITHMS);
+    answerPreflight(response);
+  }
+
+  /** CORS for a browser origin in {@code allowed} ("*" allows any); others get no CORS headers. */
+  static void allowOrigin(RoutingContext ctx, List<String> allowed) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (origin != null && (allowed.contains("*") || allowed.contains(origin))) {
+      ctx.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowed.contains("*") ? "*" : origin)
+          .putHeader(HttpHeaders.VARY, "Origin")
+          .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+    }
+  }
+
+  /** 204, with the CORS preflight's answer when {@link #allowOrigin} allowed the origin. */
+  static void answerPreflight(HttpServerResponse response) {
+    response.setStatusCode(204);
     if (response.headers().contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
       response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST,GET,HEAD,PATCH,DELETE,OPTIONS")
           .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)

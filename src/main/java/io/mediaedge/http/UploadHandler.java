@@ -4,13 +4,16 @@ import io.mediaedge.auth.Principal;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.upload.ContentDigest;
-import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
@@ -21,11 +24,20 @@ import java.util.Locale;
  * upload flow.
  */
 final class UploadHandler {
-  private final UploadFlow uploads;
+  /**
+   * Where a checked request's body goes: the whole flow (quota, storage, history, event) with
+   * history on, or straight into storage with it off.
+   */
+  @FunctionalInterface
+  interface Uploads {
+    Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> body, long startedNanos);
+  }
+
+  private final Uploads uploads;
   private final UploadConfig config;
   private final EdgeHandler edge;
 
-  UploadHandler(UploadFlow uploads, UploadConfig config, EdgeHandler edge) {
+  UploadHandler(Uploads uploads, UploadConfig config, EdgeHandler edge) {
     this.uploads = uploads;
     this.config = config;
     this.edge = edge;

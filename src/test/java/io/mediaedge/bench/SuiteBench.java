@@ -39,12 +39,15 @@ import javax.net.ssl.SSLContext;
  * on), nginx as a plain streaming proxy to the same S3 server, and S3 directly, driven from this
  * JVM and taken in rotating order so machine noise falls on all of them alike. Scenarios: one
  * large upload (cleartext and HTTPS), the flat-memory upload at -Xmx64m, many small uploads from
- * many clients, and downloads (whole and random ranges). Extra scenario scripts run afterwards and
+ * many clients (there also a second media-edge with {@code history.enabled: false}), and
+ * downloads (whole and random ranges). Extra scenario scripts run afterwards and
  * their result files are folded into the table. Run it with {@code bench/suite.sh}; see
  * {@code bench/README.md}.
  */
 public final class SuiteBench {
   static final String EDGE = "media-edge";
+  /** Scenario 4 only: media-edge with history, quotas and events off (no Cassandra, no Kafka). */
+  static final String EDGE_NO_HISTORY = "edge-no-history";
   static final String NGINX = "nginx";
   static final String DIRECT = "direct";
   private static final String BUCKET = DevStack.BUCKET;
@@ -68,6 +71,8 @@ public final class SuiteBench {
   private SSLContext trust;
   private int edgeHttpPort;
   private int edgeHttpsPort;
+  /** The history-off media-edge's cleartext port while scenario 4 runs. */
+  private int noHistoryHttpPort;
   private String largeMediaId;
   private ExecutorService executor;
 
@@ -175,7 +180,7 @@ public final class SuiteBench {
         .put("s3", new JsonObject().put("server", "Adobe S3Mock (target/devstack/s3mock.jar)")
             .put("endpoint", dev.s3().endpoint().toString()))
         .put("cassandra", dev.cassandra().releaseVersion())
-        .put("mediaEdge", edgeFacts(edge));
+        .put("mediaEdge", edgeFacts(edge, true));
     if (options.nginx() != null) {
       try {
         nginx = NginxProxy.start(options.nginx(), work.resolve("nginx"), dev.s3().port(),
@@ -197,9 +202,16 @@ public final class SuiteBench {
   }
 
   private SuiteEdge forkEdge(String name, String xmx, int httpsPort, int httpPort) throws IOException {
+    return forkEdge(name, xmx, httpsPort, httpPort, new JsonObject());
+  }
+
+  /** A media-edge from the dev stack's configuration plus {@code extra} overrides. */
+  private SuiteEdge forkEdge(String name, String xmx, int httpsPort, int httpPort, JsonObject extra)
+      throws IOException {
     JsonObject overrides = new JsonObject()
         .put("server", new JsonObject().put("region", "bench")
-            .put("https", new JsonObject().put("enabled", true)));
+            .put("https", new JsonObject().put("enabled", true)))
+        .mergeIn(extra, true);
     JsonObject tree = new JsonObject(dev.configTree(httpsPort, httpPort, overrides).encode());
     say("starting " + name + " with -Xmx" + xmx + " (https " + httpsPort + (httpPort > 0 ? ", http " + httpPort : "")
         + ") ...");
@@ -209,12 +221,12 @@ public final class SuiteBench {
     return forked;
   }
 
-  private JsonObject edgeFacts(SuiteEdge forked) {
+  private JsonObject edgeFacts(SuiteEdge forked, boolean history) {
     return new JsonObject().put("pid", forked.pid())
         .put("jvmArgs", new JsonArray(forked.jvmArgs()))
         .put("startSeconds", LoadRun.round(forked.startSeconds(), 2))
         .put("tlsEngine", grep(forked.logFile(), "TLS engine: (.*)"))
-        .put("historyAndEvents", "on (media-edge has no switch to turn them off)")
+        .put("historyAndEvents", history ? "on" : "off (history.enabled: false; no Cassandra, no Kafka)")
         .put("logFile", forked.logFile().toString());
   }
 
@@ -386,6 +398,15 @@ public final class SuiteBench {
   // Scenario 4: many small uploads
 
   private JsonObject smallUploads() throws Exception {
+    // The history-off media-edge runs beside the main one for this scenario only, same heap.
+    noHistoryHttpPort = FreePorts.pick();
+    try (SuiteEdge noHistory = forkEdge("media-edge-no-history", options.edgeXmx(), FreePorts.pick(),
+        noHistoryHttpPort, new JsonObject().put("history", new JsonObject().put("enabled", false)))) {
+      return smallUploads(noHistory);
+    }
+  }
+
+  private JsonObject smallUploads(SuiteEdge noHistory) throws Exception {
     byte[] pool = new byte[MAX_SMALL];
     new Random(options.seed()).nextBytes(pool);
     System.arraycopy(MediaSamples.JPEG_HEAD, 0, pool, 0, MediaSamples.JPEG_HEAD.length);
@@ -395,8 +416,11 @@ public final class SuiteBench {
     }
     JsonArray runs = new JsonArray();
     Duration window = options.measure().dividedBy(options.repetitions());
-    for (Turn turn : turns(systems(true))) {
+    List<String> systems = systems(true);
+    systems.add(1, EDGE_NO_HISTORY);
+    for (Turn turn : turns(systems)) {
       String system = turn.system();
+      boolean edgeApi = system.equals(EDGE) || system.equals(EDGE_NO_HISTORY);
       int rep = turn.round();
       Random[] sizes = new Random[options.clients()];
       for (int i = 0; i < sizes.length; i++) {
@@ -404,20 +428,20 @@ public final class SuiteBench {
       }
       LoadRun load = new LoadRun(client(), executor, (c, seq) -> {
         int size = MIN_SMALL + sizes[c].nextInt(MAX_SMALL - MIN_SMALL + 1);
-        HttpRequest.Builder b = HttpRequest.newBuilder(system.equals(EDGE) ? edgeUri(false, "/v1/media")
-                : target(system, false, "bench/small/" + c))
+        HttpRequest.Builder b = HttpRequest.newBuilder(target(system, false, "bench/small/" + c))
             .timeout(Duration.ofSeconds(120)).header("Content-Type", "image/jpeg");
         var body = BodyPublishers.ofByteArray(pool, 0, size);
-        if (system.equals(EDGE)) {
+        if (edgeApi) {
           b.header("Authorization", "Bearer " + tokens[c]).POST(body);
         } else {
           b.PUT(body);
         }
         return new LoadRun.Call(b.build(), size);
-      }, status -> status == (system.equals(EDGE) ? 201 : 200));
+      }, status -> status == (edgeApi ? 201 : 200));
       say(String.format(Locale.ROOT, "[4] %d clients uploading 100 KiB-2 MiB bodies to %s: %d s warm-up, %d s measured"
           + " (round %d) ...", options.clients(), system, options.warmup().toSeconds(), window.toSeconds(), rep + 1));
-      CpuMark cpu = new CpuMark();
+      // "media-edge" CPU is the process under test: the history-off one in its own runs.
+      CpuMark cpu = system.equals(EDGE_NO_HISTORY) ? new CpuMark(noHistory.pid()) : new CpuMark();
       JsonObject run = load.timed(options.clients(), options.warmup(), window);
       run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
       runs.add(run);
@@ -427,10 +451,12 @@ public final class SuiteBench {
     }
     return new JsonObject().put("clients", options.clients()).put("bodyBytes", MIN_SMALL + "-" + MAX_SMALL)
         .put("runs", runs)
-        .put("historyOff", "not measured: media-edge has no switch to turn history and events off")
+        .put("mediaEdgeNoHistory", edgeFacts(noHistory, false))
         .put("note", "cleartext HTTP/1.1, kept-alive connections, closed loop (each client sends its next body "
             + "when the last is answered); media-edge: image/jpeg POST /v1/media, one user per client, history "
-            + "and events on; nginx and direct: S3 PUT, one key per client (overwritten)");
+            + "and events on; edge-no-history: the same requests to a second media-edge (same heap) with "
+            + "history.enabled false (no quota, row or event; in its runs cpuSeconds.media-edge is that process); "
+            + "nginx and direct: S3 PUT, one key per client (overwritten)");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -449,7 +475,7 @@ public final class SuiteBench {
     ServerSampler sampler = new ServerSampler(small.pid(), Duration.ofMillis(250),
         () -> current[0] == null ? 0 : current[0].position()).start();
     JsonObject out = new JsonObject().put("sizeBytes", size).put("xmx", options.flatXmx())
-        .put("mediaEdge", edgeFacts(small));
+        .put("mediaEdge", edgeFacts(small, true));
     try {
       sampler.awaitFirstReport(Duration.ofSeconds(10));
       Proc.resetPeakRss(small.pid());
@@ -538,6 +564,7 @@ public final class SuiteBench {
   private URI target(String system, boolean tls, String key) {
     return switch (system) {
       case EDGE -> edgeUri(tls, "/v1/media");
+      case EDGE_NO_HISTORY -> URI.create("http://127.0.0.1:" + noHistoryHttpPort + "/v1/media");
       case NGINX -> URI.create((tls ? "https://localhost:" + nginx.httpsPort() : "http://127.0.0.1:" + nginx.httpPort())
           + "/" + BUCKET + "/" + key);
       default -> dev.s3().endpoint().resolve("/" + BUCKET + "/" + key);

@@ -2,6 +2,7 @@ package io.mediaedge.bench;
 
 import static io.mediaedge.bench.SuiteBench.DIRECT;
 import static io.mediaedge.bench.SuiteBench.EDGE;
+import static io.mediaedge.bench.SuiteBench.EDGE_NO_HISTORY;
 import static io.mediaedge.bench.SuiteBench.NGINX;
 
 import io.vertx.core.json.JsonArray;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * The suite's table: one row per figure with media-edge, nginx and direct side by side and the
- * ratios, built from the raw runs; plus the extra scenario scripts, run after the suite, whose
+ * ratios, built from the raw runs (scenario 4 adds media-edge with history off and its ratios); plus the extra scenario scripts, run after the suite, whose
  * result files (a top-level {@code "scenario"} name and a {@code "table"} array of row objects)
  * are folded in.
  */
@@ -57,13 +58,22 @@ final class SuiteTable {
     if (small != null) {
       String name = "4 small uploads, " + small.getInteger("clients") + " clients";
       List<JsonObject> runs = objects(small.getJsonArray("runs"));
-      rows.add(triple(name, "requests/s", runs, r -> r.getDouble("requestsPerSecond", Double.NaN)));
-      rows.add(triple(name, "MB/s", runs, r -> r.getDouble("MBps", Double.NaN)));
+      ToDoubleFunction<JsonObject> rps = r -> r.getDouble("requestsPerSecond", Double.NaN);
+      rows.add(withNoHistory(triple(name, "requests/s", runs, rps), runs, rps));
+      ToDoubleFunction<JsonObject> mbps = r -> r.getDouble("MBps", Double.NaN);
+      rows.add(withNoHistory(triple(name, "MB/s", runs, mbps), runs, mbps));
       for (String p : List.of("p50", "p90", "p99", "p99_9")) {
-        rows.add(triple(name, p.replace('_', '.') + " ms", runs, latency(p)));
+        rows.add(withNoHistory(triple(name, p.replace('_', '.') + " ms", runs, latency(p)), runs, latency(p)));
       }
-      rows.add(total(name, "errors (all rounds)", runs, "errors"));
-      rows.add(text(name, "media-edge history+events off", "not measured: no switch in media-edge"));
+      JsonObject errors = total(name, "errors (all rounds)", runs, "errors");
+      if (has(runs, EDGE_NO_HISTORY)) {
+        errors.put(EDGE_NO_HISTORY, value(sum(runs, EDGE_NO_HISTORY, "errors")));
+      }
+      rows.add(errors);
+      if (small.containsKey("historyOff")) {
+        // a result from before media-edge had the switch
+        rows.add(text(name, "media-edge history+events off", "not measured: no switch in media-edge"));
+      }
     }
     JsonObject downloads = s.getJsonObject("downloads");
     if (downloads != null) {
@@ -101,14 +111,27 @@ final class SuiteTable {
   }
 
   private static JsonObject total(String scenario, String metric, List<JsonObject> runs, String key) {
-    double[] sums = new double[3];
-    List<String> systems = List.of(EDGE, NGINX, DIRECT);
-    for (int i = 0; i < 3; i++) {
-      String system = systems.get(i);
-      List<JsonObject> mine = runs.stream().filter(r -> system.equals(r.getString("system"))).toList();
-      sums[i] = mine.isEmpty() ? Double.NaN : mine.stream().mapToLong(r -> r.getLong(key, 0L)).sum();
+    return row(scenario, metric, sum(runs, EDGE, key), sum(runs, NGINX, key), sum(runs, DIRECT, key), "");
+  }
+
+  private static double sum(List<JsonObject> runs, String system, String key) {
+    List<JsonObject> mine = runs.stream().filter(r -> system.equals(r.getString("system"))).toList();
+    return mine.isEmpty() ? Double.NaN : mine.stream().mapToLong(r -> r.getLong(key, 0L)).sum();
+  }
+
+  private static boolean has(List<JsonObject> runs, String system) {
+    return runs.stream().anyMatch(r -> system.equals(r.getString("system")));
+  }
+
+  /** Adds the history-off media-edge's figure and its ratios to direct and nginx, when it ran. */
+  private static JsonObject withNoHistory(JsonObject row, List<JsonObject> runs, ToDoubleFunction<JsonObject> f) {
+    if (!has(runs, EDGE_NO_HISTORY)) {
+      return row;
     }
-    return row(scenario, metric, sums[0], sums[1], sums[2], "");
+    double noHistory = median(runs, EDGE_NO_HISTORY, null, f);
+    return row.put(EDGE_NO_HISTORY, value(noHistory))
+        .put(EDGE_NO_HISTORY + "/direct", ratio(noHistory, median(runs, DIRECT, null, f)))
+        .put(EDGE_NO_HISTORY + "/nginx", ratio(noHistory, median(runs, NGINX, null, f)));
   }
 
   private static double median(List<JsonObject> runs, String system, Boolean tls, ToDoubleFunction<JsonObject> f) {
@@ -166,13 +189,19 @@ final class SuiteTable {
     t.append(String.format(Locale.ROOT, "media-edge side-by-side suite%s: %s cores, %s, Java %s, load %s -> %s%n",
         result.getBoolean("quick") ? " (--quick)" : "", m.getValue("cores"), m.getValue("cpu"), m.getValue("javaVersion"),
         m.getValue("loadAverageAtStart"), m.getValue("loadAverageAtEnd")));
-    String fmt = "%-34s %-38s %12s %10s %10s %8s %8s%n";
-    t.append(String.format(Locale.ROOT, fmt, "scenario", "figure", EDGE, NGINX, DIRECT, "e/direct", "e/nginx"));
-    for (Object o : result.getJsonArray("table", new JsonArray())) {
+    JsonArray table = result.getJsonArray("table", new JsonArray());
+    // The history-off columns appear only when scenario 4 measured it.
+    boolean noHistory = table.stream().anyMatch(o -> ((JsonObject) o).containsKey(EDGE_NO_HISTORY));
+    String fmt = "%-34s %-38s %12s %10s %10s %8s %8s" + (noHistory ? " %15s %9s %9s" : "%s%s%s");
+    t.append(String.format(Locale.ROOT, fmt, "scenario", "figure", EDGE, NGINX, DIRECT, "e/direct", "e/nginx",
+        noHistory ? EDGE_NO_HISTORY : "", noHistory ? "nh/direct" : "", noHistory ? "nh/nginx" : "")).append('\n');
+    for (Object o : table) {
       JsonObject r = (JsonObject) o;
       t.append(String.format(Locale.ROOT, fmt, r.getString("scenario"), r.getString("metric"), cell(r.getValue(EDGE)),
           cell(r.getValue(NGINX)), cell(r.getValue(DIRECT)), cell(r.getValue("edge/direct")),
-          cell(r.getValue("edge/nginx"))));
+          cell(r.getValue("edge/nginx")), noHistoryCell(r, EDGE_NO_HISTORY),
+          noHistoryCell(r, EDGE_NO_HISTORY + "/direct"), noHistoryCell(r, EDGE_NO_HISTORY + "/nginx"))
+          .stripTrailing()).append('\n');
     }
     for (Object o : result.getJsonArray("extraScenarios", new JsonArray())) {
       JsonObject extra = (JsonObject) o;
@@ -189,6 +218,11 @@ final class SuiteTable {
     t.append(result.getBoolean("success") ? "RESULT: SUCCESS" : "RESULT: FAILED " + result.getJsonArray("failures"));
     t.append(String.format(Locale.ROOT, " in %s s%nwritten to %s%n", result.getValue("totalSeconds"), file));
     return t.toString();
+  }
+
+  /** Blank on the rows of other scenarios, where the history-off media-edge does not run. */
+  private static String noHistoryCell(JsonObject row, String key) {
+    return row.containsKey(EDGE_NO_HISTORY) ? cell(row.getValue(key)) : "";
   }
 
   private static String cell(Object v) {

@@ -1,0 +1,62 @@
+package io.mediaedge.http;
+
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.media.MediaService;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * The listing and a media's history, owner only: both read Cassandra, so they exist only with
+ * history on (with it off, the routes answer 501 HISTORY_DISABLED).
+ */
+final class MediaHistoryHandler {
+  static final int DEFAULT_PAGE = 50;
+  private final MediaService media;
+  private final ListingCursor cursors;
+
+  MediaHistoryHandler(MediaService media, ListingCursor cursors) {
+    this.media = media;
+    this.cursors = cursors;
+  }
+
+  /** {@code GET /v1/media?limit=&cursor=}: newest first, keyset-paged behind a signed cursor. */
+  void list(RoutingContext ctx) {
+    String owner = AuthHandler.principal(ctx).userId();
+    int limit = limit(ctx.request().getParam("limit"));
+    Optional<String> after = cursors.decode(owner, ctx.request().getParam("cursor"));
+    media.list(owner, after, limit).onSuccess(page -> {
+      JsonArray items = new JsonArray();
+      page.items().forEach(item -> items.add(MediaJson.of(item)));
+      JsonObject body = new JsonObject().put("items", items);
+      page.lastMediaId().ifPresent(last -> body.put("nextCursor", cursors.encode(owner, last)));
+      json(ctx, body);
+    }).onFailure(ctx::fail);
+  }
+
+  /** {@code GET /v1/media/{id}/history}: that media's events, oldest first, owner only. */
+  void history(RoutingContext ctx) {
+    media.events(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"))
+        .onSuccess(events -> json(ctx, new JsonObject().put("mediaId", ctx.pathParam("id"))
+            .put("events", MediaJson.events(events))))
+        .onFailure(ctx::fail);
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isEmpty()) {
+      return DEFAULT_PAGE;
+    }
+    if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MediaService.MAX_PAGE) {
+      throw ErrorCode.BAD_REQUEST.error("limit must be a whole number from 1 to " + MediaService.MAX_PAGE + ".");
+    }
+    return Integer.parseInt(value);
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body.encode());
+  }
+}

@@ -1,0 +1,80 @@
+package io.mediaedge.http;
+
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.history.Origin;
+import io.mediaedge.storage.MediaStore;
+import io.mediaedge.storage.MediaStore.ObjectInfo;
+import io.mediaedge.storage.ObjectKeys;
+import io.mediaedge.upload.MediaId;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Media as the objects in storage are (history off). The key is made from the caller and the id
+ * ({@link ObjectKeys#mediaKey}), so looking up someone else's id finds nothing: ownership holds by
+ * construction, with no row to consult. A delete removes the object at once (no sweeper runs).
+ */
+final class StorageMediaDirectory implements MediaDirectory {
+  private final MediaStore store;
+
+  StorageMediaDirectory(MediaStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public Future<Entry> find(String owner, String mediaId) {
+    if (!MediaId.isValid(mediaId)) {
+      return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+    }
+    return store.head(ObjectKeys.mediaKey(owner, mediaId)).compose(found -> found
+        .<Future<Entry>>map(info -> Future.succeededFuture(new StoredObject(info)))
+        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.error())));
+  }
+
+  @Override
+  public Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin) {
+    // Deleting a missing key succeeds in S3; asking first keeps the 404 a client gets with history
+    // on. Two deletes racing may both get 204: without a row there is nothing to compare-and-set.
+    return find(owner, mediaId).compose(found -> store.delete(found.objectKey()));
+  }
+
+  /**
+   * An object as S3 describes it. The SHA-256 is not at hand: the upload cannot put it in the
+   * object's metadata, which is fixed before the last byte (and the hash) arrives. S3's own ETag
+   * names the content just as strictly, so it is the validator here.
+   */
+  private record StoredObject(ObjectInfo info) implements Entry {
+    @Override
+    public String objectKey() {
+      return info.key();
+    }
+
+    @Override
+    public String contentType() {
+      // every upload names its type; an object written by anything else may not
+      return info.contentType() == null ? "application/octet-stream" : info.contentType();
+    }
+
+    @Override
+    public long size() {
+      return info.size();
+    }
+
+    @Override
+    public String etag() {
+      String etag = info.etag();
+      return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    @Override
+    public Instant lastModified() {
+      return info.lastModified().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    @Override
+    public void served(long bytes, long latencyMs, int status, Origin origin) {
+      // nothing is recorded without history
+    }
+  }
+}
