@@ -81,7 +81,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /** Where media history lives (Cassandra or ScyllaDB) and how it is reached. */
   public record HistoryConfig(List<String> contactPoints, String localDatacenter, String keyspace,
       Map<String, Integer> replication, String consistency, String serialConsistency, Duration requestTimeout,
-      Optional<String> username, Optional<String> password, int outboxBuckets, double downloadSampling) {
+      Optional<String> username, Optional<String> password, int outboxBuckets, double downloadSampling,
+      String protocolVersion) {
     /** SimpleStrategy is named by the single key "replication_factor". */
     public boolean simpleStrategy() {
       return replication.size() == 1 && replication.containsKey("replication_factor");
@@ -258,6 +259,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     }
   }
 
+  private static final List<String> PROTOCOL_VERSIONS = List.of("V4", "V5");
   private static final Set<String> CONSISTENCY_LEVELS = Set.of("ONE", "TWO", "THREE", "QUORUM", "ALL",
       "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE");
 
@@ -298,7 +300,16 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     return new HistoryConfig(contactPoints, c.requiredString("history.localDatacenter"), keyspace,
         replication(c), consistency, serial,
         c.duration("history.requestTimeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
-        username, password, c.integer("history.outboxBuckets", 16, 1, 1024), sampling);
+        username, password, c.integer("history.outboxBuckets", 16, 1, 1024), sampling, protocolVersion(c));
+  }
+
+  /** The native protocol the driver speaks: V4 unless asked, see conf/media-edge.yaml for why. */
+  private static String protocolVersion(ConfigTree c) {
+    String version = c.string("history.protocolVersion", "V4").toUpperCase(Locale.ROOT);
+    if (!PROTOCOL_VERSIONS.contains(version)) {
+      throw c.invalid("history.protocolVersion", "must be one of " + PROTOCOL_VERSIONS + " (got " + version + ")");
+    }
+    return version;
   }
 
   /** "3" means SimpleStrategy with factor 3; a JSON map means NetworkTopologyStrategy per datacenter. */

@@ -66,6 +66,7 @@ public final class HistoryModule {
 
   private static CqlSessionBuilder builder(HistoryConfig history) {
     DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
+        .withString(DefaultDriverOption.PROTOCOL_VERSION, history.protocolVersion())
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, history.consistency())
         .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, history.serialConsistency())
         .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, history.requestTimeout())

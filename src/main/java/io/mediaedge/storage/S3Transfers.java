@@ -182,6 +182,9 @@ final class S3Transfers {
     http.request(options).onFailure(failure -> written.tryFail(translate(failure))).onSuccess(request -> {
       BodyWriter writer = new BodyWriter(request, written);
       request.response().onComplete(answer -> {
+        if (written.future().isComplete()) {
+          return; // the body failed first and reset the request: its own error is the answer
+        }
         if (answer.failed()) {
           writer.cancel();
           written.tryFail(translate(answer.cause()));
@@ -216,8 +219,12 @@ final class S3Transfers {
 
   /** Feeds a body publisher into one request, a few chunks ahead of the connection. */
   private static final class BodyWriter implements Subscriber<ByteBuffer> {
-    /** Chunks asked for at once; each is at most one read of the client's socket (64 KiB). */
-    private static final int AHEAD = 8;
+    /**
+     * Chunks asked for at once; each is at most one read of the client's socket (64 KiB). The
+     * demand is a task on this same event loop, so a small lead costs little, and it keeps what an
+     * upload holds beyond its read-ahead window to about two chunks plus the connection's queue.
+     */
+    private static final int AHEAD = 2;
     private final HttpClientRequest request;
     private final Promise<String> written;
     private Subscription subscription;
@@ -255,7 +262,7 @@ final class S3Transfers {
     }
 
     private void topUp() {
-      if (!cancelled && outstanding <= AHEAD / 2) {
+      if (!cancelled && outstanding < AHEAD) {
         int more = AHEAD - outstanding;
         outstanding += more;
         subscription.request(more);
@@ -335,16 +342,16 @@ final class S3Transfers {
       if (s3.status == 404) {
         return ErrorCode.NOT_FOUND.error();
       }
-      log.warn("S3 answered {} {} to a read", s3.status, s3.code);
+      log.warn("S3 answered {} {}", s3.status, s3.code);
       return s3.status >= 500 || s3.status == 429 ? ErrorCode.STORAGE_UNAVAILABLE.error()
           : ErrorCode.STORAGE_ERROR.error();
     }
     if (failure instanceof TimeoutException || failure instanceof io.netty.handler.timeout.TimeoutException
         || failure instanceof io.vertx.core.http.StreamResetException && failure.getCause() instanceof TimeoutException) {
-      log.warn("S3 read timed out: {}", failure.toString());
+      log.warn("S3 request timed out: {}", failure.toString());
       return ErrorCode.STORAGE_TIMEOUT.error();
     }
-    log.warn("S3 unreachable for a read: {}", failure.toString());
+    log.warn("S3 unreachable: {}", failure.toString());
     return ErrorCode.STORAGE_UNAVAILABLE.error();
   }
 

@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadService {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-  /** One chunk may land on top of a full read-ahead window. */
-  static final int CHUNK_SLACK = 64 * 1024;
+  /**
+   * Beyond the read-ahead window: one chunk landing on a full window, and the store's request
+   * holding up to two handed-over chunks plus its connection's write queue (64 KiB) until the
+   * socket takes them.
+   */
+  static final int CHUNK_SLACK = 4 * 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
   private static final int UNDO_ATTEMPTS = 12;
   private static final long UNDO_FIRST_DELAY_MILLIS = 1_000;

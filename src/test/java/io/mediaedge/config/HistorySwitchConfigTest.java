@@ -112,6 +112,17 @@ class HistorySwitchConfigTest {
   }
 
   @Test
+  void theDriverSpeaksProtocolV4UnlessToldOtherwise() {
+    assertEquals("V4", EdgeConfig.load(COMMITTED, env()).history().protocolVersion());
+    assertEquals("V5", EdgeConfig.load(COMMITTED, env("MEDIA_EDGE_HISTORY_PROTOCOL_VERSION", "v5"))
+        .history().protocolVersion());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> EdgeConfig.load(COMMITTED, env("MEDIA_EDGE_HISTORY_PROTOCOL_VERSION", "V3")));
+    EdgeConfigTest.assertSentenceNamesOptionVariableAndFile(e.getMessage(), "history.protocolVersion",
+        "MEDIA_EDGE_HISTORY_PROTOCOL_VERSION");
+  }
+
+  @Test
   void aSwitchThatIsNotABooleanIsRefusedWithItsName() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> EdgeConfig.load(COMMITTED, env("MEDIA_EDGE_HISTORY_ENABLED", "sometimes")));
