@@ -1,9 +1,12 @@
 package io.mediaedge.http;
 
+import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.storage.MediaStore.ObjectContent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a stored object's bytes to an HTTP response with backpressure: the store's stream is
@@ -19,12 +22,15 @@ final class ObjectBodyWriter {
     }
   }
 
+  private static final Logger log = LoggerFactory.getLogger(ObjectBodyWriter.class);
+
   private ObjectBodyWriter() {}
 
   /** Completes when the last byte was handed to the response and the response ended. */
   static Future<Void> write(ObjectContent content, HttpServerResponse response) {
     Promise<Void> done = Promise.promise();
     var body = content.body();
+    long[] written = {0};
     response.closeHandler(closed -> {
       if (!response.ended()) {
         content.abandon().run();
@@ -32,6 +38,7 @@ final class ObjectBodyWriter {
       }
     });
     body.handler(chunk -> {
+      written[0] += chunk.length();
       response.write(chunk);
       if (response.writeQueueFull()) {
         body.pause();
@@ -40,8 +47,10 @@ final class ObjectBodyWriter {
     });
     body.exceptionHandler(failure -> {
       // Headers are gone already: the failure handler can only cut the connection.
+      log.warn("The store's read of {} broke after {} of {} bytes: {}", content.info().key(), written[0],
+          content.info().size(), failure.toString());
       content.abandon().run();
-      done.tryFail(failure);
+      done.tryFail(ErrorCode.STORAGE_UNAVAILABLE.error());
     });
     body.endHandler(end -> {
       if (!response.closed()) {
