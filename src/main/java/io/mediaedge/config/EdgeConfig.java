@@ -44,7 +44,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   }
 
   public record ServerConfig(String region, String host, int eventLoops, HttpsConfig https, HttpConfig http,
-      Duration idleTimeout, Duration headerTimeout, int maxHeaderSize, int maxInitialLineLength,
+      Duration idleTimeout, Duration headerTimeout, int maxHeaderSize, int maxInitialLineLength, int maxChunkSize,
       long minUploadRate, Duration minUploadRateInterval, Duration shutdownGrace, List<String> metricsAllowedFrom) {
     public int eventLoopsOrCores() {
       return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
@@ -173,6 +173,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
         c.duration("server.headerTimeout", "10s", Duration.ofMillis(100), Duration.ofMinutes(10)),
         (int) c.size("server.maxHeaderSize", "16KiB", 1024, 1 << 20),
         (int) c.size("server.maxInitialLineLength", "4KiB", 256, 1 << 16),
+        (int) c.size("server.maxChunkSize", "64KiB", 4096, 1 << 20),
         c.size("server.minUploadRate", "8KiB", 0, 1L << 30),
         c.duration("server.minUploadRateInterval", "20s", second, Duration.ofHours(1)),
         c.duration("server.shutdownGrace", "30s", Duration.ZERO, Duration.ofHours(1)),

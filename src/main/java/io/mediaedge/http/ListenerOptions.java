@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
 /** Socket, TLS and protocol settings for our listeners; Vert.x's defaults have no timeouts at all. */
 public final class ListenerOptions {
   private static final Logger log = LoggerFactory.getLogger(ListenerOptions.class);
-  /** Larger chunks mean fewer hops per byte on the upload path. */
-  static final int MAX_CHUNK_SIZE = 64 * 1024;
   /** HTTP/2 flow-control window per stream: large enough for full speed over long round trips. */
   static final int HTTP2_STREAM_WINDOW = 1 << 20;
   private static volatile boolean engineLogged;
@@ -85,7 +83,7 @@ public final class ListenerOptions {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxHeaderSize(server.maxHeaderSize())
         .setMaxInitialLineLength(server.maxInitialLineLength())
-        .setMaxChunkSize(MAX_CHUNK_SIZE)
+        .setMaxChunkSize(server.maxChunkSize())
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false)
         .setTcpNoDelay(true)

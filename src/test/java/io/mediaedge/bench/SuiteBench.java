@@ -418,36 +418,39 @@ public final class SuiteBench {
     Duration window = options.measure().dividedBy(options.repetitions());
     List<String> systems = systems(true);
     systems.add(1, EDGE_NO_HISTORY);
-    for (Turn turn : turns(systems)) {
-      String system = turn.system();
-      boolean edgeApi = system.equals(EDGE) || system.equals(EDGE_NO_HISTORY);
-      int rep = turn.round();
-      Random[] sizes = new Random[options.clients()];
-      for (int i = 0; i < sizes.length; i++) {
-        sizes[i] = new Random(options.seed() * 31 + 1000L * rep + i); // the same sizes per client for every system
-      }
-      LoadRun load = new LoadRun(client(), executor, (c, seq) -> {
-        int size = MIN_SMALL + sizes[c].nextInt(MAX_SMALL - MIN_SMALL + 1);
-        HttpRequest.Builder b = HttpRequest.newBuilder(target(system, false, "bench/small/" + c))
-            .timeout(Duration.ofSeconds(120)).header("Content-Type", "image/jpeg");
-        var body = BodyPublishers.ofByteArray(pool, 0, size);
-        if (edgeApi) {
-          b.header("Authorization", "Bearer " + tokens[c]).POST(body);
-        } else {
-          b.PUT(body);
+    try (S3Sweep sweep = new S3Sweep(dev.s3())) {
+      for (Turn turn : turns(systems)) {
+        String system = turn.system();
+        boolean edgeApi = system.equals(EDGE) || system.equals(EDGE_NO_HISTORY);
+        int rep = turn.round();
+        Random[] sizes = new Random[options.clients()];
+        for (int i = 0; i < sizes.length; i++) {
+          sizes[i] = new Random(options.seed() * 31 + 1000L * rep + i); // the same sizes per client for every system
         }
-        return new LoadRun.Call(b.build(), size);
-      }, status -> status == (edgeApi ? 201 : 200));
-      say(String.format(Locale.ROOT, "[4] %d clients uploading 100 KiB-2 MiB bodies to %s: %d s warm-up, %d s measured"
-          + " (round %d) ...", options.clients(), system, options.warmup().toSeconds(), window.toSeconds(), rep + 1));
-      // "media-edge" CPU is the process under test: the history-off one in its own runs.
-      CpuMark cpu = system.equals(EDGE_NO_HISTORY) ? new CpuMark(noHistory.pid()) : new CpuMark();
-      JsonObject run = load.timed(options.clients(), options.warmup(), window);
-      run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
-      runs.add(run);
-      JsonObject l = run.getJsonObject("latencyMs");
-      say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
-          + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
+        LoadRun load = new LoadRun(client(), executor, (c, seq) -> {
+          int size = MIN_SMALL + sizes[c].nextInt(MAX_SMALL - MIN_SMALL + 1);
+          HttpRequest.Builder b = HttpRequest.newBuilder(target(system, false, "bench/small/" + c))
+              .timeout(Duration.ofSeconds(120)).header("Content-Type", "image/jpeg");
+          var body = BodyPublishers.ofByteArray(pool, 0, size);
+          if (edgeApi) {
+            b.header("Authorization", "Bearer " + tokens[c]).POST(body);
+          } else {
+            b.PUT(body);
+          }
+          return new LoadRun.Call(b.build(), size);
+        }, status -> status == (edgeApi ? 201 : 200));
+        say(String.format(Locale.ROOT, "[4] %d clients uploading 100 KiB-2 MiB bodies to %s: %d s warm-up, %d s measured"
+            + " (round %d) ...", options.clients(), system, options.warmup().toSeconds(), window.toSeconds(), rep + 1));
+        // "media-edge" CPU is the process under test: the history-off one in its own runs.
+        CpuMark cpu = system.equals(EDGE_NO_HISTORY) ? new CpuMark(noHistory.pid()) : new CpuMark();
+        JsonObject run = load.timed(options.clients(), options.warmup(), window);
+        run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
+        runs.add(run);
+        JsonObject l = run.getJsonObject("latencyMs");
+        say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
+            + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
+        run.put("objectsRemovedAfter", sweep.removeAdded());
+      }
     }
     return new JsonObject().put("clients", options.clients()).put("bodyBytes", MIN_SMALL + "-" + MAX_SMALL)
         .put("runs", runs)
@@ -456,7 +459,8 @@ public final class SuiteBench {
             + "when the last is answered); media-edge: image/jpeg POST /v1/media, one user per client, history "
             + "and events on; edge-no-history: the same requests to a second media-edge (same heap) with "
             + "history.enabled false (no quota, row or event; in its runs cpuSeconds.media-edge is that process); "
-            + "nginx and direct: S3 PUT, one key per client (overwritten)");
+            + "nginx and direct: S3 PUT, one key per client (overwritten); after every run the objects it "
+            + "added are deleted from S3 (uncounted), so each run starts from the same store");
   }
 
   // ---------------------------------------------------------------------------------------------
