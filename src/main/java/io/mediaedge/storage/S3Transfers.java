@@ -180,6 +180,9 @@ final class S3Transfers {
     }
     Promise<String> written = Promise.promise();
     http.request(options).onFailure(failure -> written.tryFail(translate(failure))).onSuccess(request -> {
+      // The response future below fails with the same error and is where it is translated and
+      // logged; without a handler here Vert.x would log it a second time as unhandled.
+      request.exceptionHandler(failure -> { });
       BodyWriter writer = new BodyWriter(request, written);
       request.response().onComplete(answer -> {
         if (written.future().isComplete()) {
