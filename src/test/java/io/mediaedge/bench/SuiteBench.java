@@ -132,7 +132,15 @@ public final class SuiteBench {
       stopStack();
     }
     result.put("scenarios", scenarios);
-    result.put("extraScenarios", SuiteTable.runExtras(options, started, this::say));
+    JsonArray extras = SuiteTable.runExtras(options, started, this::say);
+    result.put("extraScenarios", extras);
+    // A scenario script that failed (a missed target, an error) fails the suite too.
+    for (int i = 0; i < extras.size(); i++) {
+      JsonObject extra = extras.getJsonObject(i);
+      if (extra.containsKey("command") && !Integer.valueOf(0).equals(extra.getValue("exitCode"))) {
+        failures.add(extra.getString("command") + ": " + extra.getValue("exitCode", extra.getValue("problem")));
+      }
+    }
     result.put("table", SuiteTable.rows(result));
     result.put("success", failures.isEmpty()).put("failures", new JsonArray(List.copyOf(failures)))
         .put("finishedAt", Instant.now().toString())
