@@ -2,6 +2,7 @@ package io.mediaedge.config;
 
 import io.mediaedge.upload.MediaSignature;
 import io.mediaedge.upload.PartSizes;
+import io.mediaedge.upload.UploadService;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -379,10 +380,10 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
         c.size("resumable.partSize", "8MiB", MIN_PART_SIZE, MAX_PART_SIZE));
     long partSize = Math.max(storagePart, resumablePart);
     int window = (int) c.size("upload.streamWindow", "512KiB", 64 << 10, 64 << 20);
-    // The budget must fit one buffered part plus one window, or a chunked or resumable upload could
-    // never run, and must stay well inside the heap, or the budget would not prevent what it exists
-    // to prevent.
-    long minimum = partSize + window + (64 << 10);
+    // The budget must fit one buffered part plus one window and the chunks in flight (what such an
+    // upload leases), or a chunked or resumable upload could never run, and must stay well inside
+    // the heap, or the budget would not prevent what it exists to prevent.
+    long minimum = partSize + window + UploadService.CHUNK_SLACK;
     long heap = Runtime.getRuntime().maxMemory();
     long budget;
     if ("auto".equalsIgnoreCase(c.string("upload.memoryBudget", "auto"))) {

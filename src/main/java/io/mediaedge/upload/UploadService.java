@@ -42,7 +42,7 @@ public final class UploadService {
    * holding up to two handed-over chunks plus its connection's write queue (64 KiB) until the
    * socket takes them.
    */
-  static final int CHUNK_SLACK = 4 * 64 * 1024;
+  public static final int CHUNK_SLACK = 4 * 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
   private static final int UNDO_ATTEMPTS = 12;
   private static final long UNDO_FIRST_DELAY_MILLIS = 1_000;

@@ -108,7 +108,7 @@ class EdgeConfigTest {
     assertEquals(5L << 30, config.storage().singlePutThreshold());
     assertEquals(Optional.empty(), config.storage().credentials(), "no credentials: the AWS default chain applies");
 
-    long onePartAndWindow = 8 * MIB + 512 * 1024 + 64 * 1024;
+    long onePartAndWindow = 8 * MIB + 512 * 1024 + 256 * 1024;
     assertEquals(Math.max(onePartAndWindow, Runtime.getRuntime().maxMemory() / 4), config.upload().memoryBudget(),
         "memoryBudget auto is a quarter of the heap");
     assertEquals(512 * 1024, config.upload().streamWindow());
@@ -231,7 +231,7 @@ class EdgeConfigTest {
 
   @Test
   void memoryBudgetMustHoldOnePartPlusOneWindow() {
-    long needed = 16 * MIB + 1 * MIB + 64 * 1024; // one part, one window and a little slack
+    long needed = 16 * MIB + 1 * MIB + 256 * 1024; // one part, one window and the chunks in flight
     assertEquals(needed, load("MEDIA_EDGE_STORAGE_PART_SIZE", "16MiB", "MEDIA_EDGE_UPLOAD_STREAM_WINDOW", "1MiB",
         "MEDIA_EDGE_UPLOAD_MEMORY_BUDGET", String.valueOf(needed)).upload().memoryBudget());
     String message = refused(env("MEDIA_EDGE_STORAGE_PART_SIZE", "16MiB", "MEDIA_EDGE_UPLOAD_STREAM_WINDOW", "1MiB",
@@ -252,7 +252,7 @@ class EdgeConfigTest {
   @Test
   void memoryBudgetAutoIsAQuarterOfTheHeapButNeverLessThanOnePartAndWindow() {
     long heap = Runtime.getRuntime().maxMemory();
-    assertEquals(Math.max(heap / 4, 8 * MIB + 512 * 1024 + 64 * 1024),
+    assertEquals(Math.max(heap / 4, 8 * MIB + 512 * 1024 + 256 * 1024),
         load("MEDIA_EDGE_UPLOAD_MEMORY_BUDGET", "AUTO").upload().memoryBudget());
   }
 
