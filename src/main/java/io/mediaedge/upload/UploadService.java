@@ -43,6 +43,8 @@ public final class UploadService {
    * socket takes them.
    */
   public static final int CHUNK_SLACK = 4 * 64 * 1024;
+  /** The least an upload leases: one chunk, whatever its declared length. */
+  static final int MIN_LEASE = 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
   private static final int UNDO_ATTEMPTS = 12;
   private static final long UNDO_FIRST_DELAY_MILLIS = 1_000;
@@ -86,7 +88,7 @@ public final class UploadService {
     long threshold = config.storage().singlePutThreshold();
     boolean buffersParts = request.declaredLength() < 0;
     long partSize = partSize(request.declaredLength());
-    long leaseBytes = config.upload().streamWindow() + CHUNK_SLACK + (buffersParts ? partSize : 0);
+    long leaseBytes = leaseBytes(request.declaredLength(), config.upload().streamWindow(), partSize);
     return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(lease -> {
       UploadBody body = new UploadBody(context, source, request.maxBytes(), request.declaredLength(),
           request.expectedSha256(), config.upload().streamWindow()).start();
@@ -105,6 +107,18 @@ public final class UploadService {
             lease.release();
           });
     });
+  }
+
+  /**
+   * What an upload holds in memory at most: its read-ahead window and the chunks in flight, plus
+   * one part when the length is unknown (parts are buffered). A known length shorter than that
+   * never holds more than itself, so a photo does not take a video's share of the budget.
+   */
+  static long leaseBytes(long declaredLength, int window, long partSize) {
+    if (declaredLength < 0) {
+      return window + CHUNK_SLACK + partSize;
+    }
+    return Math.min(window + CHUNK_SLACK, Math.max(declaredLength, MIN_LEASE));
   }
 
   private Future<Void> checkSignature(UploadBody body, String contentType) {
