@@ -28,6 +28,12 @@ final class ObjectBodyWriter {
 
   /** Completes when the last byte was handed to the response and the response ended. */
   static Future<Void> write(ObjectContent content, HttpServerResponse response) {
+    if (response.closed()) {
+      // The client left while the store was asked: its close handler has run already, so give the
+      // store's connection back now instead of reading a body nobody takes.
+      content.abandon().run();
+      return Future.failedFuture(new ClientGoneException());
+    }
     Promise<Void> done = Promise.promise();
     var body = content.body();
     long[] written = {0};

@@ -73,30 +73,30 @@ public final class S3MediaStore implements MediaStore {
         .writeTimeout(config.readTimeout())
         .connectionAcquisitionTimeout(config.readTimeout())
         .build();
-    this.client = builder(config).overrideConfiguration(o -> o
-        .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
-        .apiCallAttemptTimeout(config.readTimeout())).build();
-    this.transfers = new S3Transfers(vertx, config, credentials(config));
-  }
-
-  private S3AsyncClientBuilder builder(StorageConfig config) {
-    S3AsyncClientBuilder b = S3AsyncClient.builder()
+    // One provider for both clients: the presigner signs on the event loop, so a provider that
+    // fetches credentials (instance profile, SSO) must refresh them off it, before they expire.
+    AwsCredentialsProvider credentials = credentials(config);
+    S3AsyncClientBuilder builder = S3AsyncClient.builder()
         .httpClient(http)
         .region(Region.of(config.region()))
         .forcePathStyle(config.pathStyle())
-        .credentialsProvider(credentials(config))
+        .credentialsProvider(credentials)
         // We hash every body ourselves; the SDK's extra CRC pass would cost CPU for nothing.
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    config.endpoint().ifPresent(b::endpointOverride);
-    return b;
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .overrideConfiguration(o -> o
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
+            .apiCallAttemptTimeout(config.readTimeout()));
+    config.endpoint().ifPresent(builder::endpointOverride);
+    this.client = builder.build();
+    this.transfers = new S3Transfers(vertx, config, credentials);
   }
 
   private static AwsCredentialsProvider credentials(StorageConfig config) {
     return config.credentials()
         .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
             AwsBasicCredentials.create(c.accessKey(), c.secretKey())))
-        .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+        .orElseGet(() -> DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build());
   }
 
   @Override
@@ -247,7 +247,8 @@ public final class S3MediaStore implements MediaStore {
     return meta;
   }
 
-  private static Map<String, String> decode(Map<String, String> metadata) {
+  /** S3 metadata values as we wrote them (URL-encoded, since metadata is ASCII only), decoded. */
+  static Map<String, String> decode(Map<String, String> metadata) {
     Map<String, String> out = new HashMap<>();
     metadata.forEach((k, v) -> out.put(k, URLDecoder.decode(v, StandardCharsets.UTF_8)));
     return out;

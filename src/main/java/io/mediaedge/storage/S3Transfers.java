@@ -24,7 +24,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.ConnectException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -119,13 +118,9 @@ final class S3Transfers {
   }
 
   private Future<ObjectContent> attempt(String key, long first, long last, int attempt) {
-    RequestOptions request;
-    try {
-      request = presignedGet(key, first, last);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(S3MediaStore.translate(e));
-    }
-    return http.request(request).compose(outgoing -> outgoing.send().compose(response -> {
+    return presigned(() -> presigner.presignGetObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
+            .getObjectRequest(g -> g.bucket(bucket).key(key).range("bytes=" + first + "-" + last))))
+        .compose(http::request).compose(outgoing -> outgoing.send().compose(response -> {
       int status = response.statusCode();
       if (status == 200 || status == 206) {
         response.pause();
@@ -146,12 +141,14 @@ final class S3Transfers {
     });
   }
 
-  private RequestOptions presignedGet(String key, long first, long last) {
-    return requestOptions(presigner.presignGetObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
-        .getObjectRequest(g -> g.bucket(bucket).key(key).range("bytes=" + first + "-" + last))));
-  }
-
-  private RequestOptions requestOptions(PresignedRequest presigned) {
+  /** The request to send for what {@code presign} signs; a signing failure is a failed future. */
+  private Future<RequestOptions> presigned(Supplier<? extends PresignedRequest> presign) {
+    PresignedRequest presigned;
+    try {
+      presigned = presign.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(S3MediaStore.translate(e));
+    }
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(presigned.httpRequest().method().name()))
         .setAbsoluteURI(presigned.url())
@@ -162,7 +159,7 @@ final class S3Transfers {
         options.putHeader(name, String.join(",", values));
       }
     });
-    return options;
+    return Future.succeededFuture(options);
   }
 
   /**
@@ -171,49 +168,44 @@ final class S3Transfers {
    * error): then the body is cancelled. A body that fails (the client's upload broke) resets the
    * request, so S3 keeps nothing, and the write fails with the body's own error.
    */
-  private Future<String> write(Supplier<PresignedRequest> presign, Body body) {
-    RequestOptions options;
-    try {
-      options = requestOptions(presign.get()).putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(S3MediaStore.translate(e));
-    }
+  private Future<String> write(Supplier<? extends PresignedRequest> presign, Body body) {
     Promise<String> written = Promise.promise();
-    http.request(options).onFailure(failure -> written.tryFail(translate(failure))).onSuccess(request -> {
-      // The response future below fails with the same error and is where it is translated and
-      // logged; without a handler here Vert.x would log it a second time as unhandled.
-      request.exceptionHandler(failure -> { });
-      BodyWriter writer = new BodyWriter(request, written);
-      request.response().onComplete(answer -> {
-        if (written.future().isComplete()) {
-          return; // the body failed first and reset the request: its own error is the answer
-        }
-        if (answer.failed()) {
-          writer.cancel();
-          written.tryFail(translate(answer.cause()));
-          return;
-        }
+    presigned(presign)
+        .compose(options -> http.request(options.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))))
+        .onSuccess(request -> send(request, body, written))
+        .onFailure(failure -> written.tryFail(translate(failure)));
+    return written.future();
+  }
+
+  private static void send(HttpClientRequest request, Body body, Promise<String> written) {
+    // The response future below fails with the same error and is where it is translated and
+    // logged; without a handler here Vert.x would log it a second time as unhandled.
+    request.exceptionHandler(failure -> { });
+    BodyWriter writer = new BodyWriter(request, written);
+    request.response().onComplete(answer -> {
+      if (written.future().isComplete()) {
+        return; // the body failed first and reset the request: its own error is the answer
+      }
+      writer.cancel();
+      if (answer.failed()) {
+        written.tryFail(translate(answer.cause()));
+      } else if (answer.result().statusCode() == 200) {
+        written.tryComplete(answer.result().getHeader("ETag"));
+      } else {
         HttpClientResponse response = answer.result();
-        if (response.statusCode() == 200) {
-          writer.cancel();
-          written.tryComplete(response.getHeader("ETag"));
-          return;
-        }
-        writer.cancel();
         request.reset(0);
         response.body().onComplete(read -> written.tryFail(translate(new S3Status(response.statusCode(),
             read.succeeded() ? errorCode(read.result().toString(StandardCharsets.UTF_8)) : ""))));
-      });
-      if (body instanceof StreamedBody streamed) {
-        streamed.publisher().subscribe(writer);
-      } else {
-        for (ByteBuffer chunk : ((BufferedBody) body).chunks()) {
-          request.write(wrap(chunk.duplicate()));
-        }
-        request.end();
       }
     });
-    return written.future();
+    if (body instanceof StreamedBody streamed) {
+      streamed.publisher().subscribe(writer);
+    } else {
+      for (ByteBuffer chunk : ((BufferedBody) body).chunks()) {
+        request.write(wrap(chunk.duplicate()));
+      }
+      request.end();
+    }
   }
 
   private static Buffer wrap(ByteBuffer chunk) {
@@ -300,13 +292,13 @@ final class S3Transfers {
 
   private static ObjectInfo info(String key, HttpClientResponse response) {
     MultiMap headers = response.headers();
-    Map<String, String> metadata = new HashMap<>();
+    Map<String, String> raw = new HashMap<>();
     headers.forEach((name, value) -> {
       if (name.regionMatches(true, 0, META_PREFIX, 0, META_PREFIX.length())) {
-        metadata.put(name.substring(META_PREFIX.length()).toLowerCase(Locale.ROOT),
-            URLDecoder.decode(value, StandardCharsets.UTF_8));
+        raw.put(name.substring(META_PREFIX.length()).toLowerCase(Locale.ROOT), value);
       }
     });
+    Map<String, String> metadata = S3MediaStore.decode(raw);
     String length = headers.get("Content-Length");
     return new ObjectInfo(key, length == null ? -1 : Long.parseLong(length), headers.get("Content-Type"),
         headers.get("ETag"), lastModified(headers.get("Last-Modified")), metadata);
