@@ -185,7 +185,7 @@ public final class EdgeServer {
         .setThreadingModel(ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(() -> {
       HttpVerticle verticle = new HttpVerticle(config, v -> ApiRoutes.create(v, services,
-          new JwtAuthenticator(v, config.auth())), tls.reloader().orElse(null));
+          new JwtAuthenticator(v, config.auth())), tls.reloader().orElse(null), edge.metrics());
       verticles.add(verticle);
       return verticle;
     }, options).onSuccess(id -> {

@@ -7,6 +7,11 @@ package io.mediaedge.errors;
 public enum ErrorCode {
   UPLOAD_IN_OTHER_REGION(307, "This upload belongs to another region; continue it at the Location given."),
   BAD_REQUEST(400, "The request is not valid."),
+  BAD_FRAMING(400, "The request's framing is ambiguous or malformed: Content-Length next to Transfer-Encoding,"
+      + " a transfer coding other than a single final chunked, a folded header line, or a malformed chunked body."
+      + " The connection is closed."),
+  INVALID_HOST(400, "An HTTP/1.1 request needs exactly one valid Host header."),
+  INVALID_ESCAPE(400, "The request target has a malformed percent-escape."),
   EMPTY_BODY(400, "The upload has no body."),
   INVALID_HEADER(400, "A request header is not valid."),
   DIGEST_MISMATCH(400, "The body does not match its Content-Digest."),
@@ -32,13 +37,15 @@ public enum ErrorCode {
   HEADERS_TOO_LARGE(431, "The request headers are too large."),
   CHECKSUM_MISMATCH(460, "The body does not match its Upload-Checksum; it was discarded."),
   INTERNAL_ERROR(500, "Something went wrong on our side."),
+  UNSUPPORTED_TRANSFER_CODING(501, "Only the chunked transfer coding is supported."),
   HISTORY_DISABLED(501, "This region runs without media history: listings, media history and resumable uploads"
       + " are not available here (single-request uploads, downloads and deletes are)."),
   STORAGE_ERROR(502, "The storage backend answered with an error."),
   SERVER_BUSY(503, "The server is busy; try again shortly."),
   STORAGE_UNAVAILABLE(503, "The storage backend is unavailable; try again shortly."),
   HISTORY_UNAVAILABLE(503, "The media history is unavailable; try again shortly."),
-  STORAGE_TIMEOUT(504, "The storage backend did not answer in time.");
+  STORAGE_TIMEOUT(504, "The storage backend did not answer in time."),
+  HTTP_VERSION_NOT_SUPPORTED(505, "This server speaks HTTP/1.0, HTTP/1.1 and HTTP/2.");
 
   private final int status;
   private final String defaultMessage;
@@ -77,6 +84,7 @@ public enum ErrorCode {
       case 416 -> RANGE_NOT_SATISFIABLE;
       case 431 -> HEADERS_TOO_LARGE;
       case 503 -> SERVER_BUSY;
+      case 505 -> HTTP_VERSION_NOT_SUPPORTED;
       default -> status >= 400 && status < 500 ? BAD_REQUEST : INTERNAL_ERROR;
     };
   }

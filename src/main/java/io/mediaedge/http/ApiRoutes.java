@@ -51,9 +51,10 @@ public final class ApiRoutes {
         .orElseGet(() -> new StorageMediaDirectory(services.store())), edge);
     HealthHandler health = new HealthHandler(services.ready(), config.server().region(), history.isPresent());
     MetricsHandler metrics = new MetricsHandler(services.metrics(), IpRanges.of(config.server().metricsAllowedFrom()));
-    FailureHandler failures = new FailureHandler();
+    FailureHandler failures = new FailureHandler(new ErrorCounter(services.metrics()));
 
     Router router = Router.router(vertx);
+    router.route().handler(RequestTargetCheck::check);
     router.get("/healthz").handler(health::live);
     router.get("/readyz").handler(health::ready);
     router.get("/metrics").handler(metrics::scrape);
@@ -92,8 +93,11 @@ public final class ApiRoutes {
     }
 
     router.route().failureHandler(failures);
-    router.errorHandler(404, ctx -> FailureHandler.send(ctx.request(), ErrorCode.NOT_FOUND.error()));
-    router.errorHandler(405, ctx -> FailureHandler.send(ctx.request(), ErrorCode.METHOD_NOT_ALLOWED.error()));
+    // The router's own answers: no route, no method, and a path that did not decode while routes
+    // were matched (the router would log each at ERROR and answer in plain text).
+    router.errorHandler(400, ctx -> failures.send(ctx.request(), ErrorCode.INVALID_ESCAPE.error()));
+    router.errorHandler(404, ctx -> failures.send(ctx.request(), ErrorCode.NOT_FOUND.error()));
+    router.errorHandler(405, ctx -> failures.send(ctx.request(), ErrorCode.METHOD_NOT_ALLOWED.error()));
     router.errorHandler(500, failures);
     return router;
   }

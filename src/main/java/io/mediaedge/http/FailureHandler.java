@@ -4,7 +4,6 @@ import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -16,14 +15,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place errors become responses: {@code {"error": CODE, "message": text}} with the code's
- * status. Unknown failures are logged here and shown only as INTERNAL_ERROR. When the response has
- * already started, a second one cannot be written: the stream is reset instead.
+ * status, counted by code. Unknown failures are logged here and shown only as INTERNAL_ERROR; a
+ * client's mistake is never logged above debug, so input alone cannot fill the error log. When the
+ * response has already started, a second one cannot be written: the stream is reset instead.
  */
 final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
   /** How long and how much of a refused body is read and dropped before the connection closes. */
   static final long LINGER_MILLIS = 5_000;
   static final long LINGER_BYTES = 16L << 20;
+
+  private final ErrorCounter errors;
+
+  FailureHandler(ErrorCounter errors) {
+    this.errors = errors;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -42,6 +48,11 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof HttpException http) {
       return ErrorCode.forStatus(http.getStatusCode()).error();
     }
+    if (status >= 400 && status < 500) {
+      // The router's own refusals (fail(400, why)): the client's mistake, not our failure.
+      log.debug("{} on {} {}: {}", status, request.method(), request.path(), String.valueOf(failure));
+      return ErrorCode.forStatus(status).error();
+    }
     if (failure == null && status > 0) {
       return ErrorCode.forStatus(status).error();
     }
@@ -50,7 +61,8 @@ final class FailureHandler implements Handler<RoutingContext> {
   }
 
   /** Writes the error as JSON, or resets the stream when a response is already under way. */
-  static void send(HttpServerRequest request, ApiException error) {
+  void send(HttpServerRequest request, ApiException error) {
+    errors.accept(error.code());
     HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;
@@ -69,9 +81,9 @@ final class FailureHandler implements Handler<RoutingContext> {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     String body = new JsonObject().put("error", error.code().name()).put("message", error.getMessage()).encode();
-    var ended = request.method() == HttpMethod.HEAD
-        ? response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length())).end()
-        : response.end(body);
+    // Vert.x leaves the body out of an answer to HEAD (by the method on the wire, so a HEAD reached
+    // through X-HTTP-Method-Override, a POST, keeps it) and still sends its Content-Length.
+    var ended = response.end(body);
     if (unreadBody) {
       ended.onComplete(v -> lingerThenClose(request));
     }

@@ -1,8 +1,12 @@
 package io.mediaedge.http;
 
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.tls.CertificateReloader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -10,7 +14,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +28,15 @@ import java.util.function.Function;
  * spreads connections over the instances deployed for each core.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** Vert.x's names for its HTTP/1.x request decoder and its own handler in a connection's pipeline. */
+  private static final String HTTP1_DECODER = "httpDecoder";
+  private static final String VERTX_HANDLER = "handler";
   private final EdgeConfig config;
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final CertificateReloader certificates;
+  private final MeterRegistry metrics;
+  private FailureHandler failures;
+  private ErrorCounter errors;
   private final List<HttpServer> servers = new ArrayList<>();
   /** Connections that have not finished their first request's headers, with their timer. */
   private final Map<HttpConnection, Long> awaitingHeaders = new WeakHashMap<>();
@@ -34,16 +44,20 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * @param certificates what the TLS listener serves and the reloader it follows; null when
    *     {@code server.https} is off
+   * @param metrics where refused requests are counted
    */
   public HttpVerticle(EdgeConfig config, Function<io.vertx.core.Vertx, Router> routes,
-      CertificateReloader certificates) {
+      CertificateReloader certificates, MeterRegistry metrics) {
     this.config = config;
     this.routes = routes;
     this.certificates = certificates;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
+    errors = new ErrorCounter(metrics);
+    failures = new FailureHandler(errors);
     Router router = routes.apply(vertx);
     List<Future<HttpServer>> listening = new ArrayList<>();
     if (config.server().https().enabled()) {
@@ -58,8 +72,11 @@ public final class HttpVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(HttpServerOptions options, Router router) {
     HttpServer server = vertx.createHttpServer(options)
-        .connectionHandler(this::watchHeaderTime)
-        .invalidRequestHandler(HttpVerticle::invalidRequest)
+        .connectionHandler(connection -> {
+          watchHeaderTime(connection);
+          holdToStrictFraming(connection, options);
+        })
+        .invalidRequestHandler(this::invalidRequest)
         .requestHandler(request -> {
           Long timer = awaitingHeaders.remove(request.connection());
           if (timer != null) {
@@ -87,15 +104,35 @@ public final class HttpVerticle extends VerticleBase {
     });
   }
 
-  /** Requests the HTTP codec could not parse still get the JSON error shape. */
-  private static void invalidRequest(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    ErrorCode code = ErrorCode.BAD_REQUEST;
-    if (cause instanceof TooLongFrameException) {
-      String message = String.valueOf(cause.getMessage()).toLowerCase();
-      code = message.contains("header") ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.URI_TOO_LONG;
+  /**
+   * HTTP/1.x connections get our strict request decoder in place of Vert.x's and the guard that
+   * answers malformed bodies (see {@link StrictRequestDecoder}, {@link BodyFramingGuard}). Vert.x
+   * calls this as soon as it has built the connection's pipeline, before a byte of a request is
+   * decoded; HTTP/2 connections have no HTTP/1.x decoder and are left as they are.
+   */
+  private void holdToStrictFraming(HttpConnection connection, HttpServerOptions options) {
+    if (!(connection instanceof HttpServerConnection http1)) {
+      return;
     }
-    FailureHandler.send(request, code.error());
+    ChannelPipeline pipeline = http1.channelHandlerContext().pipeline();
+    if (pipeline.get(HTTP1_DECODER) == null) {
+      return;
+    }
+    pipeline.replace(HTTP1_DECODER, HTTP1_DECODER, new StrictRequestDecoder(options));
+    pipeline.addBefore(VERTX_HANDLER, BodyFramingGuard.NAME, new BodyFramingGuard(errors));
+  }
+
+  /** Requests the HTTP codec or our decoder refused still get the JSON error shape. */
+  private void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException error = ErrorCode.BAD_REQUEST.error();
+    if (cause instanceof ApiException refused) {
+      error = refused;
+    } else if (cause instanceof TooLongFrameException) {
+      String message = String.valueOf(cause.getMessage()).toLowerCase();
+      error = (message.contains("header") ? ErrorCode.HEADERS_TOO_LARGE : ErrorCode.URI_TOO_LONG).error();
+    }
+    failures.send(request, error);
   }
 
   public int httpsPort() {

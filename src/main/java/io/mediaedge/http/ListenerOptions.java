@@ -25,8 +25,12 @@ public final class ListenerOptions {
 
   private ListenerOptions() {}
 
+  /**
+   * The plain listener speaks HTTP/1.x only: with h2c, Vert.x would decode a connection's first
+   * request before our strict decoder could take over (see {@code HttpVerticle}).
+   */
   static HttpServerOptions plain(EdgeConfig config) {
-    return common(config).setPort(config.server().http().port());
+    return common(config).setPort(config.server().http().port()).setHttp2ClearTextEnabled(false);
   }
 
   /**

@@ -67,16 +67,23 @@ final class TusHandler {
     if (!VERSION.equals(request.getHeader("Tus-Resumable"))) {
       throw ErrorCode.UNSUPPORTED_TUS_VERSION.error().withHeader("Tus-Version", VERSION);
     }
-    String override = request.getHeader("X-HTTP-Method-Override");
-    if (override != null && request.method() == HttpMethod.POST && ctx.pathParam("id") != null) {
-      HttpMethod method = HttpMethod.valueOf(override.trim().toUpperCase(Locale.ROOT));
-      if (!OVERRIDABLE.contains(method)) {
-        throw ErrorCode.BAD_REQUEST.error("X-HTTP-Method-Override may name PATCH, DELETE or HEAD.");
-      }
-      ctx.reroute(method, request.path());
+    List<String> overrides = request.headers().getAll("X-HTTP-Method-Override");
+    if (!overrides.isEmpty() && request.method() == HttpMethod.POST && ctx.pathParam("id") != null) {
+      // Rerouted, the request meets the target method's route, token check included.
+      ctx.reroute(overriddenMethod(overrides), request.path());
       return;
     }
     ctx.next();
+  }
+
+  /** The one method an X-HTTP-Method-Override names: PATCH, DELETE or HEAD, once; else 400. */
+  static HttpMethod overriddenMethod(List<String> overrides) {
+    String name = overrides.size() == 1 ? overrides.get(0).strip().toUpperCase(Locale.ROOT) : "";
+    HttpMethod method = OVERRIDABLE.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+    if (method == null) {
+      throw ErrorCode.BAD_REQUEST.error("X-HTTP-Method-Override must name one of PATCH, DELETE or HEAD, once.");
+    }
+    return method;
   }
 
   /** OPTIONS: what this server offers (also the CORS preflight, so no token is needed). */
