@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Moves events from the Cassandra outbox to Kafka: a row is removed only after the broker
  * acknowledged it, so a crash or an outage at any point leaves the row for a later round.
  *
- * <p>Delivery is at least once: several instances may relay the same row at the same time, and a
+ * <p>Delivery is at least once, even with one instance: a send the broker wrote but whose
+ * acknowledgement was lost (a stalled broker, {@code deliveryTimeout} passed) leaves its row, and
+ * the relay sends it again. Several instances may also relay the same row at the same time, and a
  * publish may succeed while the removal fails; consumers dedupe on the stable {@code eventId}.
  * {@code relayMinAge} keeps the relay off rows the upload flow is still publishing itself.
  */

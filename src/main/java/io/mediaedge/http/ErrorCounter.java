@@ -1,5 +1,6 @@
 package io.mediaedge.http;
 
+import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,9 +17,16 @@ import java.util.function.Consumer;
 final class ErrorCounter implements Consumer<ErrorCode> {
   static final String METER = "media_edge_error_responses";
 
+  static final String TOKEN_METER = "media_edge_token_refusals";
+
   private final Map<ErrorCode, Counter> counters = new EnumMap<>(ErrorCode.class);
+  /** 401s for a token that was sent but is forged, expired or wrong, apart from no token at all. */
+  private final Counter invalidTokens;
+  private final Counter missingTokens;
 
   ErrorCounter(MeterRegistry registry) {
+    invalidTokens = tokenCounter(registry, "invalid");
+    missingTokens = tokenCounter(registry, "missing");
     for (ErrorCode code : ErrorCode.values()) {
       counters.put(code, Counter.builder(METER)
           .description("Error answers by catalog code; 4xx codes are client mistakes")
@@ -28,8 +36,24 @@ final class ErrorCounter implements Consumer<ErrorCode> {
     }
   }
 
+  private static Counter tokenCounter(MeterRegistry registry, String reason) {
+    return Counter.builder(TOKEN_METER)
+        .description("401 answers: no bearer token (missing), or one that failed verification (invalid)")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
   @Override
   public void accept(ErrorCode code) {
     counters.get(code).increment();
+  }
+
+  /** Counts {@code error}; a refused token also by whether one was sent at all. */
+  void count(ApiException error) {
+    accept(error.code());
+    if (error.code() == ErrorCode.UNAUTHORIZED) {
+      String challenge = error.headers().getOrDefault("WWW-Authenticate", "");
+      (challenge.contains("invalid_token") ? invalidTokens : missingTokens).increment();
+    }
   }
 }

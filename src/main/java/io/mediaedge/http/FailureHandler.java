@@ -62,7 +62,7 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   /** Writes the error as JSON, or resets the stream when a response is already under way. */
   void send(HttpServerRequest request, ApiException error) {
-    errors.accept(error.code());
+    errors.count(error);
     HttpServerResponse response = request.response();
     if (response.ended() || response.closed()) {
       return;

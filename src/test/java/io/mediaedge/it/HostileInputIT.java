@@ -271,6 +271,7 @@ class HostileInputIT {
     double framingBefore = errorCount("BAD_FRAMING");
     double escapeBefore = errorCount("INVALID_ESCAPE");
     double tokenBefore = errorCount("UNAUTHORIZED");
+    double forgedBefore = counter("media_edge_token_refusals_total\\{reason=\"invalid\"}");
     try (RawHttp conn = RawHttp.plain(stack.server().httpPort())) {
       conn.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n");
       assertEquals(400, conn.response(PATIENCE).status());
@@ -280,15 +281,21 @@ class HostileInputIT {
     assertTrue(errorCount("BAD_FRAMING") >= framingBefore + 1, "BAD_FRAMING counted");
     assertTrue(errorCount("INVALID_ESCAPE") >= escapeBefore + 1, "INVALID_ESCAPE counted");
     assertTrue(errorCount("UNAUTHORIZED") >= tokenBefore + 1, "UNAUTHORIZED counted");
+    assertTrue(counter("media_edge_token_refusals_total\\{reason=\"invalid\"}") >= forgedBefore + 1,
+        "a forged token counted as invalid");
   }
 
   /** The server's {@code media_edge_error_responses_total} for one code, from a real scrape. */
   static double errorCount(String code) {
+    return counter("media_edge_error_responses_total\\{code=\"" + code + "\",status=\"\\d+\"}");
+  }
+
+  /** The value of the series whose name and labels match {@code series} (a regex), from a real scrape. */
+  static double counter(String series) {
     HttpResponse<byte[]> scrape = h1.get("/metrics", null);
     assertEquals(200, scrape.statusCode());
-    Matcher line = Pattern.compile("(?m)^media_edge_error_responses_total\\{code=\"" + code
-        + "\",status=\"\\d+\"} ([0-9.Ee+-]+)$").matcher(new String(scrape.body(), US_ASCII));
-    assertTrue(line.find(), "no counter for " + code);
+    Matcher line = Pattern.compile("(?m)^" + series + " ([0-9.Ee+-]+)$").matcher(new String(scrape.body(), US_ASCII));
+    assertTrue(line.find(), "no series " + series);
     return Double.parseDouble(line.group(1));
   }
 }
