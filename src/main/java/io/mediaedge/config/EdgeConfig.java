@@ -52,9 +52,12 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     }
   }
 
-  /** The TLS listener; {@code tls} adds SNI certificates, client-certificate checks and reloading. */
+  /**
+   * The TLS listener; {@code tls} adds SNI certificates, client-certificate checks and reloading;
+   * {@code cipherSuites} are the suites offered (IANA names; AEAD only by default).
+   */
   public record HttpsConfig(boolean enabled, int port, Path certFile, Path keyFile, boolean openssl, boolean http2,
-      TlsConfig tls) {}
+      TlsConfig tls, List<String> cipherSuites, HstsConfig hsts) {}
 
   public record HttpConfig(boolean enabled, int port) {}
 
@@ -158,7 +161,8 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     HttpsConfig https = new HttpsConfig(httpsOn, c.integer("server.https.port", 8443, 0, 65535),
         httpsOn ? c.existingFile("server.https.certFile", c.requiredString("server.https.certFile")) : null,
         httpsOn ? c.existingFile("server.https.keyFile", c.requiredString("server.https.keyFile")) : null,
-        c.bool("server.https.openssl", true), c.bool("server.https.http2", true), TlsConfig.parse(c, httpsOn));
+        c.bool("server.https.openssl", true), c.bool("server.https.http2", true), TlsConfig.parse(c, httpsOn),
+        CipherSuites.parse(c), HstsConfig.parse(c));
     HttpConfig http = new HttpConfig(c.bool("server.http.enabled", false), c.integer("server.http.port", 8080, 0, 65535));
     if (!https.enabled() && !http.enabled()) {
       throw c.invalid("server.https.enabled", "and server.http.enabled are both false, so nothing would listen");

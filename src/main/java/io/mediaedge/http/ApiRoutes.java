@@ -54,6 +54,7 @@ public final class ApiRoutes {
     FailureHandler failures = new FailureHandler(new ErrorCounter(services.metrics()));
 
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders(config.server().https().hsts()));
     router.route().handler(RequestTargetCheck::check);
     router.get("/healthz").handler(health::live);
     router.get("/readyz").handler(health::ready);

@@ -35,7 +35,8 @@ public final class ListenerOptions {
 
   /**
    * The TLS listener serving {@code certificates}: the default certificate, SNI certificates when
-   * configured, and a required client certificate when {@code server.https.clientCaFile} is set.
+   * configured, and a required client certificate when {@code server.https.clientCaFile} is set;
+   * TLS 1.2 and 1.3 with the configured cipher suites only (AEAD ones by default).
    */
   static HttpServerOptions https(EdgeConfig config, CertificateSet certificates) {
     HttpsConfig https = config.server().https();
@@ -47,6 +48,7 @@ public final class ListenerOptions {
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
         .setSslHandshakeTimeout(config.server().headerTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    https.cipherSuites().forEach(options::addEnabledCipherSuite);
     certificates.clientTrust().ifPresent(trust -> options.setTrustOptions(trust).setClientAuth(ClientAuth.REQUIRED));
     options.setSslEngineOptions(engine(https.openssl()));
     if (https.http2()) {

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The TLS side of the composition root: the served certificates and their reloader, and the
  * signed pin document. Everything is read and checked when it is built, so a broken certificate,
- * key or pinning setup stops the start with a sentence instead of failing the first handshake.
+ * key, cipher suite list or pinning setup stops the start with a sentence instead of failing the
+ * first handshake.
  */
 public final class TlsModule {
   private final Vertx vertx;
@@ -36,7 +37,8 @@ public final class TlsModule {
    * Loads the certificates and, when pinning is on, the signing key and backup pins, and signs the
    * first pin document. Blocking; call it before anything listens.
    *
-   * @throws ConfigException when a file cannot be served or the pinning setup is unsafe
+   * @throws ConfigException when a file cannot be served, a cipher suite is unknown to the TLS
+   *     engine or the pinning setup is unsafe
    */
   public static TlsModule load(Vertx vertx, EdgeConfig config) {
     return load(vertx, config, Clock.systemUTC());
@@ -46,6 +48,7 @@ public final class TlsModule {
     if (!config.server().https().enabled()) {
       return new TlsModule(vertx, null, PinPublisher.disabled());
     }
+    CipherSuiteSupport.refuseUnknown(config.server().https());
     PinsConfig pinsConfig = config.pins();
     PinPublisher pins = PinPublisher.disabled();
     if (pinsConfig.enabled()) {

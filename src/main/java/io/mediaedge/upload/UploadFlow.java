@@ -7,6 +7,7 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.history.HistoryEvent;
 import io.mediaedge.history.HistoryEvent.Action;
 import io.mediaedge.history.HistoryStore;
+import io.mediaedge.history.HistoryStore.UploadIntent;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
@@ -15,6 +16,7 @@ import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The whole single-request upload: reserve quota, stream into storage, record the media row, its
  * event and the outbox row in one write, answer, then publish. A 2xx therefore means durable in
  * S3 and recorded in Cassandra, with the event owed to Kafka written down. Every failure gives the
- * reservation back and removes what was stored.
+ * reservation back and removes what was stored, then the upload's intent.
  *
  * <p>A body of unknown length reserves its type's maximum and settles to the real size at the end.
  */
@@ -60,48 +62,69 @@ public final class UploadFlow {
     String id = MediaId.next();
     String owner = request.owner();
     long reservation = request.declaredLength() >= 0 ? request.declaredLength() : request.maxBytes();
+    UploadIntent intent = history.intentFor(owner, id, ObjectKeys.mediaKey(owner, id));
     // The intent is written before the first byte goes to storage, so a crash anywhere after it
-    // leaves a trace the orphan reconciler can follow; the recording batch removes it.
+    // leaves a trace the orphan reconciler can follow; the recording batch removes it, and a
+    // failed upload removes it once its cleanup is confirmed.
     return quotas.reserve(owner, id, reservation)
-        .compose(reserved -> history.recordIntent(history.intentFor(owner, id, ObjectKeys.mediaKey(owner, id)))
+        .compose(reserved -> history.recordIntent(intent)
             .recover(failure -> {
               restoreQuota(context, id, () -> quotas.release(owner, id), 1);
               return Future.failedFuture(failure);
             }))
-        .compose(noted -> streaming.upload(context, request, source, id)
+        .compose(noted -> streaming.upload(context, request, source, id, intentRemovedOnceCleanedUp(intent))
             .recover(failure -> {
               restoreQuota(context, id, () -> quotas.release(owner, id), 1);
               return Future.failedFuture(failure);
             })
-            .compose(stored -> record(context, stored, request.origin(), startedNanos)))
+            .compose(stored -> record(context, stored, intent, request.origin(), startedNanos)))
         // Every refusal or failure, quota included, is an event for the dashboards.
         .onFailure(failure -> recordFailure(request, id, failure, startedNanos));
   }
 
   /** Settles the quota and writes the history; undoes both and the object if either fails. */
-  private Future<StoredMedia> record(Context context, StoredMedia stored, Origin origin, long startedNanos) {
+  private Future<StoredMedia> record(Context context, StoredMedia stored, UploadIntent intent, Origin origin,
+      long startedNanos) {
     HistoryEvent event = new HistoryEvent(MediaId.next(), stored.createdAt(), Action.UPLOAD, stored.owner(),
         stored.id(), stored.contentType(), stored.size(), stored.sha256(), "201", elapsedMillis(startedNanos),
         origin);
     MediaRecord media = new MediaRecord(stored.owner(), stored.id(), MediaRecord.Status.ACTIVE, stored.contentType(),
         stored.size(), stored.sha256(), stored.key(), stored.createdAt(), null, origin);
     return quotas.commit(stored.owner(), stored.id(), stored.size())
-        .recover(failure -> undo(context, stored, () -> quotas.release(stored.owner(), stored.id()), failure))
+        .recover(failure -> undo(context, stored, intent, () -> quotas.release(stored.owner(), stored.id()),
+            failure))
         .compose(committed -> history.recordUpload(media, event)
-            .recover(failure -> undo(context, stored, () -> quotas.free(stored.owner(), stored.id(), stored.size()),
-                failure)))
+            .recover(failure -> undo(context, stored, intent,
+                () -> quotas.free(stored.owner(), stored.id(), stored.size()), failure)))
         .map(recorded -> {
           relay.publishNow(history.outboxEntryFor(event));
           return stored;
         });
   }
 
-  private <T> Future<T> undo(Context context, StoredMedia stored, Supplier<Future<Void>> quotaUndo,
-      Throwable failure) {
+  private <T> Future<T> undo(Context context, StoredMedia stored, UploadIntent intent,
+      Supplier<Future<Void>> quotaUndo, Throwable failure) {
     restoreQuota(context, stored.id(), quotaUndo, 1);
-    streaming.discard(stored).onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}",
-        stored.key(), e.toString()));
+    streaming.discard(stored)
+        .onSuccess(removed -> removeIntent(intent))
+        .onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}", stored.key(), e.toString()));
     return Future.failedFuture(failure instanceof ApiException ? failure : ErrorCode.HISTORY_UNAVAILABLE.error());
+  }
+
+  /** A promise for the streaming's cleanup: once nothing is left in the store, the intent goes. */
+  private Promise<Void> intentRemovedOnceCleanedUp(UploadIntent intent) {
+    Promise<Void> cleanedUp = Promise.promise();
+    cleanedUp.future().onSuccess(removed -> removeIntent(intent));
+    return cleanedUp;
+  }
+
+  /**
+   * Removes the intent of a failed upload whose object is gone. Best effort: Cassandra being away
+   * is often why the upload failed, and a left intent only costs the orphan reconciler a check.
+   */
+  private void removeIntent(UploadIntent intent) {
+    history.removeIntent(intent).onFailure(e -> log.debug("Intent of failed upload {} left to the orphan"
+        + " reconciler: {}", intent.mediaId(), e.toString()));
   }
 
   /**

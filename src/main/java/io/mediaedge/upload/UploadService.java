@@ -85,17 +85,33 @@ public final class UploadService {
    * request's context.
    */
   public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source, String id) {
+    return upload(context, request, source, id, Promise.promise());
+  }
+
+  /**
+   * As above, and tells when a failed upload is confirmed to have left nothing in the store:
+   * {@code cleanedUp} completes when the first cleanup try that succeeds has removed its object or
+   * multipart upload (at once when nothing was written), and fails when the cleanup is given up.
+   * It is left pending when the upload succeeds. The failed future itself may come first: the
+   * answer waits for the first cleanup try only.
+   */
+  public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source, String id,
+      Promise<Void> cleanedUp) {
     long threshold = config.storage().singlePutThreshold();
     boolean buffersParts = request.declaredLength() < 0;
     long partSize = partSize(request.declaredLength());
     long leaseBytes = leaseBytes(request.declaredLength(), config.upload().streamWindow(), partSize);
-    return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(lease -> {
+    Future<MemoryBudget.Lease> leased = budget.acquire(context, leaseBytes, config.upload().budgetWait());
+    // Without memory not a byte was read, so nothing reached the store.
+    leased.onFailure(noMemory -> cleanedUp.tryComplete());
+    return leased.compose(lease -> {
       UploadBody body = new UploadBody(context, source, request.maxBytes(), request.declaredLength(),
           request.expectedSha256(), config.upload().streamWindow()).start();
       SlowUploadGuard guard = new SlowUploadGuard(vertx, body, config.server().minUploadRate(),
           config.server().minUploadRateInterval()).start();
       String key = ObjectKeys.mediaKey(request.owner(), id);
-      Attempt attempt = new Attempt(body, key, new ObjectAttributes(request.owner(), request.contentType(), Map.of()));
+      Attempt attempt = new Attempt(body, key, new ObjectAttributes(request.owner(), request.contentType(), Map.of()),
+          cleanedUp);
       return checkSignature(body, request.contentType())
           .compose(v -> request.declaredLength() >= 0 && request.declaredLength() <= threshold
               ? attempt.single(request.declaredLength())
@@ -149,11 +165,13 @@ public final class UploadService {
     private Future<Void> partsSettled = Future.succeededFuture();
     private boolean putStarted;
     private boolean multipartCompleted;
+    private final Promise<Void> cleanedUp;
 
-    Attempt(UploadBody body, String key, ObjectAttributes attributes) {
+    Attempt(UploadBody body, String key, ObjectAttributes attributes, Promise<Void> cleanedUp) {
       this.body = body;
       this.key = key;
       this.attributes = attributes;
+      this.cleanedUp = cleanedUp;
     }
 
     Future<ObjectInfo> single(long length) {
@@ -264,9 +282,10 @@ public final class UploadService {
       } else if (putStarted || multipartCompleted) {
         undo = store.delete(key);
       }
-      return undo.onFailure(e -> {
+      return undo.onSuccess(v -> cleanedUp.tryComplete()).onFailure(e -> {
         if (attempt >= UNDO_ATTEMPTS) {
           log.error("Gave up cleaning up after a failed upload to {}: {}", key, e.toString());
+          cleanedUp.tryFail(e);
           return;
         }
         long delay = Math.min(UNDO_MAX_DELAY_MILLIS, UNDO_FIRST_DELAY_MILLIS << (attempt - 1));

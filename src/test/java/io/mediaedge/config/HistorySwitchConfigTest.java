@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mediaedge.devstack.DevCertificates;
-import io.mediaedge.devstack.DevJwtKeys;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,19 +28,11 @@ class HistorySwitchConfigTest {
 
   @BeforeAll
   static void makeFiles() {
-    DevCertificates.TlsFiles tls = DevCertificates.ensure(dir.resolve("certs"));
-    DevJwtKeys jwt = DevJwtKeys.es256(dir.resolve("jwt"));
-    files = Map.of("MEDIA_EDGE_SERVER_HTTPS_CERT_FILE", tls.serverChain().toString(),
-        "MEDIA_EDGE_SERVER_HTTPS_KEY_FILE", tls.serverKey().toString(),
-        "MEDIA_EDGE_AUTH_PUBLIC_KEY_FILES", jwt.publicKeyFile().toString());
+    files = DevConfigFiles.make(dir);
   }
 
   private static Map<String, String> env(String... pairs) {
-    Map<String, String> env = new HashMap<>(files);
-    for (int i = 0; i < pairs.length; i += 2) {
-      env.put(pairs[i], pairs[i + 1]);
-    }
-    return env;
+    return DevConfigFiles.with(files, pairs);
   }
 
   @Test

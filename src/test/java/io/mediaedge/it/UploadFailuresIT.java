@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.storage.ObjectKeys;
@@ -17,6 +18,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -89,13 +91,14 @@ class UploadFailuresIT {
         stack.stopServer(extra);
       }
     }
+    Leftovers.close();
   }
 
   // ---- refused from the headers ----
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Transport.class)
-  void declaredOversizeIsRefusedWith413InsteadOf100Continue(Transport transport) throws IOException {
+  void declaredOversizeIsRefusedWith413InsteadOf100Continue(Transport transport) throws Exception {
     String user = freshUser();
     try (RawHttp conn = transport.open(stack.server())) {
       conn.send(head(user, "image/png", "Content-Length: " + 10L * 1024 * MIB, "Expect: 100-continue"));
@@ -110,7 +113,7 @@ class UploadFailuresIT {
   }
 
   @Test
-  void unknownMediaTypeIsRefusedWith415() {
+  void unknownMediaTypeIsRefusedWith415() throws InterruptedException {
     String user = freshUser();
     HttpResponse<byte[]> response = h2.upload(stack.token(user), "text/html", "<html></html>".getBytes(US_ASCII));
     assertError(415, "UNSUPPORTED_MEDIA_TYPE", response);
@@ -118,7 +121,7 @@ class UploadFailuresIT {
   }
 
   @Test
-  void missingContentTypeIsRefusedWith415() {
+  void missingContentTypeIsRefusedWith415() throws InterruptedException {
     String user = freshUser();
     HttpResponse<byte[]> response = h2.send(h2.request("/v1/media", stack.token(user))
         .POST(HttpRequest.BodyPublishers.ofByteArray(MediaSamples.jpeg(1000))).build());
@@ -127,7 +130,7 @@ class UploadFailuresIT {
   }
 
   @Test
-  void malformedContentDigestIsRefusedWith400() {
+  void malformedContentDigestIsRefusedWith400() throws InterruptedException {
     String user = freshUser();
     for (String digest : new String[] {"sha-256=:not*base64:", "sha-256=:AAAA:", "sha-256", "sha-256=:"}) {
       HttpResponse<byte[]> response = h2.send(h2.request("/v1/media", stack.token(user))
@@ -175,7 +178,7 @@ class UploadFailuresIT {
    * {@link HostileInputIT}.
    */
   @Test
-  void requestFramedBothWaysIsRefusedAndItsConnectionClosed() throws IOException {
+  void requestFramedBothWaysIsRefusedAndItsConnectionClosed() throws Exception {
     String user = freshUser();
     try (RawHttp conn = RawHttp.plain(stack.server().httpPort())) {
       byte[] jpeg = MediaSamples.jpeg(5000);
@@ -193,7 +196,7 @@ class UploadFailuresIT {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Transport.class)
-  void contentNotMatchingItsTypeIsRefusedWith415(Transport transport) throws IOException {
+  void contentNotMatchingItsTypeIsRefusedWith415(Transport transport) throws Exception {
     String user = freshUser();
     byte[] png = MediaSamples.withHead(MediaSamples.PNG_HEAD, 3 * MIB, 7);
     for (String framing : new String[] {"Content-Length: " + png.length, "Transfer-Encoding: chunked"}) {
@@ -218,7 +221,7 @@ class UploadFailuresIT {
    */
   @Test
   @Timeout(30) // without the stream reset the client waits for the server's 60 s idle timeout
-  void earlyRefusalsOnHttp2LeaveTheConnectionUsable() {
+  void earlyRefusalsOnHttp2LeaveTheConnectionUsable() throws InterruptedException {
     String user = freshUser();
     String token = stack.token(user);
     // A connection of its own: earlier refusals on a shared one would be counted against it.
@@ -236,11 +239,13 @@ class UploadFailuresIT {
     assertEquals(201, created.statusCode(), "the same connection still carries a large upload");
     assertEquals(Set.of(), Leftovers.multipartUploads(user));
     assertEquals(1, Leftovers.objects(user).size());
+    // The two refused uploads' intents go after their cleanup, the stored one's with its record.
+    Leftovers.awaitNoIntents(user);
   }
 
   @Test
   @Timeout(30)
-  void streamPassingTheLimitOnHttp2IsCutWith413() {
+  void streamPassingTheLimitOnHttp2IsCutWith413() throws InterruptedException {
     String user = freshUser();
     EdgeClient limited = new EdgeClient(TestStack.https(smallLimits), stack.dev().tls().caCert(),
         HttpClient.Version.HTTP_2);
@@ -313,7 +318,7 @@ class UploadFailuresIT {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(StorePath.class)
-  void bodyNotMatchingItsDigestIsRefusedAndNothingIsStored(StorePath path) {
+  void bodyNotMatchingItsDigestIsRefusedAndNothingIsStored(StorePath path) throws InterruptedException {
     String user = freshUser();
     byte[] body = MediaSamples.mp4(path.size);
     byte[] tampered = body.clone();
@@ -657,9 +662,15 @@ class UploadFailuresIT {
     }
   }
 
-  /** What an upload attempt left in the bucket under its user's key prefix. */
+  /**
+   * What an upload attempt left under its user: objects and multipart uploads in the bucket, and
+   * upload intents in Cassandra (an intent left behind waits a day for the orphan reconciler).
+   */
   static final class Leftovers {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** A failed upload's intent goes once its cleanup is confirmed, which is after the answer. */
+    private static final Duration INTENT_PATIENCE = Duration.ofSeconds(5);
+    private static CqlSession cql;
 
     private Leftovers() {}
 
@@ -690,17 +701,53 @@ class UploadFailuresIT {
       return keys;
     }
 
-    /** Nothing under the user's prefix right now: failed uploads clean up before they answer. */
-    static void assertNone(String user) {
-      assertEquals(Set.of(), objects(user), "objects left behind");
-      assertEquals(Set.of(), multipartUploads(user), "multipart uploads left behind");
+    /** The media ids of the user's upload intents (a filtering query: the test table is small). */
+    static synchronized Set<String> intents(String user) {
+      TestStack stack = TestStack.get();
+      if (cql == null) {
+        var cassandra = stack.dev().cassandra();
+        cql = CqlSession.builder().addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
+            .withLocalDatacenter(cassandra.localDatacenter()).build();
+      }
+      String keyspace = stack.server().config().history().keyspace();
+      Set<String> ids = new HashSet<>();
+      cql.execute("SELECT media_id FROM " + keyspace + ".upload_intents WHERE owner = ? ALLOW FILTERING", user)
+          .forEach(row -> ids.add(row.getString("media_id")));
+      return ids;
     }
 
-    /** Waits until {@code server} has finished every upload and nothing is left under the prefix. */
+    static synchronized void close() {
+      if (cql != null) {
+        cql.close();
+        cql = null;
+      }
+    }
+
+    /** Waits until the user has no upload intent left. */
+    static void awaitNoIntents(String user) throws InterruptedException {
+      long deadline = System.nanoTime() + INTENT_PATIENCE.toNanos();
+      while (!intents(user).isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(Set.of(), intents(user), "upload intents left behind");
+    }
+
+    /**
+     * Nothing under the user's prefix right now (failed uploads clean up before they answer), and
+     * soon no upload intent either.
+     */
+    static void assertNone(String user) throws InterruptedException {
+      assertEquals(Set.of(), objects(user), "objects left behind");
+      assertEquals(Set.of(), multipartUploads(user), "multipart uploads left behind");
+      awaitNoIntents(user);
+    }
+
+    /** Waits until {@code server} has finished every upload and nothing is left under the user. */
     static void awaitNone(String user, EdgeServer server) throws InterruptedException {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
       while (System.nanoTime() < deadline) {
-        if (server.streaming().budget().inUse() == 0 && objects(user).isEmpty() && multipartUploads(user).isEmpty()) {
+        if (server.streaming().budget().inUse() == 0 && objects(user).isEmpty() && multipartUploads(user).isEmpty()
+            && intents(user).isEmpty()) {
           return;
         }
         Thread.sleep(100);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mediaedge.config.EdgeConfig.HttpsConfig;
+import io.mediaedge.config.HstsConfig;
 import io.mediaedge.config.TlsConfig;
 import io.mediaedge.config.TlsConfig.CertificateFiles;
 import io.mediaedge.devstack.DevCertificates;
@@ -58,7 +59,8 @@ class CertificateReloaderTest {
     Path euKey = dir.resolve("eu-key.pem");
     DevCertificates.issueServer(ca, euChain, euKey, KeyType.RSA_2048, List.of(EU));
     HttpsConfig https = new HttpsConfig(true, 0, chain, key, true, false, new TlsConfig(
-        List.of(new CertificateFiles(euChain, euKey)), Optional.empty(), Duration.ofMillis(200)));
+        List.of(new CertificateFiles(euChain, euKey)), Optional.empty(), Duration.ofMillis(200)),
+        List.of("TLS_AES_128_GCM_SHA256"), new HstsConfig(Duration.ZERO, false));
     reloader = CertificateReloader.load(vertx, https, Clock.systemUTC(), reloaded::add);
 
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(0).setSsl(true)

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The openssl command line, for checking our results against the tool operators use. */
-final class OpenSsl {
+public final class OpenSsl {
   private OpenSsl() {}
 
-  static boolean available() {
+  public static boolean available() {
     try {
       return run("openssl version").startsWith("OpenSSL");
     } catch (IOException e) {
@@ -18,7 +18,7 @@ final class OpenSsl {
   }
 
   /** Runs a shell pipeline and returns its standard output, trimmed; fails on a non-zero exit. */
-  static String run(String pipeline) throws IOException {
+  public static String run(String pipeline) throws IOException {
     Process process = new ProcessBuilder(List.of("bash", "-c", "set -o pipefail; " + pipeline))
         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = process.getInputStream().readAllBytes();

@@ -10,6 +10,7 @@ import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevJwtKeys;
 import io.mediaedge.devstack.DevPinKeys;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -104,6 +105,25 @@ class TlsModuleTest {
     Instant issued = Instant.parse(payload.getString("issuedAt"));
     assertEquals(issued.plus(Duration.ofHours(24)), Instant.parse(payload.getString("expiresAt")));
     assertTrue(Duration.between(issued, Instant.now()).abs().getSeconds() < 60);
+  }
+
+  @Test
+  void cipherSuitesTheTlsEngineDoesNotOfferRefuseToStart() {
+    String typo = refusal(config("MEDIA_EDGE_SERVER_HTTPS_CIPHER_SUITES", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA257"));
+    assertTrue(typo.startsWith("Option server.https.cipherSuites names TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA257,"
+        + " which the "), typo);
+    assertTrue(typo.endsWith("or set it with MEDIA_EDGE_SERVER_HTTPS_CIPHER_SUITES."), typo);
+
+    String openSslNameOnJdk = refusal(config("MEDIA_EDGE_SERVER_HTTPS_OPENSSL", "false",
+        "MEDIA_EDGE_SERVER_HTTPS_CIPHER_SUITES", "ECDHE-ECDSA-AES128-GCM-SHA256"));
+    assertTrue(openSslNameOnJdk.contains("which the JDK TLS engine does not offer (it takes IANA names"),
+        openSslNameOnJdk);
+    if (OpenSSLEngineOptions.isAvailable()) {
+      TlsModule.load(vertx, config("MEDIA_EDGE_SERVER_HTTPS_CIPHER_SUITES", "ECDHE-ECDSA-AES128-GCM-SHA256"));
+    }
+    // The default list is known to both engines.
+    TlsModule.load(vertx, config());
+    TlsModule.load(vertx, config("MEDIA_EDGE_SERVER_HTTPS_OPENSSL", "false"));
   }
 
   @Test
