@@ -271,16 +271,7 @@ class MalformedRequestFuzzIT {
           } else if (!"chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = in.readAllBytes(); // delimited by the close
           } else {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
-                size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
-              all.write(in.readNBytes(size));
-              line(in);
-            }
-            for (String trailer = line(in); trailer != null && !trailer.isEmpty(); trailer = line(in)) {
-              // none expected
-            }
-            body = all.toByteArray();
+            body = UploadFailuresIT.RawHttp.chunkedBody(in);
           }
         }
         return new Answer(code, headers, body);
@@ -288,15 +279,7 @@ class MalformedRequestFuzzIT {
     }
 
     private static String line(InputStream in) throws IOException {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      for (int b = in.read(); b != '\n'; b = in.read()) {
-        if (b < 0) {
-          return line.size() == 0 ? null : line.toString(US_ASCII);
-        }
-        line.write(b);
-      }
-      String text = line.toString(US_ASCII);
-      return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+      return UploadFailuresIT.RawHttp.line(in);
     }
   }
 

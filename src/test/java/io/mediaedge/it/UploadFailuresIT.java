@@ -632,7 +632,7 @@ class UploadFailuresIT {
       arrivals.add(CLOSED);
     }
 
-    private static byte[] chunkedBody(InputStream in) throws IOException {
+    static byte[] chunkedBody(InputStream in) throws IOException {
       ByteArrayOutputStream body = new ByteArrayOutputStream();
       for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
           size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
@@ -646,7 +646,7 @@ class UploadFailuresIT {
     }
 
     /** One CRLF-terminated line, or null at a clean end of stream. */
-    private static String line(InputStream in) throws IOException {
+    static String line(InputStream in) throws IOException {
       ByteArrayOutputStream line = new ByteArrayOutputStream();
       for (int b = in.read(); b != '\n'; b = in.read()) {
         if (b < 0) {
