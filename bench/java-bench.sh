@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Shared by the benchmark scripts that run one Java main class from the test class path: finds
-# java, builds (test-compile) and resolves the class path, copies the compiled classes aside so
+# Shared by the benchmark scripts that run one Java main class of the bench module: finds
+# java, builds (install -DskipTests) and resolves the class path, copies the compiled classes aside so
 # another build cannot change them mid-run, and runs the class with the arguments. Source it from
 # a script that has cd'd to the repository root, then call
 #   run_java_bench NAME HEAP MAIN_CLASS "$@"
@@ -34,16 +34,19 @@ prepare_java_bench() {
   if [[ -n "${BENCH_SHARED_BUILD:-}" && $# == 0 ]]; then
     echo "[bench] using the suite's build in $BENCH_SHARED_BUILD"
     bench_run=$BENCH_SHARED_BUILD
-    bench_cp="$bench_run/test-classes:$bench_run/classes:$(cat "$bench_run/classpath-test.txt")"
+    bench_cp=$(bench_classpath "$bench_run")
     return
   fi
 
-  echo "[bench] building (test-compile) and resolving the class path ..."
-  # Compiles main and test code (the benchmarks live with the tests, next to the dev stack they
-  # use), copies the S3 server jar and resolves the Cassandra and Kafka server classpaths into
-  # target/devstack, and lists every dependency jar of the test scope.
-  ./mvnw -q -B "$@" -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.outputFile="$bench_work/classpath-test.txt"
+  echo "[bench] building (install -DskipTests) and resolving the class path ..."
+  # Builds every module (the benchmarks are the bench module; they use the dev stack's launchers
+  # and the server's test helpers), copies the S3 server jar and resolves the Cassandra and Kafka
+  # server classpaths into target/devstack, and installs the modules into the local repository so
+  # that each module's class path can be listed on its own below.
+  ./mvnw -q -B "$@" -DskipTests install
+  # The bench module's dependency jars; our own modules come from the private copy instead.
+  ./mvnw -q -B -pl bench dependency:build-classpath -DexcludeGroupIds=io.mediaedge \
+    -Dmdep.outputFile="$bench_work/classpath-bench.txt"
 
   # Run from a private copy of the compiled classes, so that another build recompiling (or
   # cleaning) target/ while the benchmark runs cannot pull classes from under the JVM.
@@ -51,10 +54,19 @@ prepare_java_bench() {
   # shellcheck disable=SC2064
   trap "rm -rf '$bench_run'" EXIT
   mkdir -p "$bench_run"
-  cp -R "$root/target/classes" "$bench_run/classes"
-  cp -R "$root/target/test-classes" "$bench_run/test-classes"
-  cp "$bench_work/classpath-test.txt" "$bench_run/classpath-test.txt"
-  bench_cp="$bench_run/test-classes:$bench_run/classes:$(cat "$bench_run/classpath-test.txt")"
+  cp -R "$root/server/target/classes" "$bench_run/classes"
+  cp -R "$root/server/target/test-classes" "$bench_run/test-classes"
+  cp -R "$root/devstack/target/classes" "$bench_run/devstack-classes"
+  cp -R "$root/bench/target/classes" "$bench_run/bench-classes"
+  cp "$bench_work/classpath-bench.txt" "$bench_run/classpath-bench.txt"
+  bench_cp=$(bench_classpath "$bench_run")
+}
+
+# The benchmark JVM's class path in a private copy: the harness, the server's test helpers and
+# classes, the dev stack's launchers, then the dependency jars.
+bench_classpath() {
+  local run=$1
+  echo "$run/bench-classes:$run/test-classes:$run/classes:$run/devstack-classes:$(cat "$run/classpath-bench.txt")"
 }
 
 # After prepare_java_bench: sets bench_edge_cp, the file listing media-edge's runtime class path
@@ -63,7 +75,7 @@ resolve_edge_classpath() {
   bench_edge_cp="$bench_run/classpath-runtime.txt"
   if [[ ! -f "$bench_edge_cp" ]]; then
     # The property is includeScope; -Dmdep.includeScope is silently ignored and gives the test scope.
-    ./mvnw -q -B dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$bench_edge_cp"
+    ./mvnw -q -B -pl server dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$bench_edge_cp"
   fi
 }
 
