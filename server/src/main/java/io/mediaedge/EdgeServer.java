@@ -100,7 +100,7 @@ public final class EdgeServer {
           module.quotas(), relay, streaming.budget(), config);
       expiry = new ResumableExpiry(vertx, module.resumable(), resumable, config.resumable().expiryCheckInterval());
       expiry.start();
-      return new ApiRoutes.HistoryFlows(uploads, resumable, media, CursorKeys.load(config));
+      return new ApiRoutes.HistoryFlows(uploads, resumable, media, CursorKeys.load(config.history()));
     }
 
     /** The rounds stop at once; the relay and the clients only after the listeners drained. */

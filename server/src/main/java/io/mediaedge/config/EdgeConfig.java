@@ -1,8 +1,5 @@
 package io.mediaedge.config;
 
-import io.mediaedge.upload.MediaSignature;
-import io.mediaedge.upload.PartSizes;
-import io.mediaedge.upload.UploadService;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,16 +75,30 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   }
 
   public record UploadConfig(long memoryBudget, int streamWindow, Duration budgetWait, Map<String, Long> maxBytesByType) {
+    /**
+     * What a streaming upload holds beyond its read-ahead window: one chunk landing on a full
+     * window, and the store's request holding up to two handed-over chunks plus its connection's
+     * write queue (64 KiB) until the socket takes them. Here because the budget's minimum needs it.
+     */
+    public static final int CHUNK_SLACK = 4 * 64 * 1024;
+
     public Optional<Long> maxBytesFor(String mediaType) {
       return Optional.ofNullable(maxBytesByType.get(mediaType));
     }
   }
 
-  /** Where media history lives (Cassandra or ScyllaDB) and how it is reached. */
+  /**
+   * Where media history lives (Cassandra or ScyllaDB) and how it is reached; {@code cursorKey} is
+   * the base64 key (at least 16 bytes) that signs listing cursors, empty when none is configured.
+   */
   public record HistoryConfig(List<String> contactPoints, String localDatacenter, String keyspace,
       Map<String, Integer> replication, String consistency, String serialConsistency, Duration requestTimeout,
       Optional<String> username, Optional<String> password, int outboxBuckets, double downloadSampling,
-      String protocolVersion) {
+      String protocolVersion, Optional<String> cursorKey) {
+    /** Holds the cursor key itself when {@code history.cursorKeyFile} is not set; the README documents it. */
+    public static final String CURSOR_KEY_ENV = "MEDIA_EDGE_CURSOR_KEY";
+    static final int MIN_CURSOR_KEY_BYTES = 16;
+
     /** SimpleStrategy is named by the single key "replication_factor". */
     public boolean simpleStrategy() {
       return replication.size() == 1 && replication.containsKey("replication_factor");
@@ -306,7 +318,38 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     return new HistoryConfig(contactPoints, c.requiredString("history.localDatacenter"), keyspace,
         replication(c), consistency, serial,
         c.duration("history.requestTimeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
-        username, password, c.integer("history.outboxBuckets", 16, 1, 1024), sampling, protocolVersion(c));
+        username, password, c.integer("history.outboxBuckets", 16, 1, 1024), sampling, protocolVersion(c),
+        cursorKey(c, env));
+  }
+
+  /** A secret like the credentials: from a file, or from the environment, never from this file. */
+  private static Optional<String> cursorKey(ConfigTree c, Map<String, String> env) {
+    Path file = c.optionalFile("history.cursorKeyFile");
+    if (file != null) {
+      String key = readSecret(c, "history.cursorKeyFile", file);
+      if (!holdsCursorKey(key)) {
+        throw c.invalid("history.cursorKeyFile", "must name a file holding at least "
+            + HistoryConfig.MIN_CURSOR_KEY_BYTES + " bytes in base64");
+      }
+      return Optional.of(key);
+    }
+    String value = env.get(HistoryConfig.CURSOR_KEY_ENV);
+    if (value == null || value.isBlank()) {
+      return Optional.empty();
+    }
+    if (!holdsCursorKey(value.trim())) {
+      throw new ConfigException("Environment variable " + HistoryConfig.CURSOR_KEY_ENV + " must hold at least "
+          + HistoryConfig.MIN_CURSOR_KEY_BYTES + " bytes in base64.");
+    }
+    return Optional.of(value.trim());
+  }
+
+  private static boolean holdsCursorKey(String base64) {
+    try {
+      return Base64.getDecoder().decode(base64).length >= HistoryConfig.MIN_CURSOR_KEY_BYTES;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The native protocol the driver speaks: V4 unless asked, see conf/media-edge.yaml for why. */
@@ -387,7 +430,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     // The budget must fit one buffered part plus one window and the chunks in flight (what such an
     // upload leases), or a chunked or resumable upload could never run, and must stay well inside
     // the heap, or the budget would not prevent what it exists to prevent.
-    long minimum = partSize + window + UploadService.CHUNK_SLACK;
+    long minimum = partSize + window + UploadConfig.CHUNK_SLACK;
     long heap = Runtime.getRuntime().maxMemory();
     long budget;
     if ("auto".equalsIgnoreCase(c.string("upload.memoryBudget", "auto"))) {
@@ -406,7 +449,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     Map<String, Long> normalized = new java.util.LinkedHashMap<>();
     types.forEach((type, max) -> {
       String key = type.toLowerCase(Locale.ROOT).trim();
-      if (!MediaSignature.isKnown(key)) {
+      if (!CheckableMediaTypes.ALL.contains(key)) {
         throw c.invalid("upload.types." + type, "is a media type whose content we cannot check;"
             + " remove it or use one of the supported types listed in the README");
       }

@@ -1,6 +1,5 @@
 package io.mediaedge.config;
 
-import io.mediaedge.edge.IpRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +42,7 @@ public record EdgeNetworkConfig(List<String> trustedProxies, List<Path> trustedP
     List<String> ranges = c.cidrs(path);
     for (String range : ranges) {
       try {
-        IpRange.parse(range);
+        CidrNotation.parse(range);
       } catch (IllegalArgumentException e) {
         throw c.invalid(path, "holds a range that cannot be used (" + e.getMessage() + ")");
       }

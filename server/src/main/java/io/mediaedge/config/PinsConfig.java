@@ -1,6 +1,5 @@
 package io.mediaedge.config;
 
-import io.mediaedge.tls.SpkiPin;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ public record PinsConfig(boolean enabled, List<String> backupPins, List<Path> ba
     List<String> out = new ArrayList<>();
     for (String value : values) {
       try {
-        String pin = SpkiPin.parse(value);
+        String pin = PinNotation.parse(value);
         if (!out.contains(pin)) {
           out.add(pin);
         }

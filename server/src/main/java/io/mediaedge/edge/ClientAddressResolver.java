@@ -1,5 +1,6 @@
 package io.mediaedge.edge;
 
+import io.mediaedge.config.IpAddresses;
 import io.vertx.core.MultiMap;
 import java.net.InetAddress;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.mediaedge.edge;
 
+import io.mediaedge.config.CidrNotation;
 import java.net.InetAddress;
 import java.util.Arrays;
 
@@ -12,32 +13,8 @@ public record IpRange(byte[] network, int prefixLength) {
 
   /** Parses CIDR notation; throws IllegalArgumentException with the offending text. */
   public static IpRange parse(String text) {
-    String trimmed = text.trim();
-    int slash = trimmed.indexOf('/');
-    String address = slash < 0 ? trimmed : trimmed.substring(0, slash);
-    InetAddress parsed = IpAddresses.parse(address)
-        .orElseThrow(() -> new IllegalArgumentException("'" + text + "' is not an IP address or CIDR range"));
-    byte[] bytes = parsed.getAddress();
-    // ::ffff:0:0/96 style ranges of IPv4-mapped addresses name IPv4 space; their prefix counts 128 bits.
-    boolean mapped = bytes.length == 4 && address.contains(":");
-    int maxBits = mapped ? 128 : bytes.length * 8;
-    int prefix = bytes.length * 8;
-    if (slash >= 0) {
-      String bits = trimmed.substring(slash + 1);
-      if (!bits.matches("\\d{1,3}") || Integer.parseInt(bits) > maxBits) {
-        throw new IllegalArgumentException("'" + text + "' has an invalid prefix length");
-      }
-      prefix = Integer.parseInt(bits);
-      if (mapped) {
-        // Shorter than /96 is not IPv4 space: most likely an IPv4 prefix in the wrong notation.
-        if (prefix < 96) {
-          throw new IllegalArgumentException("'" + text + "' has an invalid prefix length for an IPv4-mapped"
-              + " range (96 to 128)");
-        }
-        prefix -= 96;
-      }
-    }
-    return new IpRange(masked(bytes, prefix), prefix);
+    CidrNotation written = CidrNotation.parse(text);
+    return new IpRange(masked(written.address(), written.prefixLength()), written.prefixLength());
   }
 
   public boolean contains(InetAddress address) {

@@ -2,9 +2,9 @@ package io.mediaedge.http;
 
 import io.mediaedge.auth.Principal;
 import io.mediaedge.auth.PropertyExtractor;
+import io.mediaedge.config.IpAddresses;
 import io.mediaedge.edge.EdgeTagger;
 import io.mediaedge.edge.EdgeView;
-import io.mediaedge.edge.IpAddresses;
 import io.mediaedge.edge.RouteHints;
 import io.mediaedge.edge.RouteTable.RouteHint;
 import io.mediaedge.errors.ErrorCode;

@@ -1,6 +1,6 @@
 package io.mediaedge.http;
 
-import io.mediaedge.edge.IpAddresses;
+import io.mediaedge.config.IpAddresses;
 import io.mediaedge.edge.IpRanges;
 import io.mediaedge.errors.ErrorCode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

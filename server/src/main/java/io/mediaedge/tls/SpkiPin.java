@@ -1,5 +1,6 @@
 package io.mediaedge.tls;
 
+import io.mediaedge.config.PinNotation;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
@@ -13,18 +14,15 @@ import java.util.Base64;
  * <p>The digest is taken over the SubjectPublicKeyInfo bytes exactly as they stand in the
  * certificate, not over the JDK's re-encoding of the key, so that a key the JDK would encode
  * differently (a compressed EC point, explicit curve parameters) still gets the pin every other
- * tool computes.
+ * tool computes. Pins written by people are read by {@link PinNotation}.
  */
 public final class SpkiPin {
-  public static final String PREFIX = "sha256/";
-  private static final String CURL_PREFIX = "sha256//";
-
   private SpkiPin() {}
 
   /** The pin of a SubjectPublicKeyInfo DER (what a "PUBLIC KEY" PEM block holds). */
   public static String ofSpki(byte[] spkiDer) {
     try {
-      return PREFIX + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spkiDer));
+      return PinNotation.PREFIX + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spkiDer));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JDK has no SHA-256", e);
     }
@@ -39,37 +37,8 @@ public final class SpkiPin {
     }
   }
 
-  /**
-   * A pin given by a person, checked and in our form: {@code sha256/} or curl's {@code sha256//}
-   * followed by the base64 of 32 bytes.
-   *
-   * @throws IllegalArgumentException with a sentence saying what is wrong
-   */
-  public static String parse(String text) {
-    String trimmed = text == null ? "" : text.trim();
-    String digest;
-    if (trimmed.startsWith(CURL_PREFIX)) {
-      digest = trimmed.substring(CURL_PREFIX.length());
-    } else if (trimmed.startsWith(PREFIX)) {
-      digest = trimmed.substring(PREFIX.length());
-    } else {
-      throw new IllegalArgumentException("'" + trimmed + "' is not a pin: pins look like sha256/<base64 of 32 bytes>");
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(digest);
-    } catch (IllegalArgumentException e) {
-      bytes = new byte[0];
-    }
-    if (bytes.length != 32) {
-      throw new IllegalArgumentException("'" + trimmed + "' is not a pin: after sha256/ must come the base64 of a"
-          + " 32-byte SHA-256 digest");
-    }
-    return PREFIX + Base64.getEncoder().encodeToString(bytes);
-  }
-
   /** The pin as curl's {@code --pinnedpubkey} takes it. */
   public static String forCurl(String pin) {
-    return CURL_PREFIX + parse(pin).substring(PREFIX.length());
+    return PinNotation.CURL_PREFIX + PinNotation.parse(pin).substring(PinNotation.PREFIX.length());
   }
 }

@@ -1,6 +1,8 @@
 package io.mediaedge.upload;
 
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
+import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.events.OutboxRelay;
@@ -207,7 +209,7 @@ public final class ResumableUploads {
         return Future.failedFuture(ErrorCode.MEDIA_TOO_LARGE.error("The body is " + append.contentLength()
             + " bytes but only " + remaining + " remain of the upload."));
       }
-      long leaseBytes = state.partSize() + config.upload().streamWindow() + UploadService.CHUNK_SLACK;
+      long leaseBytes = state.partSize() + config.upload().streamWindow() + UploadConfig.CHUNK_SLACK;
       return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(memory -> {
         PatchWriter writer = new PatchWriter(context, store, states, config, partBuffers, state, holder, append,
             remaining);

@@ -1,6 +1,8 @@
 package io.mediaedge.upload;
 
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
+import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.history.Origin;
 import io.mediaedge.storage.MediaStore;
@@ -37,12 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadService {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-  /**
-   * Beyond the read-ahead window: one chunk landing on a full window, and the store's request
-   * holding up to two handed-over chunks plus its connection's write queue (64 KiB) until the
-   * socket takes them.
-   */
-  public static final int CHUNK_SLACK = 4 * 64 * 1024;
   /** The least an upload leases: one chunk, whatever its declared length. */
   static final int MIN_LEASE = 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
@@ -132,9 +128,9 @@ public final class UploadService {
    */
   static long leaseBytes(long declaredLength, int window, long partSize) {
     if (declaredLength < 0) {
-      return window + CHUNK_SLACK + partSize;
+      return window + UploadConfig.CHUNK_SLACK + partSize;
     }
-    return Math.min(window + CHUNK_SLACK, Math.max(declaredLength, MIN_LEASE));
+    return Math.min(window + UploadConfig.CHUNK_SLACK, Math.max(declaredLength, MIN_LEASE));
   }
 
   private Future<Void> checkSignature(UploadBody body, String contentType) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.config.IpAddresses;
 import io.mediaedge.edge.ClientAddressResolver.ClientAddress;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;

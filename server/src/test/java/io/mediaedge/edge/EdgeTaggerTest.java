@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.config.IpAddresses;
 import io.mediaedge.edge.geo.GeoAnswer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.config.IpAddresses;
 import io.mediaedge.config.ReloadableFile;
 import io.mediaedge.edge.RouteTable.RouteHint;
 import io.mediaedge.edge.geo.GeoAnswer;

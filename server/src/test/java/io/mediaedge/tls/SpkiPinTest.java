@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.config.PinNotation;
 import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevCertificates.KeyType;
 import java.nio.charset.StandardCharsets;
@@ -75,8 +76,8 @@ class SpkiPinTest {
 
   @Test
   void parseAcceptsOkHttpAndCurlSpellings() {
-    assertEquals(KNOWN_PIN, SpkiPin.parse(KNOWN_PIN));
-    assertEquals(KNOWN_PIN, SpkiPin.parse(" sha256//UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlcvhcin9XvQ= "));
+    assertEquals(KNOWN_PIN, PinNotation.parse(KNOWN_PIN));
+    assertEquals(KNOWN_PIN, PinNotation.parse(" sha256//UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlcvhcin9XvQ= "));
     assertEquals("sha256//UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlcvhcin9XvQ=", SpkiPin.forCurl(KNOWN_PIN));
   }
 
@@ -84,7 +85,7 @@ class SpkiPinTest {
   @ValueSource(strings = {"", "UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlcvhcin9XvQ=", "sha1/UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlc=",
       "sha256/not base64!", "sha256/UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJ"})
   void parseRefusesWhatIsNotASha256Pin(String text) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpkiPin.parse(text));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PinNotation.parse(text));
     assertTrue(e.getMessage().contains("is not a pin"), e.getMessage());
   }
 }

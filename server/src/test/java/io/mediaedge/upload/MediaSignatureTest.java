@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.config.CheckableMediaTypes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -235,6 +237,11 @@ class MediaSignatureTest {
   @MethodSource("knownTypes")
   void everySupportedTypeIsKnown(String type) {
     assertTrue(MediaSignature.isKnown(type));
+  }
+
+  @Test
+  void theConfigAcceptsExactlyTheTypesThatHaveASignatureRule() {
+    assertEquals(Set.copyOf(knownTypes()), CheckableMediaTypes.ALL);
   }
 
   // ---- individual cases ---------------------------------------------------------------

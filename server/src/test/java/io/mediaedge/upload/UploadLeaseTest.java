@@ -2,6 +2,7 @@ package io.mediaedge.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mediaedge.config.EdgeConfig.UploadConfig;
 import org.junit.jupiter.api.Test;
 
 /** How much of the memory budget an upload takes before its first byte is read. */
@@ -11,7 +12,7 @@ class UploadLeaseTest {
 
   @Test
   void aLargeKnownLengthTakesItsWindowAndTheChunksInFlight() {
-    assertEquals(WINDOW + UploadService.CHUNK_SLACK, UploadService.leaseBytes(50_000_000L, WINDOW, PART));
+    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK, UploadService.leaseBytes(50_000_000L, WINDOW, PART));
   }
 
   @Test
@@ -27,6 +28,6 @@ class UploadLeaseTest {
 
   @Test
   void anUnknownLengthAlsoTakesTheOnePartItBuffers() {
-    assertEquals(WINDOW + UploadService.CHUNK_SLACK + PART, UploadService.leaseBytes(-1L, WINDOW, PART));
+    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK + PART, UploadService.leaseBytes(-1L, WINDOW, PART));
   }
 }

@@ -1,4 +1,4 @@
-package io.mediaedge.edge;
+package io.mediaedge.config;
 
 import io.netty.util.NetUtil;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.mediaedge.edge;
+package io.mediaedge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,9 +1,13 @@
-package io.mediaedge.upload;
+package io.mediaedge.config;
 
-/** S3 multipart part sizes: the configured size, grown for huge bodies so 10,000 parts always suffice. */
+/**
+ * S3 multipart part sizes: the configured size, grown for huge bodies so 10,000 parts always
+ * suffice. It lives with the configuration because the memory budget's minimum is checked against
+ * the largest part a resumable upload will buffer.
+ */
 public final class PartSizes {
   /** S3's limit on the parts of one multipart upload. */
-  static final int MAX_PARTS = 10_000;
+  public static final int MAX_PARTS = 10_000;
   private static final long MIB = 1L << 20;
 
   private PartSizes() {}

@@ -1,0 +1,173 @@
+package io.mediaedge;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rooms' walls (DESIGN.md, issue 12): which package may import what. Only production classes
+ * are checked; tests may reach anywhere they need to.
+ */
+class ArchitectureTest {
+  private static final JavaClasses PRODUCTION = new ClassFileImporter()
+      .withImportOption(new ImportOption.DoNotIncludeTests())
+      .importPackages("io.mediaedge");
+
+  private static final String[] ADAPTER_ROOMS = {
+      "io.mediaedge.storage..", "io.mediaedge.history..", "io.mediaedge.events.."};
+
+  /**
+   * The {@code http} → adapter dependencies that exist today, frozen so that only a new one fails:
+   * "http class -> adapter class", nested classes counted as their top-level class. Issue 12's room
+   * moves ({@code media/} with its {@code MediaApi} port, {@code Origin} and the media directory out
+   * of {@code http/} and {@code history/}) shrink this list; never add to it.
+   */
+  private static final Set<String> KNOWN_HTTP_TO_ADAPTER = Set.of(
+      "http.ApiRoutes -> storage.MediaStore",
+      "http.EdgeHandler -> history.Origin",
+      "http.HistoryMediaDirectory -> history.MediaRecord",
+      "http.HistoryMediaDirectory -> history.Origin",
+      "http.MediaDirectory -> history.Origin",
+      "http.MediaHandler -> storage.MediaStore",
+      "http.MediaHistoryHandler -> history.HistoryStore",
+      "http.MediaJson -> history.HistoryEvent",
+      "http.MediaJson -> history.MediaRecord",
+      "http.ObjectBodyWriter -> storage.MediaStore",
+      "http.StorageMediaDirectory -> history.Origin",
+      "http.StorageMediaDirectory -> storage.MediaStore",
+      "http.StorageMediaDirectory -> storage.ObjectKeys");
+
+  static final ArchRule ROOMS_FORM_NO_CYCLES = slices().matching("io.mediaedge.(*)..")
+      .should().beFreeOfCycles()
+      .because("a cycle makes two rooms one: neither can be understood, tested or moved to its own module alone");
+
+  static final ArchRule NO_ROOM_IMPORTS_THE_COMPOSITION_ROOT = noClasses()
+      .that().resideInAPackage("io.mediaedge.*..")
+      .should().dependOnClassesThat().resideInAPackage("io.mediaedge")
+      .because("the composition root wires every room, so a room importing it is a cycle the slices cannot see");
+
+  static final ArchRule CONFIG_IMPORTS_NOTHING_OF_OURS = classes()
+      .that().resideInAPackage("io.mediaedge.config..")
+      .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.config..")))
+      .because("config is the ground floor every room reads; a room it imported could not read its own settings");
+
+  static final ArchRule AWS_SDK_ONLY_IN_STORAGE = noClasses()
+      .that().resideOutsideOfPackage("io.mediaedge.storage..")
+      .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..")
+      .because("storage is the S3 adapter: a new backend or an SDK upgrade must touch one room only");
+
+  static final ArchRule CASSANDRA_DRIVER_ONLY_IN_HISTORY = noClasses()
+      .that().resideOutsideOfPackage("io.mediaedge.history..")
+      .should().dependOnClassesThat().resideInAnyPackage("com.datastax..", "io.vertx.cassandra..")
+      .because("history is the Cassandra adapter room: rows, consistency levels and CQL stay behind its ports");
+
+  static final ArchRule KAFKA_ONLY_IN_EVENTS = noClasses()
+      .that().resideOutsideOfPackage("io.mediaedge.events..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.vertx.kafka..")
+      .because("events owns publishing (outbox, relay, idempotent producer); nothing else may send around it");
+
+  static final ArchRule HTTP_IMPORTS_NO_NEW_ADAPTER = classes()
+      .that().resideInAPackage("io.mediaedge.http..")
+      .should(notDependOnAnAdapterOutsideTheKnownList())
+      .because("handlers speak HTTP and call the flows; reaching into an adapter ties the API to one backend");
+
+  @Test
+  void roomsFormNoPackageCycles() {
+    ROOMS_FORM_NO_CYCLES.check(PRODUCTION);
+  }
+
+  @Test
+  void noRoomImportsTheCompositionRoot() {
+    NO_ROOM_IMPORTS_THE_COMPOSITION_ROOT.check(PRODUCTION);
+  }
+
+  @Test
+  void configImportsNothingOfOurs() {
+    CONFIG_IMPORTS_NOTHING_OF_OURS.check(PRODUCTION);
+  }
+
+  @Test
+  void awsSdkOnlyInStorage() {
+    AWS_SDK_ONLY_IN_STORAGE.check(PRODUCTION);
+  }
+
+  @Test
+  void cassandraDriverOnlyInHistory() {
+    CASSANDRA_DRIVER_ONLY_IN_HISTORY.check(PRODUCTION);
+  }
+
+  @Test
+  void kafkaClientsOnlyInEvents() {
+    KAFKA_ONLY_IN_EVENTS.check(PRODUCTION);
+  }
+
+  @Test
+  void httpImportsNoAdapterBeyondTheFrozenList() {
+    HTTP_IMPORTS_NO_NEW_ADAPTER.check(PRODUCTION);
+  }
+
+  /** A fixed violation must leave the list too, or it could come back unnoticed. */
+  @Test
+  void frozenHttpListHoldsOnlyViolationsThatStillExist() {
+    Set<String> present = new TreeSet<>();
+    for (JavaClass origin : PRODUCTION) {
+      if (origin.getPackageName().startsWith("io.mediaedge.http")) {
+        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+          if (reachesAnAdapter(dependency)) {
+            present.add(key(dependency));
+          }
+        }
+      }
+    }
+    Set<String> stale = new TreeSet<>(KNOWN_HTTP_TO_ADAPTER);
+    stale.removeAll(present);
+    assertEquals(Set.of(), stale, "these http -> adapter dependencies are gone: remove them from KNOWN_HTTP_TO_ADAPTER");
+  }
+
+  private static ArchCondition<JavaClass> notDependOnAnAdapterOutsideTheKnownList() {
+    return new ArchCondition<>("not depend on an adapter room (storage, history, events) beyond today's frozen list") {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        for (Dependency dependency : origin.getDirectDependenciesFromSelf()) {
+          if (reachesAnAdapter(dependency) && !KNOWN_HTTP_TO_ADAPTER.contains(key(dependency))) {
+            events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+          }
+        }
+      }
+    };
+  }
+
+  private static boolean reachesAnAdapter(Dependency dependency) {
+    return resideInAnyPackage(ADAPTER_ROOMS).test(dependency.getTargetClass().getBaseComponentType());
+  }
+
+  /** "http.MediaJson -> history.MediaRecord": both ends as top-level classes, without io.mediaedge. */
+  private static String key(Dependency dependency) {
+    return shortName(dependency.getOriginClass()) + " -> " + shortName(dependency.getTargetClass().getBaseComponentType());
+  }
+
+  private static String shortName(JavaClass type) {
+    JavaClass topLevel = type;
+    while (topLevel.getEnclosingClass().isPresent()) {
+      topLevel = topLevel.getEnclosingClass().get();
+    }
+    return topLevel.getName().substring("io.mediaedge.".length());
+  }
+}
