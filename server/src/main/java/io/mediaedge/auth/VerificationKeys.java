@@ -1,6 +1,7 @@
 package io.mediaedge.auth;
 
 import io.mediaedge.config.ConfigException;
+import io.mediaedge.tls.PemBlocks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -19,8 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Loads JWT verification keys from PEM files (public keys or certificates) and JWKS files, and
@@ -31,23 +30,19 @@ final class VerificationKeys {
   static final Set<String> ASYMMETRIC = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
       "ES256", "ES384", "ES512", "EdDSA");
 
-  private static final Pattern PEM = Pattern.compile(
-      "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
-
   private VerificationKeys() {}
 
   static List<PubSecKeyOptions> fromPemFile(Path file) {
-    String text;
+    byte[] text;
     try {
-      text = Files.readString(file);
+      text = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ConfigException("Option auth.publicKeyFiles names " + file + ", which cannot be read: " + e.getMessage());
     }
     List<PubSecKeyOptions> keys = new ArrayList<>();
-    Matcher m = PEM.matcher(text);
-    while (m.find()) {
-      String type = m.group(1);
-      byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+    for (PemBlocks.Block block : PemBlocks.parse(text)) {
+      String type = block.type();
+      byte[] der = block.der();
       PublicKey key = switch (type) {
         case "PUBLIC KEY" -> publicKey(file, der);
         case "CERTIFICATE" -> certificateKey(file, der);

@@ -81,6 +81,27 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
      * write queue (64 KiB) until the socket takes them. Here because the budget's minimum needs it.
      */
     public static final int CHUNK_SLACK = 4 * 64 * 1024;
+    /** The least an upload leases: one chunk, whatever its declared length. */
+    public static final int MIN_LEASE = 64 * 1024;
+
+    /**
+     * The one rule for what an upload holds in memory at most, and so leases from the budget before
+     * its first byte is read: its read-ahead window and the chunks in flight, plus one part when
+     * its bytes are gathered into parts (a length not known ahead, -1, or a resumable upload). A
+     * known length shorter than that never holds more than itself (at least {@link #MIN_LEASE}),
+     * so a photo does not take a video's share of the budget.
+     */
+    public static long leaseFor(int streamWindow, long declaredLength, boolean gathersParts, long partSize) {
+      if (gathersParts || declaredLength < 0) {
+        return streamWindow + CHUNK_SLACK + partSize;
+      }
+      return Math.min(streamWindow + CHUNK_SLACK, Math.max(declaredLength, MIN_LEASE));
+    }
+
+    /** {@link #leaseFor(int, long, boolean, long)} with this configuration's window. */
+    public long leaseFor(long declaredLength, boolean gathersParts, long partSize) {
+      return leaseFor(streamWindow, declaredLength, gathersParts, partSize);
+    }
 
     public Optional<Long> maxBytesFor(String mediaType) {
       return Optional.ofNullable(maxBytesByType.get(mediaType));
@@ -430,7 +451,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     // The budget must fit one buffered part plus one window and the chunks in flight (what such an
     // upload leases), or a chunked or resumable upload could never run, and must stay well inside
     // the heap, or the budget would not prevent what it exists to prevent.
-    long minimum = partSize + window + UploadConfig.CHUNK_SLACK;
+    long minimum = UploadConfig.leaseFor(window, -1, true, partSize);
     long heap = Runtime.getRuntime().maxMemory();
     long budget;
     if ("auto".equalsIgnoreCase(c.string("upload.memoryBudget", "auto"))) {

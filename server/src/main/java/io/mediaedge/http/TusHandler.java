@@ -8,7 +8,6 @@ import io.mediaedge.upload.ResumableUploads.Append;
 import io.mediaedge.upload.ResumableUploads.Creation;
 import io.mediaedge.upload.ResumableUploads.Progress;
 import io.mediaedge.upload.UploadChecksum;
-import io.mediaedge.upload.UploadMetadata;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

@@ -3,7 +3,6 @@ package io.mediaedge.http;
 import io.mediaedge.auth.Principal;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.upload.ContentDigest;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
 import io.vertx.core.Context;

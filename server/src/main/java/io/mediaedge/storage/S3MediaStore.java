@@ -6,7 +6,6 @@ import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.ConnectException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +27,6 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -41,9 +35,6 @@ import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
@@ -270,43 +261,7 @@ public final class S3MediaStore implements MediaStore {
     return Future.fromCompletionStage(future, context).recover(failure -> Future.failedFuture(translate(failure)));
   }
 
-  /** Maps SDK failures to catalog errors; a client-side cause we raised ourselves wins. */
-  static ApiException translate(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ApiException api) {
-        return api;
-      }
-    }
-    Throwable root = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (root instanceof NoSuchKeyException || root instanceof NoSuchUploadException
-        || root instanceof S3Exception s3 && s3.statusCode() == 404) {
-      return ErrorCode.NOT_FOUND.error();
-    }
-    if (root instanceof S3Exception s3) {
-      log.warn("S3 answered {} {}", s3.statusCode(), s3.awsErrorDetails() == null ? s3.getMessage()
-          : s3.awsErrorDetails().errorCode());
-      return s3.statusCode() >= 500 || s3.statusCode() == 429 ? ErrorCode.STORAGE_UNAVAILABLE.error()
-          : ErrorCode.STORAGE_ERROR.error();
-    }
-    if (root instanceof ApiCallTimeoutException || root instanceof ApiCallAttemptTimeoutException
-        || hasCause(root, TimeoutException.class) || hasCause(root, io.netty.handler.timeout.TimeoutException.class)) {
-      log.warn("S3 call timed out: {}", root.toString());
-      return ErrorCode.STORAGE_TIMEOUT.error();
-    }
-    if (root instanceof SdkClientException || hasCause(root, ConnectException.class)) {
-      log.warn("S3 unreachable: {}", root.toString());
-      return ErrorCode.STORAGE_UNAVAILABLE.error();
-    }
-    log.error("Unexpected storage failure", root);
-    return ErrorCode.INTERNAL_ERROR.error();
-  }
-
-  private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
+  private static ApiException translate(Throwable failure) {
+    return S3Errors.translate(failure);
   }
 }

@@ -8,6 +8,7 @@ import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectContent;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.MediaStore.StreamedBody;
+import io.mediaedge.storage.S3Errors.S3Status;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -147,7 +148,7 @@ final class S3Transfers {
     try {
       presigned = presign.get();
     } catch (RuntimeException e) {
-      return Future.failedFuture(S3MediaStore.translate(e));
+      return Future.failedFuture(translate(e));
     }
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(presigned.httpRequest().method().name()))
@@ -324,41 +325,12 @@ final class S3Transfers {
 
   private static boolean retryable(Throwable failure) {
     if (failure instanceof S3Status s3) {
-      return s3.status >= 500 || s3.status == 429;
+      return S3Errors.retryable(s3.status);
     }
     return failure instanceof ConnectException || failure instanceof io.vertx.core.http.HttpClosedException;
   }
 
   private static ApiException translate(Throwable failure) {
-    if (failure instanceof ApiException api) {
-      return api;
-    }
-    if (failure instanceof S3Status s3) {
-      if (s3.status == 404) {
-        return ErrorCode.NOT_FOUND.error();
-      }
-      log.warn("S3 answered {} {}", s3.status, s3.code);
-      return s3.status >= 500 || s3.status == 429 ? ErrorCode.STORAGE_UNAVAILABLE.error()
-          : ErrorCode.STORAGE_ERROR.error();
-    }
-    if (failure instanceof TimeoutException || failure instanceof io.netty.handler.timeout.TimeoutException
-        || failure instanceof io.vertx.core.http.StreamResetException && failure.getCause() instanceof TimeoutException) {
-      log.warn("S3 request timed out: {}", failure.toString());
-      return ErrorCode.STORAGE_TIMEOUT.error();
-    }
-    log.warn("S3 unreachable: {}", failure.toString());
-    return ErrorCode.STORAGE_UNAVAILABLE.error();
-  }
-
-  /** A status S3 answered with instead of the object, and its error code. */
-  private static final class S3Status extends RuntimeException {
-    final int status;
-    final String code;
-
-    S3Status(int status, String code) {
-      super("S3 answered " + status + " " + code, null, false, false);
-      this.status = status;
-      this.code = code;
-    }
+    return S3Errors.translate(failure);
   }
 }

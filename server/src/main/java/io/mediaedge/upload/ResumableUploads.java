@@ -1,7 +1,6 @@
 package io.mediaedge.upload;
 
 import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
@@ -209,7 +208,7 @@ public final class ResumableUploads {
         return Future.failedFuture(ErrorCode.MEDIA_TOO_LARGE.error("The body is " + append.contentLength()
             + " bytes but only " + remaining + " remain of the upload."));
       }
-      long leaseBytes = state.partSize() + config.upload().streamWindow() + UploadConfig.CHUNK_SLACK;
+      long leaseBytes = config.upload().leaseFor(state.length(), true, state.partSize());
       return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(memory -> {
         PatchWriter writer = new PatchWriter(context, store, states, config, partBuffers, state, holder, append,
             remaining);

@@ -1,7 +1,6 @@
 package io.mediaedge.upload;
 
 import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.history.Origin;
@@ -39,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class UploadService {
   private static final Logger log = LoggerFactory.getLogger(UploadService.class);
-  /** The least an upload leases: one chunk, whatever its declared length. */
-  static final int MIN_LEASE = 64 * 1024;
   /** A failed upload's cleanup is retried for about six minutes; after that only a bucket lifecycle rule removes it. */
   private static final int UNDO_ATTEMPTS = 12;
   private static final long UNDO_FIRST_DELAY_MILLIS = 1_000;
@@ -96,7 +93,7 @@ public final class UploadService {
     long threshold = config.storage().singlePutThreshold();
     boolean buffersParts = request.declaredLength() < 0;
     long partSize = partSize(request.declaredLength());
-    long leaseBytes = leaseBytes(request.declaredLength(), config.upload().streamWindow(), partSize);
+    long leaseBytes = config.upload().leaseFor(request.declaredLength(), buffersParts, partSize);
     Future<MemoryBudget.Lease> leased = budget.acquire(context, leaseBytes, config.upload().budgetWait());
     // Without memory not a byte was read, so nothing reached the store.
     leased.onFailure(noMemory -> cleanedUp.tryComplete());
@@ -119,18 +116,6 @@ public final class UploadService {
             lease.release();
           });
     });
-  }
-
-  /**
-   * What an upload holds in memory at most: its read-ahead window and the chunks in flight, plus
-   * one part when the length is unknown (parts are buffered). A known length shorter than that
-   * never holds more than itself, so a photo does not take a video's share of the budget.
-   */
-  static long leaseBytes(long declaredLength, int window, long partSize) {
-    if (declaredLength < 0) {
-      return window + UploadConfig.CHUNK_SLACK + partSize;
-    }
-    return Math.min(window + UploadConfig.CHUNK_SLACK, Math.max(declaredLength, MIN_LEASE));
   }
 
   private Future<Void> checkSignature(UploadBody body, String contentType) {

@@ -10,7 +10,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.ContentDigest;
+import io.mediaedge.http.ContentDigest;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

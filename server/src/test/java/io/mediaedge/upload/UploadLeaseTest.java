@@ -12,22 +12,27 @@ class UploadLeaseTest {
 
   @Test
   void aLargeKnownLengthTakesItsWindowAndTheChunksInFlight() {
-    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK, UploadService.leaseBytes(50_000_000L, WINDOW, PART));
+    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK, UploadConfig.leaseFor(WINDOW, 50_000_000L, false, PART));
   }
 
   @Test
   void aPhotoShorterThanTheWindowTakesOnlyItsOwnLength() {
-    assertEquals(300_000L, UploadService.leaseBytes(300_000L, WINDOW, PART));
+    assertEquals(300_000L, UploadConfig.leaseFor(WINDOW, 300_000L, false, PART));
   }
 
   @Test
   void aTinyBodyStillTakesOneChunk() {
-    assertEquals(UploadService.MIN_LEASE, UploadService.leaseBytes(100L, WINDOW, PART));
-    assertEquals(UploadService.MIN_LEASE, UploadService.leaseBytes(0L, WINDOW, PART));
+    assertEquals(UploadConfig.MIN_LEASE, UploadConfig.leaseFor(WINDOW, 100L, false, PART));
+    assertEquals(UploadConfig.MIN_LEASE, UploadConfig.leaseFor(WINDOW, 0L, false, PART));
   }
 
   @Test
   void anUnknownLengthAlsoTakesTheOnePartItBuffers() {
-    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK + PART, UploadService.leaseBytes(-1L, WINDOW, PART));
+    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK + PART, UploadConfig.leaseFor(WINDOW, -1L, false, PART));
+  }
+
+  @Test
+  void aResumableUploadTakesTheOnePartItGathersWhateverItsLength() {
+    assertEquals(WINDOW + UploadConfig.CHUNK_SLACK + PART, UploadConfig.leaseFor(WINDOW, 100L, true, PART));
   }
 }

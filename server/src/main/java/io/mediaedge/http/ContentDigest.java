@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.http;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

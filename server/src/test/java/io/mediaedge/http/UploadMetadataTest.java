@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
