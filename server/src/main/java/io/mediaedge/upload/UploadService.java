@@ -4,7 +4,7 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.history.Origin;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.MultipartUpload;
