@@ -44,16 +44,11 @@ class ArchitectureTest {
    */
   private static final Set<String> KNOWN_HTTP_TO_ADAPTER = Set.of(
       "http.ApiRoutes -> storage.MediaStore",
-      "http.EdgeHandler -> history.Origin",
       "http.HistoryMediaDirectory -> history.MediaRecord",
-      "http.HistoryMediaDirectory -> history.Origin",
-      "http.MediaDirectory -> history.Origin",
       "http.MediaHandler -> storage.MediaStore",
       "http.MediaHistoryHandler -> history.HistoryStore",
-      "http.MediaJson -> history.HistoryEvent",
       "http.MediaJson -> history.MediaRecord",
       "http.ObjectBodyWriter -> storage.MediaStore",
-      "http.StorageMediaDirectory -> history.Origin",
       "http.StorageMediaDirectory -> storage.MediaStore",
       "http.StorageMediaDirectory -> storage.ObjectKeys");
 

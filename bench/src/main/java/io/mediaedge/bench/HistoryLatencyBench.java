@@ -1,5 +1,7 @@
 package io.mediaedge.bench;
 
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.testing.DevStackConfig;
 import com.datastax.oss.driver.api.core.session.Session;
 import io.mediaedge.EdgeServer;
@@ -8,10 +10,8 @@ import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.FreePorts;
 import io.mediaedge.it.EdgeClient;
 import io.mediaedge.events.OutboxRelay;
-import io.mediaedge.history.HistoryEvent;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
-import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.MediaId;
@@ -332,8 +332,8 @@ public final class HistoryLatencyBench {
     Instant createdAt = Instant.now();
     String sha256 = randomSha256();
     String region = config.server().region();
-    HistoryEvent event = new HistoryEvent(MediaId.next(), createdAt, HistoryEvent.Action.UPLOAD, owner, id,
-        CONTENT_TYPE, size, sha256, "201", 0, Origin.regionOnly(region));
+    HistoryEvent event = HistoryEvent.upload(MediaId.next(), createdAt, owner, id, CONTENT_TYPE, size, sha256, 0,
+        Origin.regionOnly(region));
     MediaRecord media = new MediaRecord(owner, id, MediaRecord.Status.ACTIVE, CONTENT_TYPE, size, sha256,
         ObjectKeys.mediaKey(owner, id), createdAt, null, Origin.regionOnly(region));
     long[] t = new long[5];

@@ -8,11 +8,13 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEventJson;
+import io.mediaedge.eventschema.Origin;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -224,7 +226,7 @@ public final class CassandraHistoryStore implements HistoryStore {
     return execute(bind("events", owner, mediaId)).map(rs -> {
       List<HistoryEvent> out = new ArrayList<>();
       for (Row row : rs.currentPage()) {
-        out.add(HistoryEvent.fromJson(new JsonObject(row.getString("payload"))));
+        out.add(HistoryEventJson.decode(row.getString("payload")));
       }
       return out;
     });
@@ -282,7 +284,7 @@ public final class CassandraHistoryStore implements HistoryStore {
   }
 
   private List<BoundStatement> eventInserts(HistoryEvent e) {
-    String payload = e.toJson().encode();
+    String payload = HistoryEventJson.encode(e);
     Origin o = e.origin();
     Object[] fields = {e.eventId(), e.occurredAt(), e.action().name(), e.contentType(), e.contentLength(),
         e.sha256(), e.status(), e.latencyMs(), o.region(), o.pop(), o.country(), o.city(), o.asn(), o.isp(),

@@ -8,10 +8,11 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
+import io.mediaedge.eventschema.Origin;
+import io.mediaedge.eventschema.OriginJson;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,11 +172,11 @@ public final class CassandraResumableStore implements ResumableStore {
   }
 
   static String originJson(Origin origin) {
-    return origin.writeTo(new JsonObject()).encode();
+    return OriginJson.encode(origin);
   }
 
   static Origin origin(String json) {
-    return json == null || json.isEmpty() ? Origin.regionOnly("") : Origin.readFrom(new JsonObject(json));
+    return json == null || json.isEmpty() ? Origin.regionOnly("") : OriginJson.decode(json);
   }
 
   private Future<AsyncResultSet> execute(BoundStatement statement) {

@@ -1,5 +1,7 @@
 package io.mediaedge.history;
 
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEventJson;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
@@ -85,7 +87,7 @@ public interface HistoryStore {
 
   /** The outbox row an event is stored as, so a flow can publish it right after answering. */
   default OutboxEntry outboxEntryFor(HistoryEvent event) {
-    return new OutboxEntry(bucketOf(event.eventId()), event.eventId(), event.userId(), event.toJson().encode(),
+    return new OutboxEntry(bucketOf(event.eventId()), event.eventId(), event.userId(), HistoryEventJson.encode(event),
         event.occurredAt());
   }
 

@@ -1,6 +1,7 @@
 package io.mediaedge.history;
 
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.mediaedge.eventschema.Origin;
 import java.util.Map;
 
 /** Reads a {@code media_by_owner} row back into a {@link MediaRecord}. */

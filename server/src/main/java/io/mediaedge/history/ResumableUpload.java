@@ -1,5 +1,6 @@
 package io.mediaedge.history;
 
+import io.mediaedge.eventschema.Origin;
 import java.time.Instant;
 import java.util.List;
 

@@ -8,7 +8,7 @@ import io.mediaedge.edge.EdgeView;
 import io.mediaedge.edge.RouteHints;
 import io.mediaedge.edge.RouteTable.RouteHint;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.history.Origin;
+import io.mediaedge.eventschema.Origin;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;

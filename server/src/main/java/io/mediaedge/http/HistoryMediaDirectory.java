@@ -1,7 +1,7 @@
 package io.mediaedge.http;
 
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.MediaRecord;
-import io.mediaedge.history.Origin;
 import io.mediaedge.media.MediaService;
 import io.vertx.core.Future;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.mediaedge.http;
 
-import io.mediaedge.history.Origin;
+import io.mediaedge.eventschema.Origin;
 import io.vertx.core.Future;
 import java.time.Instant;
 

@@ -1,6 +1,7 @@
 package io.mediaedge.http;
 
-import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEventJson;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +33,8 @@ final class MediaJson {
 
   static JsonArray events(List<HistoryEvent> events) {
     JsonArray out = new JsonArray();
-    events.forEach(e -> out.add(e.toJson()));
+    // the very JSON consumers read on the topic, so the API and Kafka cannot drift apart
+    events.forEach(e -> out.add(new JsonObject(HistoryEventJson.encode(e))));
     return out;
   }
 }

@@ -1,7 +1,7 @@
 package io.mediaedge.http;
 
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.history.Origin;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.ObjectKeys;

@@ -3,12 +3,11 @@ package io.mediaedge.media;
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.events.OutboxRelay;
-import io.mediaedge.history.HistoryEvent;
-import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.HistoryStore.MediaPage;
 import io.mediaedge.history.MediaRecord;
-import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.upload.MediaId;
 import io.vertx.core.Future;
@@ -58,7 +57,8 @@ public final class MediaService {
     if (sampling <= 0 || sampling < 1 && ThreadLocalRandom.current().nextDouble() >= sampling) {
       return;
     }
-    HistoryEvent event = event(Action.DOWNLOAD, media, bytes, String.valueOf(status), latencyMs, origin);
+    HistoryEvent event = HistoryEvent.download(MediaId.next(), Instant.now(), media.owner(), media.mediaId(),
+        media.contentType(), bytes, media.sha256(), status, latencyMs, origin);
     history.recordEvent(event)
         .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))
         .onFailure(e -> log.warn("DOWNLOAD event for {} not recorded: {}", media.mediaId(), e.toString()));
@@ -99,8 +99,9 @@ public final class MediaService {
 
   /** The DELETE event of a media; its id is derived, so writing it again does not double it. */
   private HistoryEvent deleteEvent(MediaRecord media, Instant at, long startedNanos, Origin origin) {
-    return event(Action.DELETE, media, media.size(), "204", elapsedMillis(startedNanos), origin)
-        .withIdentity(MediaId.derived(at, "delete/" + media.owner() + "/" + media.mediaId()), at);
+    return HistoryEvent.delete(MediaId.derived(at, "delete/" + media.owner() + "/" + media.mediaId()), at,
+        media.owner(), media.mediaId(), media.contentType(), media.size(), media.sha256(),
+        elapsedMillis(startedNanos), origin);
   }
 
   public Future<MediaPage> list(String owner, Optional<String> after, int limit) {
@@ -115,13 +116,6 @@ public final class MediaService {
     return history.find(owner, mediaId).compose(found -> found.isEmpty()
         ? Future.failedFuture(ErrorCode.NOT_FOUND.error())
         : history.events(owner, mediaId));
-  }
-
-  /** An event about stored media, tagged with where this request (not the upload) came from. */
-  private static HistoryEvent event(Action action, MediaRecord media, long bytes, String status, long latencyMs,
-      Origin origin) {
-    return new HistoryEvent(MediaId.next(), Instant.now(), action, media.owner(), media.mediaId(),
-        media.contentType(), bytes, media.sha256(), status, latencyMs, origin);
   }
 
   static long elapsedMillis(long startedNanos) {

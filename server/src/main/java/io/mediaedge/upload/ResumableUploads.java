@@ -5,11 +5,10 @@ import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.events.OutboxRelay;
-import io.mediaedge.history.HistoryEvent;
-import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
-import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
@@ -266,10 +265,9 @@ public final class ResumableUploads {
         })
         .compose(tagged -> quotas.commit(state.owner(), state.uploadId(), state.length()))
         .compose(committed -> {
-          HistoryEvent event = new HistoryEvent(MediaId.derived(state.createdAt(), "upload/" + state.uploadId()),
-              Instant.now().truncatedTo(ChronoUnit.MILLIS), Action.UPLOAD, state.owner(), state.uploadId(),
-              state.contentType(), state.length(), sha256, "201", (System.nanoTime() - started) / 1_000_000,
-              state.origin());
+          HistoryEvent event = HistoryEvent.upload(MediaId.derived(state.createdAt(), "upload/" + state.uploadId()),
+              Instant.now().truncatedTo(ChronoUnit.MILLIS), state.owner(), state.uploadId(), state.contentType(),
+              state.length(), sha256, (System.nanoTime() - started) / 1_000_000, state.origin());
           MediaRecord media = new MediaRecord(state.owner(), state.uploadId(), MediaRecord.Status.ACTIVE,
               state.contentType(), state.length(), sha256, state.objectKey(), state.createdAt(), null, state.origin());
           return history.recordUpload(media, event).map(event);

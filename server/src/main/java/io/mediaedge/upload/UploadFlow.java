@@ -4,12 +4,11 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.events.OutboxRelay;
-import io.mediaedge.history.HistoryEvent;
-import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.HistoryStore.UploadIntent;
 import io.mediaedge.history.MediaRecord;
-import io.mediaedge.history.Origin;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.UploadService.StoredMedia;
@@ -85,9 +84,8 @@ public final class UploadFlow {
   /** Settles the quota and writes the history; undoes both and the object if either fails. */
   private Future<StoredMedia> record(Context context, StoredMedia stored, UploadIntent intent, Origin origin,
       long startedNanos) {
-    HistoryEvent event = new HistoryEvent(MediaId.next(), stored.createdAt(), Action.UPLOAD, stored.owner(),
-        stored.id(), stored.contentType(), stored.size(), stored.sha256(), "201", elapsedMillis(startedNanos),
-        origin);
+    HistoryEvent event = HistoryEvent.upload(MediaId.next(), stored.createdAt(), stored.owner(), stored.id(),
+        stored.contentType(), stored.size(), stored.sha256(), elapsedMillis(startedNanos), origin);
     MediaRecord media = new MediaRecord(stored.owner(), stored.id(), MediaRecord.Status.ACTIVE, stored.contentType(),
         stored.size(), stored.sha256(), stored.key(), stored.createdAt(), null, origin);
     return quotas.commit(stored.owner(), stored.id(), stored.size())
@@ -147,8 +145,8 @@ public final class UploadFlow {
   /** An UPLOAD_FAILED event for the dashboards; best effort, never in the client's way. */
   private void recordFailure(UploadRequest request, String id, Throwable failure, long startedNanos) {
     String status = failure instanceof ApiException api ? api.code().name() : "INTERNAL_ERROR";
-    HistoryEvent event = new HistoryEvent(MediaId.next(), Instant.now(), Action.UPLOAD_FAILED, request.owner(), id,
-        request.contentType(), Math.max(0, request.declaredLength()), "", status, elapsedMillis(startedNanos),
+    HistoryEvent event = HistoryEvent.failed(MediaId.next(), Instant.now(), request.owner(), id,
+        request.contentType(), Math.max(0, request.declaredLength()), status, elapsedMillis(startedNanos),
         request.origin());
     history.recordEvent(event)
         .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))

@@ -3,7 +3,7 @@ package io.mediaedge.upload;
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.history.Origin;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.MultipartUpload;

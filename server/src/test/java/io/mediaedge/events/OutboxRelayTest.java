@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.HistoryStore.OutboxEntry;

@@ -11,7 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEventJson;
 import io.mediaedge.history.HistoryStore.MediaPage;
 import io.mediaedge.history.HistoryStore.OutboxEntry;
 import io.mediaedge.history.HistoryStore.PendingDeletion;
@@ -168,9 +170,9 @@ class CassandraHistoryIT {
     await(history.recordUpload(media, upload));
 
     OutboxEntry entry = outboxFor(upload.eventId(), Instant.now().plusSeconds(1)).orElseThrow();
-    assertEquals(upload.toJson().encode(), entry.payload());
+    assertEquals(HistoryEventJson.encode(upload), entry.payload());
     assertEquals(media.owner(), entry.key());
-    assertEquals(upload, HistoryEvent.fromJson(new JsonObject(entry.payload())));
+    assertEquals(upload, HistoryEventJson.decode(entry.payload()));
     // too young for a relay that only takes rows older than a minute
     assertTrue(outboxFor(upload.eventId(), Instant.now().minusSeconds(60)).isEmpty());
 

@@ -1,6 +1,8 @@
 package io.mediaedge.history;
 
-import io.mediaedge.history.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.it.TestStack;
 import io.mediaedge.upload.MediaId;
 import io.vertx.core.json.JsonObject;
@@ -32,9 +34,19 @@ final class HistoryFixtures {
         owner + "/" + id, now(), null, ORIGIN);
   }
 
+  /** An event of {@code action} about {@code media}, as its flow would build it. */
   static HistoryEvent event(MediaRecord media, Action action) {
-    return new HistoryEvent(MediaId.next(), now(), action, media.owner(), media.mediaId(), media.contentType(),
-        media.size(), media.sha256(), "OK", 42, ORIGIN);
+    String id = MediaId.next();
+    return switch (action) {
+      case UPLOAD -> HistoryEvent.upload(id, now(), media.owner(), media.mediaId(), media.contentType(),
+          media.size(), media.sha256(), 42, ORIGIN);
+      case DOWNLOAD -> HistoryEvent.download(id, now(), media.owner(), media.mediaId(), media.contentType(),
+          media.size(), media.sha256(), 200, 42, ORIGIN);
+      case DELETE -> HistoryEvent.delete(id, now(), media.owner(), media.mediaId(), media.contentType(),
+          media.size(), media.sha256(), 42, ORIGIN);
+      case UPLOAD_FAILED -> HistoryEvent.failed(id, now(), media.owner(), media.mediaId(), media.contentType(),
+          media.size(), "STORAGE_UNAVAILABLE", 42, ORIGIN);
+    };
   }
 
   /** Cassandra keeps milliseconds; comparing records needs the same precision. */

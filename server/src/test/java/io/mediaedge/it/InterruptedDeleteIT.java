@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.mediaedge.history.HistoryEvent;
+import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.storage.ObjectKeys;
 import java.net.InetSocketAddress;

@@ -8,7 +8,7 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevJwtKeys;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.history.Origin;
+import io.mediaedge.eventschema.Origin;
 import io.mediaedge.it.MediaSamples;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.upload.UploadService.StoredMedia;
