@@ -72,11 +72,16 @@ final class BenchFigures {
     return round(nanos / 1e6, 2);
   }
 
-  /** Writes {@code result} as {@code DIR/NAME-<UTC time>.json} and returns the file. */
+  /** {@code DIR/NAME-<UTC time>.json}: where a benchmark started at {@code started} writes its result. */
+  static Path resultFile(Path dir, String name, Instant started) {
+    return dir.resolve(name + "-" + FILE_TIME.format(started) + ".json");
+  }
+
+  /** Writes {@code result} as {@code DIR/NAME-<UTC time>.json} (naming the file in it) and returns the file. */
   static Path writeResult(Path dir, String name, Instant started, JsonObject result) {
     try {
       Files.createDirectories(dir);
-      Path file = dir.toAbsolutePath().resolve(name + "-" + FILE_TIME.format(started) + ".json");
+      Path file = resultFile(dir.toAbsolutePath(), name, started);
       result.put("resultFile", file.toString());
       Files.writeString(file, result.encodePrettily() + "\n", StandardCharsets.UTF_8);
       return file;

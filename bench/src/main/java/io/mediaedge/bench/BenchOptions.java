@@ -99,35 +99,28 @@ record BenchOptions(
     long intervalMs = Long.getLong("bench.interval", 250L);
     long timeoutS = Long.getLong("bench.timeout", 1800L);
 
-    int[] at = {0};
-    for (; at[0] < args.length; at[0]++) {
-      String a = args[at[0]];
+    BenchArgs in = new BenchArgs(args);
+    while (in.hasNext()) {
+      String a = in.next();
       switch (a) {
-        case "--size" -> size = parseSize(value(args, ++at[0], a));
-        case "--xmx" -> xmx = value(args, ++at[0], a);
-        case "--http" -> http = value(args, ++at[0], a);
-        case "--seed" -> seed = Long.parseLong(value(args, ++at[0], a));
+        case "--size" -> size = in.size(a);
+        case "--xmx" -> xmx = in.value(a);
+        case "--http" -> http = in.value(a);
+        case "--seed" -> seed = Long.parseLong(in.value(a));
         case "--baseline" -> baseline = true;
         case "--no-baseline" -> baseline = false;
         case "--nmt" -> nmt = true;
-        case "--jvm-arg" -> jvmArgs.add(value(args, ++at[0], a));
-        case "--set" -> {
-          String kv = value(args, ++at[0], a);
-          int eq = kv.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("--set wants PATH=VALUE, got " + kv);
-          }
-          overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
-        case "--runtime-classpath" -> cpFile = value(args, ++at[0], a);
-        case "--results" -> results = Path.of(value(args, ++at[0], a));
-        case "--work" -> work = Path.of(value(args, ++at[0], a));
+        case "--jvm-arg" -> jvmArgs.add(in.value(a));
+        case "--set" -> in.override(a, overrides);
+        case "--runtime-classpath" -> cpFile = in.value(a);
+        case "--results" -> results = Path.of(in.value(a));
+        case "--work" -> work = Path.of(in.value(a));
         case "--keep-data" -> keepData = true;
-        case "--interval" -> intervalMs = Long.parseLong(value(args, ++at[0], a));
-        case "--timeout" -> timeoutS = Long.parseLong(value(args, ++at[0], a));
+        case "--interval" -> intervalMs = Long.parseLong(in.value(a));
+        case "--timeout" -> timeoutS = Long.parseLong(in.value(a));
         case "-h", "--help" -> throw new UsageException(null);
         default -> {
-          if (!extra.take(a, () -> value(args, ++at[0], a))) {
+          if (!extra.take(a, () -> in.value(a))) {
             throw new IllegalArgumentException("unknown option " + a);
           }
         }
@@ -173,13 +166,6 @@ record BenchOptions(
       default -> 1L << 40;
     };
     return Math.round(number * factor);
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 
   /** Thrown for --help: print the usage and stop. */

@@ -3,25 +3,30 @@ package io.mediaedge.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.mediaedge.devstack.ForkedJvm;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
- * media-edge in a JVM of its own, started through its production entry point
- * ({@code io.mediaedge.Main --config FILE}) on its runtime class path only, with a GC log and a heap
- * dump on OutOfMemoryError in {@code logs}, so the benchmarks can measure its heap and RSS from
- * outside. The benchmarks write the configuration tree; this class writes it as YAML. (The suite
- * forks its media-edges with {@link SuiteEdge}, whose YAML and class path helpers serve here too.)
+ * The one way the benchmarks start media-edge: in a JVM of its own, through its production entry
+ * point ({@code io.mediaedge.Main --config FILE}) on its runtime class path only, with the heap a
+ * benchmark asks for, a GC log and a heap dump on OutOfMemoryError in {@code logs}, so its heap and
+ * RSS can be measured from outside. Ready once {@code /healthz} answers 200. The benchmarks build
+ * the configuration tree; this class writes it as YAML.
  */
-final class EdgeFork {
+final class EdgeFork implements AutoCloseable {
   private final ForkedJvm jvm;
   private final List<String> jvmArgs;
   private final Path gcLog;
@@ -38,12 +43,14 @@ final class EdgeFork {
 
   /**
    * Writes {@code config} to {@code configFile} and forks media-edge with {@code -Xmx xmx}, the GC
-   * log and heap-dump flags, then {@code extraJvmArgs}. Call {@link #start} to run it.
+   * log and heap-dump flags, then {@code extraJvmArgs}. Call {@link #start} to run it. {@code name}
+   * names the process and its files in {@code logs}: {@code NAME.log}, {@code NAME-gc.log}.
    */
-  static EdgeFork prepare(JsonObject config, Path configFile, Path logs, String xmx, List<String> extraJvmArgs,
-      Path runtimeClasspathFile, Map<String, String> env) throws IOException {
-    SuiteEdge.writeYaml(configFile, config, "a media-edge benchmark (io.mediaedge.bench)");
-    Path gcLog = logs.resolve("media-edge-gc.log");
+  static EdgeFork prepare(String name, JsonObject config, Path configFile, Path logs, String xmx,
+      List<String> extraJvmArgs, Path runtimeClasspathFile, Map<String, String> env) throws IOException {
+    Files.createDirectories(logs);
+    writeYaml(configFile, config);
+    Path gcLog = logs.resolve(name + "-gc.log");
     List<String> jvmArgs = new ArrayList<>();
     jvmArgs.add("-Xmx" + xmx);
     jvmArgs.add("-Xlog:gc:file=" + gcLog + ":uptime");
@@ -52,14 +59,14 @@ final class EdgeFork {
     jvmArgs.addAll(extraJvmArgs);
     List<String> command = new ArrayList<>(jvmArgs);
     command.add("-cp");
-    command.add(SuiteEdge.runtimeClasspath(runtimeClasspathFile));
+    command.add(runtimeClasspath(runtimeClasspathFile));
     command.add("io.mediaedge.Main");
     command.add("--config");
     command.add(configFile.toString());
-    ForkedJvm.Builder builder = ForkedJvm.builder("media-edge")
+    ForkedJvm.Builder builder = ForkedJvm.builder(name)
         // The repository root: the committed config names files relative to it (conf/...).
         .workDir(Path.of("").toAbsolutePath())
-        .logFile(logs.resolve("media-edge.log"))
+        .logFile(logs.resolve(name + ".log"))
         .args(command);
     env.forEach(builder::env);
     JsonObject https = config.getJsonObject("server").getJsonObject("https");
@@ -74,10 +81,6 @@ final class EdgeFork {
     jvm.waitUntil(() -> healthy(client), timeout);
     startSeconds = (System.nanoTime() - startNanos) / 1e9;
     return this;
-  }
-
-  ForkedJvm jvm() {
-    return jvm;
   }
 
   long pid() {
@@ -114,6 +117,20 @@ final class EdgeFork {
     return (nanoTime - startNanos) / 1e9;
   }
 
+  /** The JVM's uptime now, in seconds: the time base of the GC log's uptime stamps. */
+  double uptimeSeconds() {
+    return uptimeAt(System.nanoTime());
+  }
+
+  /** Seconds from the fork to the first healthy answer. */
+  double startSeconds() {
+    return startSeconds;
+  }
+
+  String logTail(int lines) {
+    return jvm.logTail(lines);
+  }
+
   /** Start-up facts for the result: pid, seconds to healthy, RSS, TLS engine, the JVM's flags. */
   JsonObject facts() {
     long pid = pid();
@@ -131,6 +148,11 @@ final class EdgeFork {
 
   void stop() {
     jvm.stop();
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 
   /**
@@ -163,6 +185,34 @@ final class EdgeFork {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** Writes a configuration tree as YAML, with a header saying where it comes from. */
+  private static void writeYaml(Path file, JsonObject tree) throws IOException {
+    DumperOptions dump = new DumperOptions();
+    dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    dump.setIndent(2);
+    Object plain = new Yaml().load(tree.encode()); // JSON is YAML: this gives plain maps and lists
+    Files.writeString(file, "# Written by a media-edge benchmark (io.mediaedge.bench) from conf/media-edge.yaml\n"
+        + "# plus the benchmark's endpoints, files and overrides. Regenerated on every run.\n"
+        + new Yaml(dump).dump(plain), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * media-edge's own classes (system property {@code bench.edgeClasses}, default target/classes)
+   * and the runtime-scope jars listed in {@code file}.
+   */
+  private static String runtimeClasspath(Path file) throws IOException {
+    String jars = Files.readString(file).trim();
+    if (jars.contains("junit") || jars.contains("bcpkix")) {
+      throw new IllegalStateException(file + " holds test-scope jars; build it with "
+          + "./mvnw dependency:build-classpath -DincludeScope=runtime (not -Dmdep.includeScope)");
+    }
+    Path classes = Path.of(System.getProperty("bench.edgeClasses", "target/classes")).toAbsolutePath();
+    if (!Files.isDirectory(classes)) {
+      throw new IllegalStateException(classes + " is missing: build first (./mvnw compile)");
+    }
+    return classes + (jars.isEmpty() ? "" : File.pathSeparator + jars);
   }
 
   /** Applies {@code --set PATH=VALUE} overrides to a configuration tree (creating missing objects). */

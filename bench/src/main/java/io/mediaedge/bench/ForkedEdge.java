@@ -127,7 +127,7 @@ final class ForkedEdge {
       jvmArgs.add("-XX:NativeMemoryTracking=summary");
     }
     jvmArgs.addAll(options.jvmArgs());
-    edge = EdgeFork.prepare(config, configFile, logs, options.xmx(), jvmArgs, options.runtimeClasspathFile(),
+    edge = EdgeFork.prepare("media-edge", config, configFile, logs, options.xmx(), jvmArgs, options.runtimeClasspathFile(),
         storageKeys);
     base = edge.base();
     setup.put("edgeJvmArgs", new JsonArray(new ArrayList<>(edge.jvmArgs())))
@@ -272,68 +272,51 @@ final class ForkedEdge {
   // ---------------------------------------------------------------------------------------------
   // Phases: what the JVMs used while one transfer ran
 
-  record Phase(String name, long startNanos, Map<String, Double> gc, Map<String, Double> cpu) {}
+  record Phase(EdgeMemory window, Map<String, Double> cpu) {}
 
   Phase begin(String name) {
     if (isAlive()) {
       lifetimePeakRssKiB = Math.max(lifetimePeakRssKiB, Proc.statusKiB(edgePid, "VmHWM"));
-      hwmResettable &= Proc.resetPeakRss(edgePid);
     }
-    if (sampler != null) {
-      sampler.phase(name);
+    EdgeMemory window = EdgeMemory.open(edge, sampler, name);
+    if (isAlive()) {
+      hwmResettable &= window.peakRssReset();
     }
-    return new Phase(name, System.nanoTime(), sampler == null ? Map.of() : sampler.gcCounters(), cpuNow());
+    return new Phase(window, cpuNow());
   }
 
   /** The phase's figures: peak heap (sampled and from the GC log), heap after GC, peak RSS, GC, CPU. */
   JsonObject end(Phase phase) {
-    long endNanos = System.nanoTime();
-    double wall = seconds(endNanos - phase.startNanos());
     Map<String, Double> cpuEnd = cpuNow();
     // Let the sampler take one more look, so a short phase still has samples.
-    BenchRun.sleep(options.sampleInterval().toMillis() + 20);
-    if (sampler != null) {
-      sampler.phase("idle");
-    }
-    JsonObject out = new JsonObject();
-    List<ServerSampler.Sample> samples = sampler == null ? List.of() : sampler.samples(phase.name());
-    long maxHeap = samples.stream().mapToLong(ServerSampler.Sample::heapUsedKiB).max().orElse(-1);
-    long maxCommitted = samples.stream().mapToLong(ServerSampler.Sample::heapCommittedKiB).max().orElse(-1);
-    long maxRss = samples.stream().mapToLong(ServerSampler.Sample::rssKiB).max().orElse(-1);
-    double fromUptime = edge.uptimeAt(phase.startNanos());
-    double toUptime = edge.uptimeAt(endNanos);
-    List<GcLog.Event> gcs = GcLog.read(edge.gcLog()).stream()
-        .filter(e -> e.uptime() >= fromUptime && e.uptime() <= toUptime).toList();
-    long gcMaxBefore = gcs.stream().mapToLong(GcLog.Event::beforeKiB).max().orElse(-1);
-    long gcMaxAfter = gcs.stream().mapToLong(GcLog.Event::afterKiB).max().orElse(-1);
-    boolean alive = isAlive();
-    long hwm = alive ? Proc.statusKiB(edgePid, "VmHWM") : -1;
+    EdgeMemory.Figures f = phase.window().measure(options.sampleInterval().plusMillis(20));
+    double wall = f.wallSeconds();
+    boolean alive = f.alive();
+    long hwm = f.peakRssKiB();
     if (alive) {
       lifetimePeakRssKiB = Math.max(lifetimePeakRssKiB, hwm);
     }
-    out.put("wallSeconds", round(wall, 2))
-        .put("peakHeapUsedMiB", mib(Math.max(maxHeap, gcMaxBefore)))
-        .put("sampledPeakHeapUsedMiB", mib(maxHeap))
-        .put("maxHeapBeforeGcMiB", mib(gcMaxBefore))
-        .put("maxHeapAfterGcMiB", mib(gcMaxAfter))
-        .put("peakHeapCommittedMiB", mib(maxCommitted))
-        .put("peakRssMiB", hwmResettable && hwm > 0 ? mib(hwm) : mib(maxRss))
+    JsonObject out = new JsonObject()
+        .put("wallSeconds", round(wall, 2))
+        .put("peakHeapUsedMiB", mib(f.peakHeapKiB()))
+        .put("sampledPeakHeapUsedMiB", mib(f.sampledPeakHeapKiB()))
+        .put("maxHeapBeforeGcMiB", mib(f.gcMaxBeforeKiB()))
+        .put("maxHeapAfterGcMiB", mib(f.gcMaxAfterKiB()))
+        .put("peakHeapCommittedMiB", mib(f.sampledPeakCommittedKiB()))
+        .put("peakRssMiB", hwmResettable && hwm > 0 ? mib(hwm) : mib(f.sampledPeakRssKiB()))
         .put("peakRssSource", hwmResettable && hwm > 0 ? "VmHWM (reset at phase start)" : "max sampled VmRSS")
-        .put("sampledPeakRssMiB", mib(maxRss))
+        .put("sampledPeakRssMiB", mib(f.sampledPeakRssKiB()))
         .put("rssAtEndMiB", alive ? rssBreakdown() : null)
-        .put("samples", samples.size());
-    Map<String, Double> gcEnd = sampler == null ? Map.of() : sampler.gcCounters();
-    Double gcSecondsStart = phase.gc().getOrDefault("gcSeconds", -1.0);
-    Double gcSecondsEnd = gcEnd.getOrDefault("gcSeconds", -1.0);
+        .put("samples", f.samples());
     out.put("gc", new JsonObject()
-        .put("youngGcs", delta(gcEnd, phase.gc(), "youngGcs"))
-        .put("fullGcs", delta(gcEnd, phase.gc(), "fullGcs"))
-        .put("concurrentGcs", delta(gcEnd, phase.gc(), "concurrentGcs"))
-        .put("gcSeconds", gcSecondsEnd >= 0 && gcSecondsStart >= 0 ? round(gcSecondsEnd - gcSecondsStart, 3) : null)
-        .put("allocatedMiBApprox", allocatedKiB(gcs) < 0 ? null : mib(allocatedKiB(gcs)))
-        .put("pausesLogged", gcs.size())
-        .put("pauseMsTotal", round(gcs.stream().mapToDouble(GcLog.Event::pauseMs).sum(), 1))
-        .put("pauseMsMax", round(gcs.stream().mapToDouble(GcLog.Event::pauseMs).max().orElse(0), 1)));
+        .put("youngGcs", f.gcDelta("youngGcs"))
+        .put("fullGcs", f.gcDelta("fullGcs"))
+        .put("concurrentGcs", f.gcDelta("concurrentGcs"))
+        .put("gcSeconds", f.gcSeconds())
+        .put("allocatedMiBApprox", f.allocatedKiB() < 0 ? null : mib(f.allocatedKiB()))
+        .put("pausesLogged", f.gcs().size())
+        .put("pauseMsTotal", round(f.pauseMsTotal(), 1))
+        .put("pauseMsMax", round(f.pauseMsMax(), 1)));
     JsonObject cpu = new JsonObject();
     phase.cpu().forEach((jvm, start) -> {
       Double end = cpuEnd.get(jvm);
@@ -355,25 +338,6 @@ final class ForkedEdge {
     cpu.put("kafka", dev == null ? -1 : Proc.cpuSeconds(dev.kafka().pid()));
     cpu.put("client", Proc.cpuSeconds(ProcessHandle.current().pid()));
     return cpu;
-  }
-
-  /**
-   * Heap allocated between the first and the last collection of the phase: what each collection
-   * found on top of what the one before it left. A lower bound (it misses the tail after the last
-   * collection), good enough to compare with the bytes that went through.
-   */
-  private static long allocatedKiB(List<GcLog.Event> gcs) {
-    long total = 0;
-    for (int i = 1; i < gcs.size(); i++) {
-      total += Math.max(0, gcs.get(i).beforeKiB() - gcs.get(i - 1).afterKiB());
-    }
-    return gcs.size() < 2 ? -1 : total;
-  }
-
-  private static Long delta(Map<String, Double> end, Map<String, Double> start, String key) {
-    Double a = end.get(key);
-    Double b = start.get(key);
-    return a == null || b == null || a < 0 || b < 0 ? null : Math.round(a - b);
   }
 
   /** NMT summary of media-edge (only with --nmt): committed MiB per category, biggest first. */
@@ -416,7 +380,7 @@ final class ForkedEdge {
     if (edge != null) {
       evidence.put("mediaEdgeAlive", edge.isAlive())
           .put("logFile", edge.logFile().toString())
-          .put("logTail", edge.jvm().logTail(60));
+          .put("logTail", edge.logTail(60));
       if (edge.isAlive()) {
         evidence.put("heapInfo", Proc.jcmd(edgePid, "GC.heap_info"));
       }

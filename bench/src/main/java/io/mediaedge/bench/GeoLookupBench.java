@@ -1,5 +1,7 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.round;
+
 import com.maxmind.db.CHMCache;
 import com.maxmind.db.Reader;
 import io.mediaedge.config.GeoConfig;
@@ -17,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -57,8 +57,6 @@ public final class GeoLookupBench {
         --work DIR           where the synthetic databases are written (default target/bench-geoip)
         --results DIR        where the JSON result goes (default bench/results)
       """;
-  private static final DateTimeFormatter FILE_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final List<String> LANGUAGES = List.of("de", "en", "es", "fr", "ja", "pt-BR", "ru", "zh-CN");
   private static final int ADDRESS_POOL = 1 << 18;
 
@@ -67,14 +65,15 @@ public final class GeoLookupBench {
     static Options parse(String[] args) {
       Map<String, String> values = new LinkedHashMap<>();
       boolean noDbip = false;
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
+      BenchArgs in = new BenchArgs(args);
+      while (in.hasNext()) {
+        String a = in.next();
         if (a.equals("-h") || a.equals("--help")) {
           throw new BenchOptions.UsageException(null);
         } else if (a.equals("--no-dbip")) {
           noDbip = true;
-        } else if (a.startsWith("--") && i + 1 < args.length) {
-          values.put(a.substring(2), args[++i]);
+        } else if (a.startsWith("--") && in.hasNext()) {
+          values.put(a.substring(2), in.next());
         } else {
           throw new IllegalArgumentException("unknown option or missing value: " + a);
         }
@@ -172,7 +171,7 @@ public final class GeoLookupBench {
     result.put("scenarios", scenarios).put("finishedAt", Instant.now().toString())
         .put("blackhole", blackhole);
     result.getJsonObject("machine").put("loadAverageAtEnd", Proc.loadAverage());
-    Path file = options.results().resolve("geoip-" + FILE_TIME.format(started) + ".json");
+    Path file = BenchFigures.resultFile(options.results(), "geoip", started);
     Files.createDirectories(options.results());
     Files.writeString(file, result.encodePrettily() + "\n", StandardCharsets.UTF_8);
     printTable(file);
@@ -427,11 +426,6 @@ public final class GeoLookupBench {
     out.append(String.format(Locale.ROOT, "  %-34s %10.1f %10.1f %10.1f %,14d%n", label,
         figures.getDouble("medianNs"), figures.getDouble("p90Ns"), figures.getDouble("p99Ns"),
         figures.getLong("lookupsPerSecond")));
-  }
-
-  private static double round(double value, int digits) {
-    double scale = Math.pow(10, digits);
-    return Math.round(value * scale) / scale;
   }
 
   private static void say(String format, Object... args) {

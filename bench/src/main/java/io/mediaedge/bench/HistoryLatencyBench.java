@@ -1,5 +1,9 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.deleteTree;
+import static io.mediaedge.bench.BenchFigures.round;
+import static io.mediaedge.bench.BenchFigures.seconds;
+
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.testing.DevStackConfig;
@@ -40,11 +44,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -83,8 +83,6 @@ public final class HistoryLatencyBench {
   private static final String CONTENT_TYPE = "image/jpeg";
   private static final byte[] JPEG_HEAD = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0x10, 'J', 'F',
       'I', 'F', 0};
-  private static final DateTimeFormatter FILE_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final long TIMEOUT_S = 120;
   /** The steps of one upload's Cassandra work, in the order of the timings. */
   private static final List<String> STEPS =
@@ -546,7 +544,7 @@ public final class HistoryLatencyBench {
   }
 
   private Path writeResult(Instant started) {
-    Path file = options.resultsDir().resolve("history-latency-" + FILE_TIME.format(started) + ".json");
+    Path file = BenchFigures.resultFile(options.resultsDir(), "history-latency", started);
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, result.encodePrettily() + "\n", StandardCharsets.UTF_8);
@@ -771,29 +769,7 @@ public final class HistoryLatencyBench {
     return round(nanos / 1e6, 3);
   }
 
-  private static double seconds(long nanos) {
-    return nanos / 1e9;
-  }
-
-  private static double round(double value, int decimals) {
-    double scale = Math.pow(10, decimals);
-    return Math.round(value * scale) / scale;
-  }
-
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max) + "...";
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      System.err.println("history-latency: could not delete " + dir + ": " + e);
-    }
   }
 }

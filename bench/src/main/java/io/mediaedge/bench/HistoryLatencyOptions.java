@@ -53,20 +53,21 @@ record HistoryLatencyOptions(
     Path results = Path.of(System.getProperty("bench.history.results", "bench/results"));
     boolean keepData = Boolean.getBoolean("bench.history.keepData");
 
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
+    BenchArgs in = new BenchArgs(args);
+    while (in.hasNext()) {
+      String a = in.next();
       switch (a) {
-        case "--warmup" -> warmup = intValue(args, ++i, a);
-        case "--iterations" -> iterations = intValue(args, ++i, a);
-        case "--concurrency" -> concurrency = intValue(args, ++i, a);
-        case "--concurrent-iterations" -> concurrentIterations = intValue(args, ++i, a);
-        case "--users" -> users = intValue(args, ++i, a);
-        case "--upload-size" -> uploadSize = BenchOptions.parseSize(value(args, ++i, a));
-        case "--upload-warmup" -> uploadWarmup = intValue(args, ++i, a);
-        case "--uploads" -> uploads = intValue(args, ++i, a);
-        case "--event-loops" -> eventLoops = intValue(args, ++i, a);
-        case "--work" -> work = Path.of(value(args, ++i, a));
-        case "--results" -> results = Path.of(value(args, ++i, a));
+        case "--warmup" -> warmup = in.wholeNumber(a);
+        case "--iterations" -> iterations = in.wholeNumber(a);
+        case "--concurrency" -> concurrency = in.wholeNumber(a);
+        case "--concurrent-iterations" -> concurrentIterations = in.wholeNumber(a);
+        case "--users" -> users = in.wholeNumber(a);
+        case "--upload-size" -> uploadSize = in.size(a);
+        case "--upload-warmup" -> uploadWarmup = in.wholeNumber(a);
+        case "--uploads" -> uploads = in.wholeNumber(a);
+        case "--event-loops" -> eventLoops = in.wholeNumber(a);
+        case "--work" -> work = Path.of(in.value(a));
+        case "--results" -> results = Path.of(in.value(a));
         case "--keep-data" -> keepData = true;
         case "-h", "--help" -> throw new BenchOptions.UsageException(null);
         default -> throw new IllegalArgumentException("unknown option " + a);
@@ -95,21 +96,5 @@ record HistoryLatencyOptions(
     }
     return new HistoryLatencyOptions(warmup, iterations, concurrency, concurrentCount, users, uploadSize,
         uploadWarmup, uploads, eventLoops, work, results, keepData);
-  }
-
-  private static int intValue(String[] args, int i, String option) {
-    String text = value(args, i, option);
-    try {
-      return Integer.parseInt(text.replace("_", "").replace(",", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes a whole number, got " + text);
-    }
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }

@@ -1,5 +1,7 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.round;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
@@ -181,11 +183,6 @@ final class LoadRun {
 
   private static double ms(long micros) {
     return round(micros / 1000.0, 2);
-  }
-
-  static double round(double value, int decimals) {
-    double f = Math.pow(10, decimals);
-    return Math.round(value * f) / f;
   }
 
   /** Reads a response body to its end, counting bytes, keeping none. */

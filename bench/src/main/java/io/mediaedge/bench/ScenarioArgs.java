@@ -47,26 +47,20 @@ final class ScenarioArgs {
 
   static ScenarioArgs parse(String[] args, Set<String> ownOptions) {
     ScenarioArgs a = new ScenarioArgs();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
+    BenchArgs in = new BenchArgs(args);
+    while (in.hasNext()) {
+      String arg = in.next();
       switch (arg) {
         case "-h", "--help" -> throw new HelpWanted();
         case "--quick" -> a.quick = true;
-        case "--jvm-arg" -> a.jvmArgs.add(value(args, ++i, arg));
-        case "--set" -> {
-          String kv = value(args, ++i, arg);
-          int eq = kv.indexOf('=');
-          if (eq <= 0) {
-            throw new IllegalArgumentException("--set wants PATH=VALUE, got " + kv);
-          }
-          a.overrides.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-        }
+        case "--jvm-arg" -> a.jvmArgs.add(in.value(arg));
+        case "--set" -> in.override(arg, a.overrides);
         default -> {
           String name = arg.startsWith("--") ? arg.substring(2) : "";
           if (!ownOptions.contains(name) && !Set.of("results", "work", "xmx", "runtime-classpath").contains(name)) {
             throw new IllegalArgumentException("unknown option " + arg);
           }
-          a.values.put(name, value(args, ++i, arg));
+          a.values.put(name, in.value(arg));
         }
       }
     }
@@ -74,13 +68,6 @@ final class ScenarioArgs {
       throw new IllegalArgumentException("--runtime-classpath FILE is required (the bench script passes it)");
     }
     return a;
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 
   boolean quick() {

@@ -60,7 +60,7 @@ final class ScenarioStack implements AutoCloseable {
     Path logs = work.resolve(logsName);
     BenchFigures.deleteTree(logs);
     Files.createDirectories(logs);
-    EdgeFork edge = EdgeFork.prepare(config, work.resolve("media-edge.yaml"), logs, xmx, args.jvmArgs(),
+    EdgeFork edge = EdgeFork.prepare("media-edge", config, work.resolve("media-edge.yaml"), logs, xmx, args.jvmArgs(),
         args.runtimeClasspath(), Map.of("MEDIA_EDGE_STORAGE_ACCESS_KEY", dev.s3().accessKey(),
             "MEDIA_EDGE_STORAGE_SECRET_KEY", dev.s3().secretKey()));
     return edge.start(client, Duration.ofSeconds(120));

@@ -1,13 +1,18 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.deleteTree;
+import static io.mediaedge.bench.BenchFigures.grep;
+import static io.mediaedge.bench.BenchFigures.mib;
+import static io.mediaedge.bench.BenchFigures.round;
+
 import io.mediaedge.testing.DevStackConfig;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.FreePorts;
+import io.mediaedge.it.EdgeClient;
 import io.mediaedge.it.MediaSamples;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,10 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -52,12 +53,12 @@ public final class SuiteBench {
   static final String NGINX = "nginx";
   static final String DIRECT = "direct";
   private static final String BUCKET = DevStack.BUCKET;
+  /** media-edge starts in a few seconds; the margin is for a machine busy with the whole stack. */
+  private static final Duration EDGE_START_TIMEOUT = Duration.ofSeconds(120);
   private static final String LARGE_KEY = "bench/large";
   private static final int MIN_SMALL = 100 * 1024;
   private static final int MAX_SMALL = 2 * 1024 * 1024;
   private static final int RANGE = 1 << 20;
-  private static final DateTimeFormatter FILE_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final SuiteOptions options;
   private final long t0 = System.nanoTime();
@@ -67,7 +68,7 @@ public final class SuiteBench {
   private Path work;
   private Path logs;
   private DevStack dev;
-  private SuiteEdge edge;
+  private EdgeFork edge;
   private NginxProxy nginx;
   private SSLContext trust;
   private int edgeHttpPort;
@@ -145,7 +146,7 @@ public final class SuiteBench {
     result.put("table", SuiteTable.rows(result));
     result.put("success", failures.isEmpty()).put("failures", new JsonArray(List.copyOf(failures)))
         .put("finishedAt", Instant.now().toString())
-        .put("totalSeconds", LoadRun.round((System.nanoTime() - t0) / 1e9, 1));
+        .put("totalSeconds", round((System.nanoTime() - t0) / 1e9, 1));
     result.getJsonObject("machine").put("loadAverageAtEnd", Proc.loadAverage());
     Path file = write(started);
     System.out.print(SuiteTable.format(result, file));
@@ -181,7 +182,7 @@ public final class SuiteBench {
     long s = System.nanoTime();
     dev = DevStack.start(work, work.resolve("certs"), 0);
     say(String.format(Locale.ROOT, "dev stack up in %.1f s", (System.nanoTime() - s) / 1e9));
-    trust = SuiteEdge.trusting(dev.tls().caCert());
+    trust = EdgeClient.trusting(dev.tls().caCert());
     edgeHttpsPort = FreePorts.pick();
     edgeHttpPort = FreePorts.pick();
     edge = forkEdge("media-edge", options.edgeXmx(), edgeHttpsPort, edgeHttpPort);
@@ -210,12 +211,12 @@ public final class SuiteBench {
     result.put("versions", versions());
   }
 
-  private SuiteEdge forkEdge(String name, String xmx, int httpsPort, int httpPort) throws IOException {
+  private EdgeFork forkEdge(String name, String xmx, int httpsPort, int httpPort) throws IOException {
     return forkEdge(name, xmx, httpsPort, httpPort, new JsonObject());
   }
 
   /** A media-edge from the dev stack's configuration plus {@code extra} overrides. */
-  private SuiteEdge forkEdge(String name, String xmx, int httpsPort, int httpPort, JsonObject extra)
+  private EdgeFork forkEdge(String name, String xmx, int httpsPort, int httpPort, JsonObject extra)
       throws IOException {
     JsonObject overrides = new JsonObject()
         .put("server", new JsonObject().put("region", "bench")
@@ -224,16 +225,18 @@ public final class SuiteBench {
     JsonObject tree = new JsonObject(DevStackConfig.tree(dev, httpsPort, httpPort, overrides).encode());
     say("starting " + name + " with -Xmx" + xmx + " (https " + httpsPort + (httpPort > 0 ? ", http " + httpPort : "")
         + ") ...");
-    SuiteEdge forked = SuiteEdge.start(name, logs, tree, xmx, options.edgeJvmArgs(), options.runtimeClasspathFile(),
-        dev.storageEnv(), URI.create("https://localhost:" + httpsPort + "/healthz"), trust);
+    EdgeFork forked = EdgeFork.prepare(name, tree, logs.resolve(name + ".yaml"), logs, xmx, options.edgeJvmArgs(),
+        options.runtimeClasspathFile(), dev.storageEnv());
+    forked.start(HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build(), EDGE_START_TIMEOUT);
     say(String.format(Locale.ROOT, "%s up in %.1f s (pid %d)", name, forked.startSeconds(), forked.pid()));
     return forked;
   }
 
-  private JsonObject edgeFacts(SuiteEdge forked, boolean history) {
+  private JsonObject edgeFacts(EdgeFork forked, boolean history) {
     return new JsonObject().put("pid", forked.pid())
         .put("jvmArgs", new JsonArray(forked.jvmArgs()))
-        .put("startSeconds", LoadRun.round(forked.startSeconds(), 2))
+        .put("startSeconds", round(forked.startSeconds(), 2))
         .put("tlsEngine", grep(forked.logFile(), "TLS engine: (.*)"))
         .put("historyAndEvents", history ? "on" : "off (history.enabled: false; no Cassandra, no Kafka)")
         .put("logFile", forked.logFile().toString());
@@ -306,14 +309,14 @@ public final class SuiteBench {
     try {
       HttpResponse<String> response = client.send(request.build(), BodyHandlers.ofString());
       double seconds = (System.nanoTime() - start) / 1e9;
-      run.put("status", response.statusCode()).put("seconds", LoadRun.round(seconds, 2))
-          .put("MBps", LoadRun.round(size / 1e6 / seconds, 1)).put("cpuSeconds", cpu.since());
+      run.put("status", response.statusCode()).put("seconds", round(seconds, 2))
+          .put("MBps", round(size / 1e6 / seconds, 1)).put("cpuSeconds", cpu.since());
       GeneratedBody b = sent[0];
       if (b != null && b.firstReadNanos() > 0 && b.lastByteNanos() > b.firstReadNanos()) {
         // Sending versus the wait after the last byte (for media-edge: the last part, and S3Mock
         // assembling the parts on CompleteMultipartUpload, which real S3 does not do byte by byte).
-        run.put("sendMBps", LoadRun.round(size / 1e6 / ((b.lastByteNanos() - b.firstReadNanos()) / 1e9), 1))
-            .put("lastByteToResponseSeconds", LoadRun.round((System.nanoTime() - b.lastByteNanos()) / 1e9, 2));
+        run.put("sendMBps", round(size / 1e6 / ((b.lastByteNanos() - b.firstReadNanos()) / 1e9), 1))
+            .put("lastByteToResponseSeconds", round((System.nanoTime() - b.lastByteNanos()) / 1e9, 2));
       }
       boolean ok = system.equals(EDGE) ? response.statusCode() == 201 : response.statusCode() == 200;
       if (!ok) {
@@ -409,13 +412,13 @@ public final class SuiteBench {
   private JsonObject smallUploads() throws Exception {
     // The history-off media-edge runs beside the main one for this scenario only, same heap.
     noHistoryHttpPort = FreePorts.pick();
-    try (SuiteEdge noHistory = forkEdge("media-edge-no-history", options.edgeXmx(), FreePorts.pick(),
+    try (EdgeFork noHistory = forkEdge("media-edge-no-history", options.edgeXmx(), FreePorts.pick(),
         noHistoryHttpPort, new JsonObject().put("history", new JsonObject().put("enabled", false)))) {
       return smallUploads(noHistory);
     }
   }
 
-  private JsonObject smallUploads(SuiteEdge noHistory) throws Exception {
+  private JsonObject smallUploads(EdgeFork noHistory) throws Exception {
     byte[] pool = new byte[MAX_SMALL];
     new Random(options.seed()).nextBytes(pool);
     System.arraycopy(MediaSamples.JPEG_HEAD, 0, pool, 0, MediaSamples.JPEG_HEAD.length);
@@ -482,7 +485,7 @@ public final class SuiteBench {
       edge = null;
     }
     int port = FreePorts.pick();
-    SuiteEdge small = forkEdge("media-edge-flat", options.flatXmx(), port, 0);
+    EdgeFork small = forkEdge("media-edge-flat", options.flatXmx(), port, 0);
     long size = options.flatSize();
     GeneratedBody[] current = new GeneratedBody[1];
     ServerSampler sampler = new ServerSampler(small.pid(), Duration.ofMillis(250),
@@ -491,9 +494,7 @@ public final class SuiteBench {
         .put("mediaEdge", edgeFacts(small, true));
     try {
       sampler.awaitFirstReport(Duration.ofSeconds(10));
-      Proc.resetPeakRss(small.pid());
-      sampler.phase("upload");
-      double from = small.uptimeSeconds();
+      EdgeMemory window = EdgeMemory.open(small, sampler, "upload");
       say(String.format(Locale.ROOT, "[2] uploading %,d bytes through media-edge at -Xmx%s over HTTPS ...", size,
           options.flatXmx()));
       HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/v1/media"))
@@ -507,23 +508,17 @@ public final class SuiteBench {
       long start = System.nanoTime();
       HttpResponse<String> response = client().send(request, BodyHandlers.ofString());
       double seconds = (System.nanoTime() - start) / 1e9;
-      double to = small.uptimeSeconds();
-      sampler.phase("idle");
+      EdgeMemory.Figures memory = window.measure(Duration.ZERO);
       String sha = response.statusCode() == 201 ? new JsonObject(response.body()).getString("sha256") : null;
-      List<GcLog.Event> gcs = GcLog.read(small.gcLog()).stream()
-          .filter(e -> e.uptime() >= from && e.uptime() <= to).toList();
-      long sampled = sampler.samples("upload").stream().mapToLong(ServerSampler.Sample::heapUsedKiB).max().orElse(-1);
-      long before = gcs.stream().mapToLong(GcLog.Event::beforeKiB).max().orElse(-1);
-      double pauseMs = gcs.stream().mapToDouble(GcLog.Event::pauseMs).sum();
       boolean success = response.statusCode() == 201 && current[0].sha256Hex().equals(sha);
       out.put("success", success).put("status", response.statusCode())
           .put("shaMatch", current[0].sha256Hex().equals(sha))
-          .put("seconds", LoadRun.round(seconds, 2)).put("MBps", LoadRun.round(size / 1e6 / seconds, 1))
-          .put("peakHeapUsedMiB", mib(Math.max(sampled, before)))
-          .put("maxHeapAfterGcMiB", mib(gcs.stream().mapToLong(GcLog.Event::afterKiB).max().orElse(-1)))
-          .put("peakRssMiB", mib(Proc.statusKiB(small.pid(), "VmHWM")))
-          .put("gcPauses", gcs.size())
-          .put("gcTimeShare", LoadRun.round(pauseMs / 1000 / seconds, 4))
+          .put("seconds", round(seconds, 2)).put("MBps", round(size / 1e6 / seconds, 1))
+          .put("peakHeapUsedMiB", mib(memory.peakHeapKiB()))
+          .put("maxHeapAfterGcMiB", mib(memory.gcMaxAfterKiB()))
+          .put("peakRssMiB", mib(memory.peakRssKiB()))
+          .put("gcPauses", memory.gcs().size())
+          .put("gcTimeShare", round(memory.pauseMsTotal() / 1000 / seconds, 4))
           .put("cpuSeconds", cpu.since());
       if (!success) {
         out.put("responseBody", truncate(response.body())).put("logTail", small.logTail(40));
@@ -635,7 +630,7 @@ public final class SuiteBench {
       for (String k : List.of(EDGE, NGINX, "s3", "cassandra", "kafka", "client")) {
         double a = start.get(k);
         double b = end.get(k);
-        out.put(k, a < 0 || b < 0 ? null : LoadRun.round(b - a, 2));
+        out.put(k, a < 0 || b < 0 ? null : round(b - a, 2));
       }
       return out;
     }
@@ -673,37 +668,15 @@ public final class SuiteBench {
   }
 
   private Path write(Instant started) {
-    try {
-      Path dir = options.resultsDir().toAbsolutePath();
-      Files.createDirectories(dir);
-      Path file = dir.resolve("suite-" + FILE_TIME.format(started) + ".json");
-      result.put("resultFile", file.toString());
-      Files.writeString(file, result.encodePrettily() + "\n", StandardCharsets.UTF_8);
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the result", e);
-    }
+    return BenchFigures.writeResult(options.resultsDir(), "suite", started, result);
   }
 
   void say(String message) {
     System.out.printf(Locale.ROOT, "[suite %6.1fs] %s%n", (System.nanoTime() - t0) / 1e9, message);
   }
 
-  private static String grep(Path file, String regex) {
-    Pattern p = Pattern.compile(regex);
-    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-      return lines.map(p::matcher).filter(Matcher::find).map(m -> m.group(1).trim()).findFirst().orElse("");
-    } catch (IOException | UncheckedIOException e) {
-      return "";
-    }
-  }
-
   private static String truncate(String s) {
     return s == null || s.length() <= 500 ? s : s.substring(0, 500) + "...";
-  }
-
-  private static Double mib(long kib) {
-    return kib < 0 ? null : LoadRun.round(kib / 1024.0, 1);
   }
 
   static double median(List<JsonObject> runs, ToDoubleFunction<JsonObject> value) {
@@ -712,16 +685,5 @@ public final class SuiteBench {
       return Double.NaN;
     }
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException ignored) {
-      // best effort
-    }
   }
 }

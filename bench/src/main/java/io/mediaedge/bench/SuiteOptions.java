@@ -65,42 +65,43 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
     int ranges = quick ? 200 : 1000;
     int rangeClients = 4;
     long seed = 20261123L;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
+    BenchArgs in = new BenchArgs(args);
+    while (in.hasNext()) {
+      String a = in.next();
       switch (a) {
         case "--quick" -> { }
         case "--help", "-h" -> throw new BenchOptions.UsageException(USAGE);
         case "--only" -> {
-          scenarios = new LinkedHashSet<>(List.of(value(args, ++i, a).split(",")));
+          scenarios = new LinkedHashSet<>(List.of(in.value(a).split(",")));
           only = true;
           if (!ALL_SCENARIOS.containsAll(scenarios)) {
             throw new IllegalArgumentException("--only takes some of " + ALL_SCENARIOS + ", got " + scenarios);
           }
         }
-        case "--repetitions" -> reps = Integer.parseInt(value(args, ++i, a));
-        case "--large-size" -> large = BenchOptions.parseSize(value(args, ++i, a));
-        case "--flat-size" -> flat = BenchOptions.parseSize(value(args, ++i, a));
-        case "--flat-xmx" -> flatXmx = value(args, ++i, a);
-        case "--edge-xmx" -> edgeXmx = value(args, ++i, a);
-        case "--edge-jvm-arg" -> edgeJvmArgs.add(value(args, ++i, a));
-        case "--clients" -> clients = Integer.parseInt(value(args, ++i, a));
-        case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
-        case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(value(args, ++i, a)));
-        case "--ranges" -> ranges = Integer.parseInt(value(args, ++i, a));
-        case "--range-clients" -> rangeClients = Integer.parseInt(value(args, ++i, a));
-        case "--seed" -> seed = Long.parseLong(value(args, ++i, a));
+        case "--repetitions" -> reps = Integer.parseInt(in.value(a));
+        case "--large-size" -> large = in.size(a);
+        case "--flat-size" -> flat = in.size(a);
+        case "--flat-xmx" -> flatXmx = in.value(a);
+        case "--edge-xmx" -> edgeXmx = in.value(a);
+        case "--edge-jvm-arg" -> edgeJvmArgs.add(in.value(a));
+        case "--clients" -> clients = Integer.parseInt(in.value(a));
+        case "--seconds" -> measure = Duration.ofSeconds(Long.parseLong(in.value(a)));
+        case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(in.value(a)));
+        case "--ranges" -> ranges = Integer.parseInt(in.value(a));
+        case "--range-clients" -> rangeClients = Integer.parseInt(in.value(a));
+        case "--seed" -> seed = Long.parseLong(in.value(a));
         case "--nginx" -> {
-          nginx = Path.of(value(args, ++i, a));
+          nginx = Path.of(in.value(a));
           noNginx = null;
         }
         case "--no-nginx" -> {
-          noNginx = value(args, ++i, a);
+          noNginx = in.value(a);
           nginx = null;
         }
-        case "--extra" -> extras.add(value(args, ++i, a));
-        case "--work" -> work = Path.of(value(args, ++i, a));
-        case "--results" -> results = Path.of(value(args, ++i, a));
-        case "--runtime-classpath" -> runtimeCp = Path.of(value(args, ++i, a));
+        case "--extra" -> extras.add(in.value(a));
+        case "--work" -> work = Path.of(in.value(a));
+        case "--results" -> results = Path.of(in.value(a));
+        case "--runtime-classpath" -> runtimeCp = Path.of(in.value(a));
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -112,12 +113,5 @@ record SuiteOptions(boolean quick, Set<String> scenarios, Path workDir, Path res
         only ? List.of() : List.copyOf(extras),
         edgeXmx, reps, large, flat, flatXmx.toLowerCase(Locale.ROOT), clients, warmup, measure, ranges,
         rangeClients, seed, List.copyOf(edgeJvmArgs));
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }

@@ -153,12 +153,12 @@ final class SuiteTable {
     if (Double.isNaN(v)) {
       return null;
     }
-    double r = LoadRun.round(v, 2);
+    double r = BenchFigures.round(v, 2);
     return r == Math.rint(r) && Math.abs(r) < 1e12 ? (Object) (long) r : (Object) r;
   }
 
   private static Double ratio(double a, double b) {
-    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? null : LoadRun.round(a / b, 2);
+    return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? null : BenchFigures.round(a / b, 2);
   }
 
   private static String size(Long bytes) {

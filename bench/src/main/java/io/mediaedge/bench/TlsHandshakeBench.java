@@ -1,5 +1,8 @@
 package io.mediaedge.bench;
 
+import static io.mediaedge.bench.BenchFigures.deleteTree;
+import static io.mediaedge.bench.BenchFigures.round;
+
 import io.mediaedge.testing.DevStackConfig;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.devstack.DevCertificates;
@@ -16,16 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -43,8 +42,6 @@ import javax.net.ssl.SSLContext;
  * <p>Run it with {@code bench/tls-handshake.sh}; see {@code bench/README.md}.
  */
 public final class TlsHandshakeBench {
-  private static final DateTimeFormatter FILE_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern CONNECTIONS = Pattern.compile(
       "(\\d+) connections in ([0-9.]+)s; ([0-9.]+) connections/user sec");
   private static final Pattern PROGRESS = Pattern.compile("[*r]+");
@@ -143,7 +140,7 @@ public final class TlsHandshakeBench {
         .put("finishedAt", Instant.now().toString())
         .put("totalSeconds", round((System.nanoTime() - t0) / 1e9, 1));
     result.getJsonObject("machine").put("loadAverageAtEnd", Proc.loadAverage());
-    Path file = options.results().resolve("tls-handshake-" + FILE_TIME.format(started) + ".json");
+    Path file = BenchFigures.resultFile(options.results(), "tls-handshake", started);
     try {
       Files.createDirectories(file.getParent());
       Files.writeString(file, result.encodePrettily() + "\n", StandardCharsets.UTF_8);
@@ -379,18 +376,19 @@ public final class TlsHandshakeBench {
     List<String> modes = List.of("full", "resumed");
     Path work = Path.of("target/bench-tls");
     Path results = Path.of("bench/results");
-    for (int i = 0; i < args.length; i++) {
-      String option = args[i];
+    BenchArgs in = new BenchArgs(args);
+    while (in.hasNext()) {
+      String option = in.next();
       switch (option) {
-        case "--seconds" -> seconds = number(args, ++i, option);
-        case "--warmup" -> warmup = number(args, ++i, option);
-        case "--clients" -> clients = number(args, ++i, option);
-        case "--event-loops" -> eventLoops = number(args, ++i, option);
-        case "--protocols" -> protocols = list(args, ++i, option, List.of("TLSv1.3", "TLSv1.2"));
-        case "--keys" -> keys = list(args, ++i, option, List.of("ecdsa", "rsa"));
-        case "--modes" -> modes = list(args, ++i, option, List.of("full", "resumed"));
-        case "--work" -> work = Path.of(value(args, ++i, option));
-        case "--results" -> results = Path.of(value(args, ++i, option));
+        case "--seconds" -> seconds = in.wholeNumber(option);
+        case "--warmup" -> warmup = in.wholeNumber(option);
+        case "--clients" -> clients = in.wholeNumber(option);
+        case "--event-loops" -> eventLoops = in.wholeNumber(option);
+        case "--protocols" -> protocols = in.list(option, List.of("TLSv1.3", "TLSv1.2"));
+        case "--keys" -> keys = in.list(option, List.of("ecdsa", "rsa"));
+        case "--modes" -> modes = in.list(option, List.of("full", "resumed"));
+        case "--work" -> work = Path.of(in.value(option));
+        case "--results" -> results = Path.of(in.value(option));
         case "-h", "--help" -> throw new BenchOptions.UsageException(null);
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
@@ -401,51 +399,8 @@ public final class TlsHandshakeBench {
     return new Options(seconds, warmup, clients, eventLoops, protocols, keys, modes, work, results);
   }
 
-  private static List<String> list(String[] args, int i, String option, List<String> allowed) {
-    List<String> values = List.of(value(args, i, option).split(","));
-    for (String value : values) {
-      if (!allowed.contains(value)) {
-        throw new IllegalArgumentException(option + " takes " + allowed + ", got " + value);
-      }
-    }
-    return values;
-  }
-
-  private static int number(String[] args, int i, String option) {
-    try {
-      return Integer.parseInt(value(args, i, option));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " takes a whole number");
-    }
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
-  }
-
   private static String command(String... command) {
     return Proc.run(List.of(command), 10).trim();
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      System.err.println("tls-handshake: could not delete " + root + ": " + e);
-    }
-  }
-
-  private static double round(double value, int decimals) {
-    double scale = Math.pow(10, decimals);
-    return Math.round(value * scale) / scale;
   }
 
   private static void say(String message) {

@@ -10,9 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Cassandra 5.0 on loopback, in its own JVM
@@ -27,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Settings favour a fast start on a small machine over production behaviour (see
  * {@link #jvmArgs()}); about 3 s to CQL-ready on 2 cores, about 3 s to stop (it drains).
  */
-public final class CassandraServer implements AutoCloseable {
+public final class CassandraServer extends ForkedServer<CassandraServer> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(CassandraServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final String HOST = "127.0.0.1";
   /** What SimpleSnitch calls the one data centre; drivers must name it as their local DC. */
@@ -37,11 +33,8 @@ public final class CassandraServer implements AutoCloseable {
 
   private final String classpath;
   private final Path java;
-  private final Path dataDir;
   private int nativePort;
   private int storagePort;
-  private ForkedJvm jvm;
-  private Duration lastStartTime;
   private String releaseVersion;
 
   /**
@@ -51,9 +44,9 @@ public final class CassandraServer implements AutoCloseable {
    * @param nativePort the CQL port, or 0 for a free one chosen at the first start and kept afterwards
    */
   public CassandraServer(String classpath, Path java, Path dataDir, int nativePort) {
+    super("cassandra", "Cassandra", dataDir, START_TIMEOUT);
     this.classpath = Objects.requireNonNull(classpath, "classpath");
     this.java = Objects.requireNonNull(java, "java");
-    this.dataDir = dataDir.toAbsolutePath();
     this.nativePort = nativePort;
   }
 
@@ -63,85 +56,6 @@ public final class CassandraServer implements AutoCloseable {
    */
   public static CassandraServer fromDevstackDir(Path dataDir) {
     return new CassandraServer(ServerClasspath.of("cassandra"), JdkLocator.javaForCassandra(), dataDir, 0);
-  }
-
-  /** Starts Cassandra and blocks until it answers a CQL query. No-op when it runs already. */
-  public synchronized CassandraServer start() {
-    if (isRunning()) {
-      return this;
-    }
-    if (nativePort == 0) {
-      int[] ports = FreePorts.pick(2);
-      nativePort = ports[0];
-      storagePort = ports[1];
-    } else if (storagePort == 0) {
-      storagePort = FreePorts.pick();
-    }
-    writeConfiguration();
-    if (jvm == null) {
-      // one instance for every start: the command line never changes once the ports are chosen
-      jvm = ForkedJvm.builder("cassandra")
-          .java(java)
-          .workDir(dataDir)
-          .logFile(logFile())
-          .args(jvmArgs())
-          .build();
-    }
-    long t0 = System.nanoTime();
-    jvm.start();
-    jvm.waitUntil(this::answersCql, START_TIMEOUT);
-    lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
-    LOG.info("Cassandra {} ready at {}:{} (CQL) in {} ms (pid {}, {}, data {}, log {})",
-        releaseVersion, HOST, nativePort, lastStartTime.toMillis(), jvm.pid(), java, dataDir, logFile());
-    return this;
-  }
-
-  /**
-   * {@link #start()} on a thread of its own, so Cassandra, Kafka and S3 can boot side by side:
-   * <pre>{@code
-   * CompletableFuture<CassandraServer> cassandra = cassandraServer.startAsync();
-   * CompletableFuture<KafkaServer> kafka = kafkaServer.startAsync();
-   * s3.start();                                     // meanwhile, on this thread
-   * CompletableFuture.allOf(cassandra, kafka).join(); // a failure surfaces as CompletionException
-   * }</pre>
-   * A dedicated thread rather than the common pool: on 2 cores that pool has a single thread, and
-   * the starts would run one after the other. {@link #stop()} waits for a start in progress.
-   */
-  public CompletableFuture<CassandraServer> startAsync() {
-    CompletableFuture<CassandraServer> started = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        started.complete(start());
-      } catch (Throwable e) {
-        started.completeExceptionally(e);
-      }
-    }, "start-cassandra");
-    thread.setDaemon(true);
-    thread.start();
-    return started;
-  }
-
-  /** Stops the server (it flushes memtables first, a few seconds); the data stays on disk. */
-  public synchronized void stop() {
-    if (jvm != null) {
-      jvm.stop();
-      LOG.info("Cassandra on port {} stopped", nativePort);
-    }
-  }
-
-  /** Stop, then start again on the same ports with the same data. */
-  public synchronized CassandraServer restart() {
-    stop();
-    return start();
-  }
-
-  @Override
-  public void close() {
-    stop();
-  }
-
-  public synchronized boolean isRunning() {
-    return jvm != null && jvm.isAlive();
   }
 
   /** Where clients connect; the port is known only after the first {@link #start()}. */
@@ -171,27 +85,36 @@ public final class CassandraServer implements AutoCloseable {
     return releaseVersion;
   }
 
-  /** The process id while running, or -1. */
-  public synchronized long pid() {
-    return jvm != null ? jvm.pid() : -1;
-  }
-
-  /** The {@code java} launcher Cassandra runs with. */
+  /** The {@code java} launcher Cassandra runs with: a JDK 11–17, not necessarily ours. */
+  @Override
   public Path java() {
     return java;
   }
 
-  public Path dataDir() {
-    return dataDir;
+  @Override
+  protected void choosePorts() {
+    if (nativePort == 0) {
+      int[] ports = FreePorts.pick(2);
+      nativePort = ports[0];
+      storagePort = ports[1];
+    } else if (storagePort == 0) {
+      storagePort = FreePorts.pick();
+    }
   }
 
-  public Path logFile() {
-    return dataDir.resolve("cassandra.log");
+  @Override
+  protected void awaitReady(ForkedJvm jvm, Duration timeout) {
+    jvm.waitUntil(this::answersCql, timeout);
   }
 
-  /** How long the last {@link #start()} took until CQL answered, or null. */
-  public synchronized Duration lastStartTime() {
-    return lastStartTime;
+  @Override
+  protected String readyLine() {
+    return "Cassandra " + releaseVersion + " ready at " + HOST + ":" + nativePort + " (CQL, " + java + ")";
+  }
+
+  @Override
+  protected int mainPort() {
+    return nativePort;
   }
 
   private boolean answersCql() {
@@ -213,7 +136,9 @@ public final class CassandraServer implements AutoCloseable {
    * the serial collector and C1 only (fewer threads and much less JIT work while it boots; a dev
    * node needs no peak throughput); and the system properties that skip waits meant for clusters.
    */
-  List<String> jvmArgs() {
+  @Override
+  protected List<String> jvmArgs() {
+    Path dataDir = dataDir();
     List<String> args = new ArrayList<>(List.of(
         "-Xms64m",
         "-Xmx256m",
@@ -278,7 +203,9 @@ public final class CassandraServer implements AutoCloseable {
    * start so a restart picks up the same ports, plus a logback configuration (without one,
    * logback logs everything at DEBUG, which slows the start and buries what matters).
    */
-  private void writeConfiguration() {
+  @Override
+  protected void prepare() {
+    Path dataDir = dataDir();
     String yaml = """
         # Written by io.mediaedge.devstack.CassandraServer at every start: a local single-node
         # server for dev mode and tests. Edits are overwritten.

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,8 +26,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka 4 broker on loopback, in KRaft mode (broker and controller in
@@ -42,19 +39,15 @@ import org.slf4j.LoggerFactory;
  * ports serves the same topics, records and committed offsets: tests use that to take Kafka away
  * and give it back.
  */
-public final class KafkaServer implements AutoCloseable {
+public final class KafkaServer extends ForkedServer<KafkaServer> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaServer.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
   private static final String HOST = "127.0.0.1";
 
   private final String classpath;
-  private final Path dataDir;
   private int port;
   private int controllerPort;
-  private ForkedJvm jvm;
-  private Duration lastStartTime;
 
   /**
    * @param classpath the broker's classpath (see {@link ServerClasspath#of})
@@ -63,102 +56,14 @@ public final class KafkaServer implements AutoCloseable {
    *     kept afterwards
    */
   public KafkaServer(String classpath, Path dataDir, int port) {
+    super("kafka", "Kafka", dataDir, START_TIMEOUT);
     this.classpath = Objects.requireNonNull(classpath, "classpath");
-    this.dataDir = dataDir.toAbsolutePath();
     this.port = port;
   }
 
   /** The classpath the build resolved into {@code ${devstack.dir}}, on a free port. */
   public static KafkaServer fromDevstackDir(Path dataDir) {
     return new KafkaServer(ServerClasspath.of("kafka"), dataDir, 0);
-  }
-
-  /**
-   * Starts the broker (formatting its storage on the very first start) and blocks until an admin
-   * client can describe the cluster and have a topic creation validated by the controller.
-   * No-op when it runs already.
-   */
-  public synchronized KafkaServer start() {
-    if (isRunning()) {
-      return this;
-    }
-    if (port == 0) {
-      int[] ports = FreePorts.pick(2);
-      port = ports[0];
-      controllerPort = ports[1];
-    } else if (controllerPort == 0) {
-      controllerPort = FreePorts.pick();
-    }
-    writeConfiguration();
-    if (jvm == null) {
-      // one instance for every start: the command line never changes once the ports are chosen
-      jvm = ForkedJvm.builder("kafka")
-          .workDir(dataDir)
-          .logFile(logFile())
-          .args(jvmArgs("kafka.Kafka", dataDir.resolve("server.properties").toString()))
-          .build();
-    }
-    long t0 = System.nanoTime();
-    if (!Files.exists(logDir().resolve("meta.properties"))) {
-      format();
-    }
-    jvm.start();
-    // The admin client is only built once the port accepts connections: while the broker boots
-    // it would fill our log with connection warnings.
-    jvm.waitUntil(this::portOpen, START_TIMEOUT);
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "devstack-ready-check",
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100))) {
-      jvm.waitUntil(() -> servesClients(admin), START_TIMEOUT);
-    }
-    lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
-    LOG.info("Kafka {} ready at {} in {} ms (pid {}, cluster {}, data {}, log {})", version(),
-        bootstrapServers(), lastStartTime.toMillis(), jvm.pid(), clusterId(), dataDir, logFile());
-    return this;
-  }
-
-  /**
-   * {@link #start()} on a thread of its own, so Kafka, Cassandra and S3 can boot side by side (see
-   * {@link CassandraServer#startAsync()} for the pattern and why not the common pool).
-   */
-  public CompletableFuture<KafkaServer> startAsync() {
-    CompletableFuture<KafkaServer> started = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        started.complete(start());
-      } catch (Throwable e) {
-        started.completeExceptionally(e);
-      }
-    }, "start-kafka");
-    thread.setDaemon(true);
-    thread.start();
-    return started;
-  }
-
-  /** Stops the broker (a controlled shutdown, about 2 s); the data stays on disk. */
-  public synchronized void stop() {
-    if (jvm != null) {
-      jvm.stop();
-      LOG.info("Kafka on port {} stopped", port);
-    }
-  }
-
-  /** Stop, then start again on the same ports with the same data. */
-  public synchronized KafkaServer restart() {
-    stop();
-    return start();
-  }
-
-  @Override
-  public void close() {
-    stop();
-  }
-
-  public synchronized boolean isRunning() {
-    return jvm != null && jvm.isAlive();
   }
 
   /** {@code 127.0.0.1:PORT} for {@code bootstrap.servers}; known only after the first start. */
@@ -194,26 +99,59 @@ public final class KafkaServer implements AutoCloseable {
     return props.getProperty("cluster.id");
   }
 
-  /** The process id while running, or -1. */
-  public synchronized long pid() {
-    return jvm != null ? jvm.pid() : -1;
+  @Override
+  protected void choosePorts() {
+    if (port == 0) {
+      int[] ports = FreePorts.pick(2);
+      port = ports[0];
+      controllerPort = ports[1];
+    } else if (controllerPort == 0) {
+      controllerPort = FreePorts.pick();
+    }
   }
 
-  public Path dataDir() {
-    return dataDir;
+  @Override
+  protected List<String> jvmArgs() {
+    return jvmArgs("kafka.Kafka", dataDir().resolve("server.properties").toString());
   }
 
-  public Path logFile() {
-    return dataDir.resolve("kafka.log");
+  /** KRaft storage is formatted once, before the very first start. */
+  @Override
+  protected void beforeLaunch(ForkedJvm jvm) {
+    if (!Files.exists(logDir().resolve("meta.properties"))) {
+      format(jvm);
+    }
   }
 
-  /** How long the last {@link #start()} took until clients were served, or null. */
-  public synchronized Duration lastStartTime() {
-    return lastStartTime;
+  /**
+   * Waits for the port before building an admin client: while the broker boots, the client would
+   * fill our log with connection warnings. Then waits until it gets real answers.
+   */
+  @Override
+  protected void awaitReady(ForkedJvm jvm, Duration timeout) {
+    jvm.waitUntil(this::portOpen, timeout);
+    try (Admin admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.CLIENT_ID_CONFIG, "devstack-ready-check",
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+        AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100))) {
+      jvm.waitUntil(() -> servesClients(admin), timeout);
+    }
+  }
+
+  @Override
+  protected String readyLine() {
+    return "Kafka " + version() + " ready at " + bootstrapServers() + " (cluster " + clusterId() + ")";
+  }
+
+  @Override
+  protected int mainPort() {
+    return port;
   }
 
   private Path logDir() {
-    return dataDir.resolve("data");
+    return dataDir().resolve("data");
   }
 
   /** The broker version, from its jar's name on the classpath (e.g. {@code kafka_2.13-4.4.0}). */
@@ -254,7 +192,8 @@ public final class KafkaServer implements AutoCloseable {
    * quorum (controller.quorum.bootstrap.servers), so no static voter list has to name node ids.
    * Runs to completion in its own short-lived JVM, logging into the broker's log file.
    */
-  private void format() {
+  private void format(ForkedJvm jvm) {
+    Path dataDir = dataDir();
     List<String> command = new ArrayList<>();
     command.add(ForkedJvm.currentJava().toString());
     command.addAll(jvmArgs("kafka.tools.StorageTool", "format", "--standalone",
@@ -310,7 +249,9 @@ public final class KafkaServer implements AutoCloseable {
    * single-node dev broker gains nothing from 50 partitions each; no initial rebalance delay so a
    * consumer's first poll does not wait 3 s.
    */
-  private void writeConfiguration() {
+  @Override
+  protected void prepare() {
+    Path dataDir = dataDir();
     Map<String, String> config = new LinkedHashMap<>();
     config.put("process.roles", "broker,controller");
     config.put("node.id", "1");

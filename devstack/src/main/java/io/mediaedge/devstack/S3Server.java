@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real S3-compatible server (Adobe S3Mock, a Spring Boot jar) on loopback, in its own JVM.
@@ -22,18 +20,14 @@ import org.slf4j.LoggerFactory;
  * port: tests use that to cut S3 off in the middle of an upload. S3Mock does not check request
  * signatures, but the AWS SDK insists on signing, hence the fixed dev credentials.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server extends ForkedServer<S3Server> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(S3Server.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final String STORE = "com.adobe.testing.s3mock.store.";
 
   private final Path jar;
-  private final Path dataDir;
   private final String bucket;
   private int port;
-  private ForkedJvm jvm;
-  private Duration lastStartTime;
 
   /**
    * @param jar the S3Mock executable jar
@@ -42,8 +36,8 @@ public final class S3Server implements AutoCloseable {
    * @param port the HTTP port, or 0 for a free one chosen at the first start and kept afterwards
    */
   public S3Server(Path jar, Path dataDir, String bucket, int port) {
+    super("s3mock", "S3 (s3mock)", dataDir, START_TIMEOUT);
     this.jar = Objects.requireNonNull(jar, "jar");
-    this.dataDir = dataDir.toAbsolutePath();
     this.bucket = Objects.requireNonNull(bucket, "bucket");
     this.port = port;
   }
@@ -65,76 +59,6 @@ public final class S3Server implements AutoCloseable {
     return jar;
   }
 
-  /** Starts S3Mock and blocks until it lists the bucket. */
-  public synchronized S3Server start() {
-    if (isRunning()) {
-      return this;
-    }
-    if (port == 0) {
-      port = FreePorts.pick();
-    }
-    Path store = dataDir.resolve("store");
-    try {
-      Files.createDirectories(store);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the S3 data directory " + store, e);
-    }
-    jvm = ForkedJvm.builder("s3mock")
-        .workDir(dataDir)
-        .logFile(dataDir.resolve("s3mock.log"))
-        .args(List.of(
-            // 256 MiB ran out under the benchmark's 300 concurrent uploads (S3Mock keeps a buffer
-            // per request); the heap is only committed as it is used.
-            "-Xmx1g",
-            // C1 only: a short-lived test server starts faster and needs no peak throughput
-            "-XX:TieredStopAtLevel=1",
-            "-jar", jar.toString(),
-            // S3Mock's main connector (server.port) is normally HTTPS with a self-signed cert, and
-            // only it honours server.address; its extra plain-HTTP connector (http.port) always
-            // listens on all interfaces. So we serve plain HTTP from the main connector, on
-            // loopback, and let the kernel pick the port of the extra one, which we never use.
-            "--server.port=" + port,
-            "--server.address=127.0.0.1",
-            "--server.ssl.enabled=false",
-            "--http.port=0",
-            "--spring.main.banner-mode=off",
-            "--" + STORE + "root=" + store,
-            "--" + STORE + "initial-buckets=" + bucket,
-            // without this S3Mock may delete its store on exit, and restart() would lose the data
-            "--" + STORE + "retain-files-on-exit=true"))
-        .build();
-    long t0 = System.nanoTime();
-    jvm.start();
-    jvm.waitUntil(this::listsBucket, START_TIMEOUT);
-    lastStartTime = Duration.ofNanos(System.nanoTime() - t0);
-    LOG.info("S3 (s3mock) ready at {} bucket '{}' in {} ms (pid {}, data {}, log {})",
-        endpoint(), bucket, lastStartTime.toMillis(), jvm.pid(), store, jvm.logFile());
-    return this;
-  }
-
-  /** Stops the server; the data stays on disk. */
-  public synchronized void stop() {
-    if (jvm != null) {
-      jvm.stop();
-      LOG.info("S3 (s3mock) on port {} stopped", port);
-    }
-  }
-
-  /** Stop, then start again on the same port with the same data. */
-  public synchronized S3Server restart() {
-    stop();
-    return start();
-  }
-
-  @Override
-  public void close() {
-    stop();
-  }
-
-  public synchronized boolean isRunning() {
-    return jvm != null && jvm.isAlive();
-  }
-
   /** {@code http://127.0.0.1:PORT}; the port is known only after the first {@link #start()}. */
   public synchronized URI endpoint() {
     if (port == 0) {
@@ -145,11 +69,6 @@ public final class S3Server implements AutoCloseable {
 
   public synchronized int port() {
     return port;
-  }
-
-  /** The server JVM's process id, or -1 when it is not running. */
-  public synchronized long pid() {
-    return jvm != null && jvm.isAlive() ? jvm.pid() : -1;
   }
 
   public String bucket() {
@@ -170,17 +89,64 @@ public final class S3Server implements AutoCloseable {
     return "us-east-1";
   }
 
-  public Path dataDir() {
-    return dataDir;
+  @Override
+  protected void choosePorts() {
+    if (port == 0) {
+      port = FreePorts.pick();
+    }
   }
 
-  public Path logFile() {
-    return dataDir.resolve("s3mock.log");
+  @Override
+  protected void prepare() {
+    Path store = store();
+    try {
+      Files.createDirectories(store);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the S3 data directory " + store, e);
+    }
   }
 
-  /** How long the last {@link #start()} took until the bucket answered, or null. */
-  public synchronized Duration lastStartTime() {
-    return lastStartTime;
+  @Override
+  protected List<String> jvmArgs() {
+    return List.of(
+        // 256 MiB ran out under the benchmark's 300 concurrent uploads (S3Mock keeps a buffer
+        // per request); the heap is only committed as it is used.
+        "-Xmx1g",
+        // C1 only: a short-lived test server starts faster and needs no peak throughput
+        "-XX:TieredStopAtLevel=1",
+        "-jar", jar.toString(),
+        // S3Mock's main connector (server.port) is normally HTTPS with a self-signed cert, and
+        // only it honours server.address; its extra plain-HTTP connector (http.port) always
+        // listens on all interfaces. So we serve plain HTTP from the main connector, on
+        // loopback, and let the kernel pick the port of the extra one, which we never use.
+        "--server.port=" + port,
+        "--server.address=127.0.0.1",
+        "--server.ssl.enabled=false",
+        "--http.port=0",
+        "--spring.main.banner-mode=off",
+        "--" + STORE + "root=" + store(),
+        "--" + STORE + "initial-buckets=" + bucket,
+        // without this S3Mock may delete its store on exit, and restart() would lose the data
+        "--" + STORE + "retain-files-on-exit=true");
+  }
+
+  @Override
+  protected void awaitReady(ForkedJvm jvm, Duration timeout) {
+    jvm.waitUntil(this::listsBucket, timeout);
+  }
+
+  @Override
+  protected String readyLine() {
+    return "S3 (s3mock) ready at " + endpoint() + " bucket '" + bucket + "', store " + store();
+  }
+
+  @Override
+  protected int mainPort() {
+    return port;
+  }
+
+  private Path store() {
+    return dataDir().resolve("store");
   }
 
   /**
