@@ -1,6 +1,6 @@
 package io.mediaedge.bench;
 
-import io.mediaedge.upload.Sha256State;
+import io.mediaedge.tus.Sha256State;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;

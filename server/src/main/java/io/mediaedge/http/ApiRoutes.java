@@ -10,7 +10,7 @@ import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.upload.MediaId;
-import io.mediaedge.upload.ResumableUploads;
+import io.mediaedge.tus.ResumableUploads;
 import io.mediaedge.tls.PinPublisher;
 import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
  * overlap: a tick that finds the previous round still running is skipped. A bucket that fails ends
  * the round early; its rows stay for the next one.
  */
-abstract class BucketRounds {
+public abstract class BucketRounds {
   private final Vertx vertx;
   private final int buckets;
   private final Duration interval;
@@ -24,7 +24,7 @@ abstract class BucketRounds {
   private volatile boolean stopped;
   private long timer = -1;
 
-  BucketRounds(Vertx vertx, int buckets, Duration interval, Logger log) {
+  protected BucketRounds(Vertx vertx, int buckets, Duration interval, Logger log) {
     this.vertx = vertx;
     this.buckets = buckets;
     this.interval = interval;
@@ -32,7 +32,7 @@ abstract class BucketRounds {
   }
 
   /** Handles one bucket; completes with how many items it finished. */
-  abstract Future<Integer> round(int bucket);
+  protected abstract Future<Integer> round(int bucket);
 
   public void start() {
     stopped = false;
@@ -51,7 +51,7 @@ abstract class BucketRounds {
    * Runs {@code step} on every item of a bucket at once; an item whose step fails (logged at debug
    * with {@code describe}) stays for the next round. Completes with how many steps finished.
    */
-  <T> Future<Integer> eachOf(List<T> items, Function<T, Future<Boolean>> step, Function<T, String> describe) {
+  protected <T> Future<Integer> eachOf(List<T> items, Function<T, Future<Boolean>> step, Function<T, String> describe) {
     List<Future<Boolean>> results = new ArrayList<>(items.size());
     for (T item : items) {
       results.add(step.apply(item).otherwise(e -> {

@@ -27,7 +27,7 @@ public final class DeletionSweeper extends BucketRounds {
   }
 
   @Override
-  Future<Integer> round(int bucket) {
+  protected Future<Integer> round(int bucket) {
     return history.pendingDeletions(bucket, BATCH).compose(pending -> eachOf(pending,
         deletion -> store.delete(deletion.objectKey()).compose(v -> history.markDeleted(deletion)).map(true),
         deletion -> "Deletion of " + deletion.objectKey()));

@@ -34,7 +34,7 @@ public final class OrphanReconciler extends BucketRounds {
   }
 
   @Override
-  Future<Integer> round(int bucket) {
+  protected Future<Integer> round(int bucket) {
     return history.staleIntents(bucket, Instant.now().minus(grace), BATCH)
         .compose(intents -> eachOf(intents, this::reconcile, intent -> "Intent " + intent.mediaId()))
         .onSuccess(removed -> {

@@ -9,7 +9,7 @@ import java.time.Duration;
  * client counts: an interval in which the server itself held the client back (full read-ahead
  * window because S3 was slower) is never held against it.
  */
-final class SlowUploadGuard {
+public final class SlowUploadGuard {
   private final Vertx vertx;
   private final UploadBody body;
   private final long minBytesPerInterval;
@@ -17,21 +17,21 @@ final class SlowUploadGuard {
   private long timer = -1;
   private long lastReceived;
 
-  SlowUploadGuard(Vertx vertx, UploadBody body, long minBytesPerSecond, Duration interval) {
+  public SlowUploadGuard(Vertx vertx, UploadBody body, long minBytesPerSecond, Duration interval) {
     this.vertx = vertx;
     this.body = body;
     this.intervalMillis = interval.toMillis();
     this.minBytesPerInterval = minBytesPerSecond * intervalMillis / 1000;
   }
 
-  SlowUploadGuard start() {
+  public SlowUploadGuard start() {
     if (minBytesPerInterval > 0) {
       timer = vertx.setPeriodic(intervalMillis, id -> check());
     }
     return this;
   }
 
-  void stop() {
+  public void stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;

@@ -1,4 +1,4 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import io.mediaedge.errors.ErrorCode;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.tus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

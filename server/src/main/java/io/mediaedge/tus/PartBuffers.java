@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.tus;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedDeque;

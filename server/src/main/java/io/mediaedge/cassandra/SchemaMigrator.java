@@ -1,4 +1,4 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;

@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.tus;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,8 +1,8 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
-import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -10,6 +10,8 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.eventschema.OriginJson;
+import io.mediaedge.history.ResumableStore;
+import io.mediaedge.history.ResumableUpload;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,8 +1,9 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
-import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
+import io.mediaedge.history.MediaRecord;
 import io.mediaedge.it.TestStack;
 import io.mediaedge.upload.MediaId;
 import io.vertx.core.json.JsonObject;

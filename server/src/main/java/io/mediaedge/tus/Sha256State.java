@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.tus;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,7 +1,8 @@
-package io.mediaedge.media;
+package io.mediaedge.tus;
 
 import io.mediaedge.history.ResumableStore;
-import io.mediaedge.upload.ResumableUploads;
+import io.mediaedge.media.BucketRounds;
+import io.mediaedge.tus.ResumableUploads;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -28,7 +29,7 @@ public final class ResumableExpiry extends BucketRounds {
   }
 
   @Override
-  Future<Integer> round(int bucket) {
+  protected Future<Integer> round(int bucket) {
     return states.uploadsInBucket(bucket, BATCH)
         .compose(ids -> eachOf(ids, uploads::expireIfDue, id -> "Resumable upload " + id));
   }

@@ -1,12 +1,15 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.CqlSessionBuilder;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.history.HistoryStore;
+import io.mediaedge.history.QuotaStore;
+import io.mediaedge.history.ResumableStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

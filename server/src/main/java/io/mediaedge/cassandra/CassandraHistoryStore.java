@@ -1,4 +1,4 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
@@ -11,6 +11,8 @@ import io.mediaedge.config.EdgeConfig.HistoryConfig;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEventJson;
 import io.mediaedge.eventschema.Origin;
+import io.mediaedge.history.HistoryStore;
+import io.mediaedge.history.MediaRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.tus;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.PartSizes;
@@ -12,10 +12,12 @@ import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
-import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
+import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.ObjectKeys;
+import io.mediaedge.upload.MediaId;
+import io.mediaedge.upload.MemoryBudget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

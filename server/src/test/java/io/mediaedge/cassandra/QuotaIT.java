@@ -1,6 +1,7 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
-import static io.mediaedge.history.HistoryFixtures.freshOwner;
+import io.mediaedge.history.QuotaStore;
+import static io.mediaedge.cassandra.HistoryFixtures.freshOwner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

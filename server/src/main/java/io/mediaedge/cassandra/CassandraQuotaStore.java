@@ -1,4 +1,4 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
 import io.mediaedge.config.EdgeConfig.QuotaConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.history.QuotaStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

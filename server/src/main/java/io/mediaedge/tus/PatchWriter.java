@@ -1,15 +1,18 @@
-package io.mediaedge.upload;
+package io.mediaedge.tus;
 
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
-import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectContent;
+import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.ResumableUploads.Append;
+import io.mediaedge.tus.ResumableUploads.Append;
+import io.mediaedge.upload.MediaSignature;
+import io.mediaedge.upload.SlowUploadGuard;
+import io.mediaedge.upload.UploadBody;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,8 +1,10 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
-import static io.mediaedge.history.HistoryFixtures.event;
-import static io.mediaedge.history.HistoryFixtures.freshOwner;
-import static io.mediaedge.history.HistoryFixtures.media;
+import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.HistoryStore;
+import static io.mediaedge.cassandra.HistoryFixtures.event;
+import static io.mediaedge.cassandra.HistoryFixtures.freshOwner;
+import static io.mediaedge.cassandra.HistoryFixtures.media;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

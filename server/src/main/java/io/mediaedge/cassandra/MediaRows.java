@@ -1,7 +1,8 @@
-package io.mediaedge.history;
+package io.mediaedge.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.mediaedge.eventschema.Origin;
+import io.mediaedge.history.MediaRecord;
 import java.util.Map;
 
 /** Reads a {@code media_by_owner} row back into a {@link MediaRecord}. */
