@@ -12,6 +12,7 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.cassandra.HistoryModule;
 import io.mediaedge.media.DeletionSweeper;
 import io.mediaedge.media.MediaService;
+import io.mediaedge.media.UploadRecorder;
 import io.mediaedge.media.OrphanReconciler;
 import io.mediaedge.tus.ResumableExpiry;
 import io.mediaedge.upload.MemoryBudget;
@@ -94,10 +95,11 @@ public final class EdgeServer {
       relay.start();
       sweeper.start();
       reconciler.start();
-      UploadFlow uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, config);
+      UploadRecorder recorder = new UploadRecorder(module.history(), module.quotas(), relay);
+      UploadFlow uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, recorder, config);
       MediaService media = new MediaService(module.history(), module.quotas(), relay, config);
       ResumableUploads resumable = new ResumableUploads(vertx, store, module.resumable(), module.history(),
-          module.quotas(), relay, streaming.budget(), config);
+          module.quotas(), relay, recorder, streaming.budget(), config);
       expiry = new ResumableExpiry(vertx, module.resumable(), resumable, config.resumable().expiryCheckInterval());
       expiry.start();
       return new ApiRoutes.HistoryFlows(uploads, resumable, media, CursorKeys.load(config.history()));

@@ -18,7 +18,7 @@ import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -9,7 +9,7 @@ import io.mediaedge.edge.RouteHints;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaService;
 import io.mediaedge.storage.MediaStore;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
 import io.mediaedge.tus.ResumableUploads;
 import io.mediaedge.tls.PinPublisher;
 import io.mediaedge.upload.UploadFlow;

@@ -5,7 +5,7 @@ import io.mediaedge.eventschema.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

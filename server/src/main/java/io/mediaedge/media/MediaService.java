@@ -9,7 +9,6 @@ import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.HistoryStore.MediaPage;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaStore;
-import io.mediaedge.upload.MediaId;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -8,7 +8,6 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
-import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
@@ -16,7 +15,9 @@ import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
+import io.mediaedge.media.UploadRecorder;
+import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.upload.MemoryBudget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -80,6 +81,7 @@ public final class ResumableUploads {
   private final QuotaStore quotas;
   private final OutboxRelay relay;
   private final MemoryBudget budget;
+  private final UploadRecorder recorder;
   /** A couple of idle part buffers are kept: most instances run few PATCHes at once. */
   private final PartBuffers partBuffers = new PartBuffers(2);
   private final EdgeConfig config;
@@ -87,8 +89,9 @@ public final class ResumableUploads {
   private final String instance = "edge-" + UUID.randomUUID();
 
   public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, ResumableStore states, HistoryStore history,
-      QuotaStore quotas, OutboxRelay relay, MemoryBudget budget, EdgeConfig config) {
+      QuotaStore quotas, OutboxRelay relay, UploadRecorder recorder, MemoryBudget budget, EdgeConfig config) {
     this.vertx = vertx;
+    this.recorder = recorder;
     this.store = store;
     this.states = states;
     this.history = history;
@@ -265,19 +268,15 @@ public final class ResumableUploads {
           }
           return store.tag(state.objectKey(), Map.of("sha256", sha256));
         })
-        .compose(tagged -> quotas.commit(state.owner(), state.uploadId(), state.length()))
-        .compose(committed -> {
-          HistoryEvent event = HistoryEvent.upload(MediaId.derived(state.createdAt(), "upload/" + state.uploadId()),
-              Instant.now().truncatedTo(ChronoUnit.MILLIS), state.owner(), state.uploadId(), state.contentType(),
-              state.length(), sha256, (System.nanoTime() - started) / 1_000_000, state.origin());
-          MediaRecord media = new MediaRecord(state.owner(), state.uploadId(), MediaRecord.Status.ACTIVE,
-              state.contentType(), state.length(), sha256, state.objectKey(), state.createdAt(), null, state.origin());
-          return history.recordUpload(media, event).map(event);
-        })
+        // Recorded again by a retry after a failure here: the same event id, so consumers drop the copy.
+        .compose(tagged -> recorder.record(new FinishedUpload(state.owner(), state.uploadId(), state.contentType(),
+                state.length(), sha256, state.objectKey(), state.createdAt(), state.origin()),
+            MediaId.derived(state.createdAt(), "upload/" + state.uploadId()),
+            Instant.now().truncatedTo(ChronoUnit.MILLIS), (System.nanoTime() - started) / 1_000_000))
         .compose(event -> {
           ResumableUpload finished = state.markFinished();
           return states.update(finished).map(applied -> {
-            relay.publishNow(history.outboxEntryFor(event));
+            recorder.publish(event);
             if (state.tailKey() != null) {
               store.delete(state.tailKey());
             }

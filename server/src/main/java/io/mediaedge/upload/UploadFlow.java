@@ -7,8 +7,10 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
+import io.mediaedge.media.MediaId;
+import io.mediaedge.media.UploadRecorder;
+import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.history.HistoryStore.UploadIntent;
-import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.UploadService.StoredMedia;
@@ -45,10 +47,12 @@ public final class UploadFlow {
   private final HistoryStore history;
   private final QuotaStore quotas;
   private final OutboxRelay relay;
+  private final UploadRecorder recorder;
   private final EdgeConfig config;
 
   public UploadFlow(UploadService streaming, HistoryStore history, QuotaStore quotas, OutboxRelay relay,
-      EdgeConfig config) {
+      UploadRecorder recorder, EdgeConfig config) {
+    this.recorder = recorder;
     this.streaming = streaming;
     this.history = history;
     this.quotas = quotas;
@@ -84,18 +88,17 @@ public final class UploadFlow {
   /** Settles the quota and writes the history; undoes both and the object if either fails. */
   private Future<StoredMedia> record(Context context, StoredMedia stored, UploadIntent intent, Origin origin,
       long startedNanos) {
-    HistoryEvent event = HistoryEvent.upload(MediaId.next(), stored.createdAt(), stored.owner(), stored.id(),
-        stored.contentType(), stored.size(), stored.sha256(), elapsedMillis(startedNanos), origin);
-    MediaRecord media = new MediaRecord(stored.owner(), stored.id(), MediaRecord.Status.ACTIVE, stored.contentType(),
-        stored.size(), stored.sha256(), stored.key(), stored.createdAt(), null, origin);
-    return quotas.commit(stored.owner(), stored.id(), stored.size())
+    FinishedUpload upload = new FinishedUpload(stored.owner(), stored.id(), stored.contentType(), stored.size(),
+        stored.sha256(), stored.key(), stored.createdAt(), origin);
+    return recorder.settleQuota(upload)
         .recover(failure -> undo(context, stored, intent, () -> quotas.release(stored.owner(), stored.id()),
             failure))
-        .compose(committed -> history.recordUpload(media, event)
+        .compose(settled -> recorder.writeHistory(upload, MediaId.next(), stored.createdAt(),
+                elapsedMillis(startedNanos))
             .recover(failure -> undo(context, stored, intent,
                 () -> quotas.free(stored.owner(), stored.id(), stored.size()), failure)))
-        .map(recorded -> {
-          relay.publishNow(history.outboxEntryFor(event));
+        .map(event -> {
+          recorder.publish(event);
           return stored;
         });
   }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mediaedge.devstack.DevJwtKeys;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.DevTokens;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

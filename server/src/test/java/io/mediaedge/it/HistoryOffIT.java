@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;

@@ -9,7 +9,7 @@ import io.mediaedge.devstack.DevStack;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.HistoryStore.UploadIntent;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.upload.MediaId;
+import io.mediaedge.media.MediaId;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Instant;

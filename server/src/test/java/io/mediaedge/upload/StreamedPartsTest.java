@@ -9,6 +9,7 @@ import io.mediaedge.devstack.DevCertificates;
 import io.mediaedge.devstack.DevJwtKeys;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.eventschema.Origin;
+import io.mediaedge.media.MediaId;
 import io.mediaedge.it.MediaSamples;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.upload.UploadService.StoredMedia;

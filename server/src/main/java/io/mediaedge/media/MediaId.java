@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.media;
 
 import java.security.SecureRandom;
 import java.util.UUID;
