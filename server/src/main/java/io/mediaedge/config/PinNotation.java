@@ -23,24 +23,29 @@ public final class PinNotation {
    */
   public static String parse(String text) {
     String trimmed = text == null ? "" : text.trim();
-    String digest;
-    if (trimmed.startsWith(CURL_PREFIX)) {
-      digest = trimmed.substring(CURL_PREFIX.length());
-    } else if (trimmed.startsWith(PREFIX)) {
-      digest = trimmed.substring(PREFIX.length());
-    } else {
+    if (!trimmed.startsWith(PREFIX)) {
       throw new IllegalArgumentException("'" + trimmed + "' is not a pin: pins look like sha256/<base64 of 32 bytes>");
     }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(digest);
-    } catch (IllegalArgumentException e) {
-      bytes = new byte[0];
+    // A digest whose base64 starts with '/' makes our form begin with "sha256//" too: curl's form
+    // is tried first, then ours, and only the one that holds 32 bytes is taken.
+    byte[] bytes = trimmed.startsWith(CURL_PREFIX) ? digest(trimmed.substring(CURL_PREFIX.length())) : null;
+    if (bytes == null) {
+      bytes = digest(trimmed.substring(PREFIX.length()));
     }
-    if (bytes.length != 32) {
+    if (bytes == null) {
       throw new IllegalArgumentException("'" + trimmed + "' is not a pin: after sha256/ must come the base64 of a"
           + " 32-byte SHA-256 digest");
     }
     return PREFIX + Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** The 32 bytes {@code base64} stands for, or null when it is not the base64 of 32 bytes. */
+  private static byte[] digest(String base64) {
+    try {
+      byte[] bytes = Base64.getDecoder().decode(base64);
+      return bytes.length == 32 ? bytes : null;
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
   }
 }

@@ -81,6 +81,16 @@ class SpkiPinTest {
     assertEquals("sha256//UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlcvhcin9XvQ=", SpkiPin.forCurl(KNOWN_PIN));
   }
 
+  /** A digest whose base64 starts with '/' begins "sha256//" in our own form too (1 key in 64). */
+  @Test
+  void aPinWhoseBase64StartsWithASlashParsesInBothSpellings() {
+    String ours = "sha256//" + "Pquhuat" + "Bz6//yLxCaSpMuc7h83aZ2BrwDU5ZhoWDJA=";
+    assertEquals(32, java.util.Base64.getDecoder().decode(ours.substring("sha256/".length())).length);
+    assertEquals(ours, PinNotation.parse(ours));
+    assertEquals(ours, PinNotation.parse(SpkiPin.forCurl(ours)));
+    assertEquals("sha256///Pquhuat" + "Bz6//yLxCaSpMuc7h83aZ2BrwDU5ZhoWDJA=", SpkiPin.forCurl(ours));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlcvhcin9XvQ=", "sha1/UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJlc=",
       "sha256/not base64!", "sha256/UNoTrYzatAp9A9ZQEN8elQ6qCCl+hVtJ"})
