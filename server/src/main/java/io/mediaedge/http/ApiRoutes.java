@@ -7,11 +7,14 @@ import io.mediaedge.edge.EdgeTagger;
 import io.mediaedge.edge.IpRanges;
 import io.mediaedge.edge.RouteHints;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.media.MediaService;
-import io.mediaedge.storage.MediaStore;
+import io.mediaedge.media.MediaApi;
 import io.mediaedge.media.MediaId;
-import io.mediaedge.tus.ResumableUploads;
+import io.mediaedge.media.MediaService;
+import io.mediaedge.media.RecordedMedia;
+import io.mediaedge.media.StorageOnlyMedia;
+import io.mediaedge.storage.MediaStore;
 import io.mediaedge.tls.PinPublisher;
+import io.mediaedge.tus.ResumableUploads;
 import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,8 +50,8 @@ public final class ApiRoutes {
         .orElse((context, request, body, startedNanos) -> services.streaming().upload(context, request, body,
             MediaId.next())), config.upload(), edge);
     MediaHandler media = new MediaHandler(services.store(), history
-        .<MediaDirectory>map(flows -> new HistoryMediaDirectory(flows.media()))
-        .orElseGet(() -> new StorageMediaDirectory(services.store())), edge);
+        .<MediaApi>map(flows -> new RecordedMedia(flows.media()))
+        .orElseGet(() -> new StorageOnlyMedia(services.store())), edge);
     HealthHandler health = new HealthHandler(services.ready(), config.server().region(), history.isPresent());
     MetricsHandler metrics = new MetricsHandler(services.metrics(), IpRanges.of(config.server().metricsAllowedFrom()));
     FailureHandler failures = new FailureHandler(new ErrorCounter(services.metrics()));

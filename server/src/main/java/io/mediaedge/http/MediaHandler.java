@@ -2,6 +2,7 @@ package io.mediaedge.http;
 
 import io.mediaedge.auth.Principal;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.media.MediaApi;
 import io.mediaedge.storage.MediaStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -18,15 +19,15 @@ import java.util.Optional;
 
 /**
  * {@code GET}/{@code HEAD /v1/media/{id}} and {@code DELETE}: owner only. Anyone else gets the same
- * 404 as for a missing id, so ids cannot be probed. The {@link MediaDirectory} says what exists and
+ * 404 as for a missing id, so ids cannot be probed. The {@link MediaApi} says what exists and
  * whose it is (Cassandra with history on, the object itself with it off); S3 serves the bytes.
  */
 final class MediaHandler {
   private final MediaStore store;
-  private final MediaDirectory directory;
+  private final MediaApi directory;
   private final EdgeHandler edge;
 
-  MediaHandler(MediaStore store, MediaDirectory directory, EdgeHandler edge) {
+  MediaHandler(MediaStore store, MediaApi directory, EdgeHandler edge) {
     this.store = store;
     this.directory = directory;
     this.edge = edge;

@@ -1,8 +1,7 @@
-package io.mediaedge.http;
+package io.mediaedge.media;
 
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.MediaRecord;
-import io.mediaedge.media.MediaService;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,10 +10,10 @@ import java.time.temporal.ChronoUnit;
  * Media as Cassandra records them (history on): the media row says what exists and whose it is;
  * downloads are recorded as events; a delete marks the row and leaves the object to the sweeper.
  */
-final class HistoryMediaDirectory implements MediaDirectory {
+public final class RecordedMedia implements MediaApi {
   private final MediaService media;
 
-  HistoryMediaDirectory(MediaService media) {
+  public RecordedMedia(MediaService media) {
     this.media = media;
   }
 

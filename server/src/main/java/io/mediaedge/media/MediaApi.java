@@ -1,4 +1,4 @@
-package io.mediaedge.http;
+package io.mediaedge.media;
 
 import io.mediaedge.eventschema.Origin;
 import io.vertx.core.Future;
@@ -6,11 +6,11 @@ import java.time.Instant;
 
 /**
  * What the download and delete routes ask about one media: is it the caller's, what is it, and
- * remove it. With history on Cassandra answers ({@link HistoryMediaDirectory}); with it off the
- * object in storage does ({@link StorageMediaDirectory}). Either way a missing id and another
+ * remove it. With history on Cassandra answers ({@link RecordedMedia}); with it off the
+ * object in storage does ({@link StorageOnlyMedia}). Either way a missing id and another
  * user's id fail alike with NOT_FOUND, so ids cannot be probed.
  */
-interface MediaDirectory {
+public interface MediaApi {
 
   /** A media the caller may read: what a download's headers and its storage read are made of. */
   interface Entry {

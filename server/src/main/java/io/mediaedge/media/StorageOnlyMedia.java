@@ -1,11 +1,10 @@
-package io.mediaedge.http;
+package io.mediaedge.media;
 
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.ObjectKeys;
-import io.mediaedge.media.MediaId;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -15,10 +14,10 @@ import java.time.temporal.ChronoUnit;
  * ({@link ObjectKeys#mediaKey}), so looking up someone else's id finds nothing: ownership holds by
  * construction, with no row to consult. A delete removes the object at once (no sweeper runs).
  */
-final class StorageMediaDirectory implements MediaDirectory {
+public final class StorageOnlyMedia implements MediaApi {
   private final MediaStore store;
 
-  StorageMediaDirectory(MediaStore store) {
+  public StorageOnlyMedia(MediaStore store) {
     this.store = store;
   }
 
