@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mediaedge.it.UploadFailuresIT.Leftovers;
-import io.mediaedge.it.UploadFailuresIT.RawHttp;
-import io.mediaedge.it.UploadFailuresIT.RawResponse;
-import io.mediaedge.it.UploadFailuresIT.Transport;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;

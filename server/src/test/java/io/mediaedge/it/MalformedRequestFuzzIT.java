@@ -271,7 +271,7 @@ class MalformedRequestFuzzIT {
           } else if (!"chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = in.readAllBytes(); // delimited by the close
           } else {
-            body = UploadFailuresIT.RawHttp.chunkedBody(in);
+            body = RawHttp.chunkedBody(in);
           }
         }
         return new Answer(code, headers, body);
@@ -279,7 +279,7 @@ class MalformedRequestFuzzIT {
     }
 
     private static String line(InputStream in) throws IOException {
-      return UploadFailuresIT.RawHttp.line(in);
+      return RawHttp.line(in);
     }
   }
 

@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mediaedge.EdgeServer;
 import io.mediaedge.devstack.S3Server;
 import io.mediaedge.it.UploadFailuresIT.Leftovers;
-import io.mediaedge.it.UploadFailuresIT.RawHttp;
-import io.mediaedge.it.UploadFailuresIT.RawResponse;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
