@@ -94,7 +94,7 @@ public final class DevCertificates {
       if (ca == null || !validAt(ca.cert(), validUntil)) {
         ca = newCa();
         PemFiles.write(caPem, pem(ca.cert()), false);
-        PemFiles.write(caKeyPem, PemFiles.encode("PRIVATE KEY", List.of(ca.key().getEncoded())), true);
+        PemFiles.write(caKeyPem, PemFiles.encode(PemFiles.PKCS8_LABEL, List.of(ca.key().getEncoded())), true);
         LOG.info("Created dev CA {} (valid until {})", caPem, ca.cert().getNotAfter().toInstant());
       } else {
         Issued server = load(serverPem, serverKeyPem);
@@ -106,7 +106,7 @@ public final class DevCertificates {
       Issued server = newServer(ca, names);
       PemFiles.write(serverPem, pem(server.cert()) + pem(ca.cert()), false);
       PemFiles.write(serverKeyPem,
-          PemFiles.encode("PRIVATE KEY", List.of(server.key().getEncoded())), true);
+          PemFiles.encode(PemFiles.PKCS8_LABEL, List.of(server.key().getEncoded())), true);
       LOG.info("Issued dev server certificate {} for {} (valid until {})", serverPem, names,
           server.cert().getNotAfter().toInstant());
       return files;
@@ -144,7 +144,7 @@ public final class DevCertificates {
     CaFiles files = new CaFiles(dir.resolve(name + ".pem"), dir.resolve(name + "-key.pem"));
     PemFiles.locked(dir, () -> {
       PemFiles.write(files.cert(), pem(ca.cert()), false);
-      PemFiles.write(files.key(), PemFiles.encode("PRIVATE KEY", List.of(ca.key().getEncoded())), true);
+      PemFiles.write(files.key(), PemFiles.encode(PemFiles.PKCS8_LABEL, List.of(ca.key().getEncoded())), true);
       return files;
     });
     return files;
@@ -164,7 +164,7 @@ public final class DevCertificates {
   private static void writeLeaf(Issued leaf, Issued ca, Path chainFile, Path keyFile) {
     // Key first: a reloading server that sees the new certificate next to the old key refuses the
     // pair and looks again; the other order would be equally safe, just slower to settle.
-    PemFiles.write(keyFile, PemFiles.encode("PRIVATE KEY", List.of(leaf.key().getEncoded())), true);
+    PemFiles.write(keyFile, PemFiles.encode(PemFiles.PKCS8_LABEL, List.of(leaf.key().getEncoded())), true);
     PemFiles.write(chainFile, pem(leaf.cert()) + pem(ca.cert()), false);
   }
 
@@ -197,7 +197,7 @@ public final class DevCertificates {
 
   /** A PKCS#8 EC private key file. */
   public static PrivateKey readEcPrivateKey(Path pemFile) throws GeneralSecurityException {
-    byte[] der = PemFiles.read(pemFile, "PRIVATE KEY").get(0);
+    byte[] der = PemFiles.read(pemFile, PemFiles.PKCS8_LABEL).get(0);
     return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
   }
 

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two flavours, because the server must accept both: ES256 (P-256, {@code jwt-private.pem} /
  * {@code jwt-public.pem}) and RS256 (RSA 2048, {@code jwt-rsa-private.pem} /
- * {@code jwt-rsa-public.pem}). Private keys are PKCS#8 ("BEGIN PRIVATE KEY"), public keys
- * SubjectPublicKeyInfo ("BEGIN PUBLIC KEY"), the forms vertx-auth-jwt and OpenSSL read. Existing
+ * {@code jwt-rsa-public.pem}). Private keys are PKCS#8 PEM blocks, public keys SubjectPublicKeyInfo
+ * ones, the forms vertx-auth-jwt and OpenSSL read. Existing
  * files are reused, so tokens minted by an earlier run stay valid.
  */
 public final class DevJwtKeys {
@@ -74,7 +74,7 @@ public final class DevJwtKeys {
       }
       KeyPair fresh = generate(keyType);
       PemFiles.write(privatePem,
-          PemFiles.encode("PRIVATE KEY", List.of(fresh.getPrivate().getEncoded())), true);
+          PemFiles.encode(PemFiles.PKCS8_LABEL, List.of(fresh.getPrivate().getEncoded())), true);
       PemFiles.write(publicPem,
           PemFiles.encode("PUBLIC KEY", List.of(fresh.getPublic().getEncoded())), false);
       LOG.info("Created dev JWT {} key pair {} / {}", alg, privatePem, publicPem);

@@ -71,7 +71,7 @@ public final class DevPinKeys {
         }
       }
       KeyPair keys = generate(keyType);
-      PemFiles.write(privatePem, PemFiles.encode("PRIVATE KEY", List.of(keys.getPrivate().getEncoded())), true);
+      PemFiles.write(privatePem, PemFiles.encode(PemFiles.PKCS8_LABEL, List.of(keys.getPrivate().getEncoded())), true);
       PemFiles.write(publicPem, PemFiles.encode("PUBLIC KEY", List.of(keys.getPublic().getEncoded())), false);
       LOG.info("Created dev pin key pair {} / {}", privatePem, publicPem);
       return new KeyFiles(keys, privatePem, publicPem);

