@@ -1,5 +1,6 @@
 package io.mediaedge;
 
+import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -17,15 +18,24 @@ final class CursorKeys {
 
   private CursorKeys() {}
 
-  static byte[] load(HistoryConfig config) {
+  static byte[] load(EdgeConfig edge) {
+    if (!edge.historyEnabled()) {
+      // no listing is served, so no cursor is ever issued or checked
+      return randomKey();
+    }
+    HistoryConfig config = edge.history();
     if (config.cursorKey().isEmpty()) {
       log.warn("{} is not set (nor history.cursorKeyFile): listing cursors are signed with a random key and work"
           + " on this instance only", HistoryConfig.CURSOR_KEY_ENV);
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      return key;
+      return randomKey();
     }
     // The configuration checked that it is base64 of at least 16 bytes.
     return Base64.getDecoder().decode(config.cursorKey().get());
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return key;
   }
 }

@@ -6,7 +6,7 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.QuotaConfig;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
@@ -46,8 +46,7 @@ public final class HistoryModule {
   }
 
   /** Fails with HISTORY_UNAVAILABLE when Cassandra cannot be reached; then nothing is left open. */
-  public static Future<HistoryModule> start(Vertx vertx, EdgeConfig config) {
-    HistoryConfig history = config.history();
+  public static Future<HistoryModule> start(Vertx vertx, HistoryConfig history, QuotaConfig quota) {
     Context context = vertx.getOrCreateContext();
     long t0 = System.nanoTime();
     // The keyspace may not exist yet, and a session can only be bound to an existing one: a
@@ -59,7 +58,7 @@ public final class HistoryModule {
         .compose(v -> DriverFailures.onContext(builder(history).withKeyspace(history.keyspace()).buildAsync(), context))
         .compose(session -> new SchemaMigrator(session, history, context).migrate()
             .compose(v -> Future.all(CassandraHistoryStore.prepare(vertx, session, history),
-                CassandraQuotaStore.prepare(vertx, session, history, config.quota()),
+                CassandraQuotaStore.prepare(vertx, session, history, quota),
                 CassandraResumableStore.prepare(vertx, session, history)))
             .map(all -> new HistoryModule(vertx, session, all.resultAt(0), all.resultAt(1), all.resultAt(2)))
             .onFailure(e -> session.closeAsync())

@@ -20,6 +20,8 @@ public enum ErrorCode {
   INVALID_CURSOR(400, "The cursor is not valid."),
   UNSUPPORTED_CHECKSUM(400, "That Upload-Checksum algorithm is not supported (sha1, sha256, md5 are)."),
   UNAUTHORIZED(401, "A valid bearer token is required."),
+  ORIGIN_NOT_ALLOWED(403, "This browser origin may not make cross-origin requests here"
+      + " (resumable.corsAllowedOrigins)."),
   NOT_FOUND(404, "No such resource."),
   METHOD_NOT_ALLOWED(405, "That method is not allowed on this resource."),
   REQUEST_TIMEOUT(408, "The request body arrived too slowly."),
@@ -75,6 +77,8 @@ public enum ErrorCode {
   public static ErrorCode forStatus(int status) {
     return switch (status) {
       case 401 -> UNAUTHORIZED;
+      // the one 403 the router makes: vertx-web's CORS handler refusing an origin
+      case 403 -> ORIGIN_NOT_ALLOWED;
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 408 -> REQUEST_TIMEOUT;

@@ -1,48 +1,57 @@
 package io.mediaedge.http;
 
 import io.mediaedge.auth.JwtAuthenticator;
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.auth.PropertyExtractor;
+import io.mediaedge.config.PropertiesConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
+import io.mediaedge.config.ResumableConfig;
+import io.mediaedge.edge.EdgeTagger;
 import io.mediaedge.edge.IpRanges;
-import io.mediaedge.http.ApiRoutes.HistoryFlows;
-import io.mediaedge.http.ApiRoutes.Services;
+import io.mediaedge.edge.RouteHints;
 import io.mediaedge.media.MediaApi;
-import io.mediaedge.media.MediaId;
-import io.mediaedge.media.RecordedMedia;
-import io.mediaedge.media.StorageOnlyMedia;
+import io.mediaedge.tls.PinPublisher;
+import io.mediaedge.tus.ResumableUploads;
+import io.mediaedge.upload.MediaUploads;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
- * Every handler the route table registers, built once per event loop from what the composition
- * root made. With history off, the listing and tus handlers are absent and the history-off one
- * answers in their place; {@link ApiRoutes} only registers.
+ * Every handler the route table registers, built once per event loop from the parts the
+ * composition root made; {@link ApiRoutes} only registers them. {@code tus} is absent with history
+ * off; {@code uploadsCors} when no browser origin is allowed.
  */
-record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, EdgeHandler edge, UploadHandler upload,
-    MediaHandler media, HealthHandler health, MetricsHandler metrics, PinsHandler pins, FailureHandler failures,
-    Optional<MediaHistoryHandler> listing, Optional<TusHandler> tus, HistoryOffHandler historyOff) {
+public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, EdgeHandler edge, UploadHandler upload,
+    MediaHandler media, MediaHistoryHandler listing, HealthHandler health, MetricsHandler metrics, PinsHandler pins,
+    FailureHandler failures, Optional<TusHandler> tus, Optional<CorsHandler> uploadsCors) {
 
-  static ApiHandlers build(Services services, JwtAuthenticator authenticator) {
-    EdgeConfig config = services.config();
-    Optional<HistoryFlows> history = services.history();
-    AuthHandler auth = new AuthHandler(authenticator);
-    EdgeHandler edge = new EdgeHandler(services.tagger(), services.properties(), services.routes(),
-        config.properties().maxMetadataBytes());
-    // Without history an upload is the streaming into storage alone: the same code path, memory
-    // budget and checks, with no quota, row or event around it.
-    UploadHandler upload = new UploadHandler(history.<UploadHandler.Uploads>map(flows -> flows.uploads()::upload)
-        .orElse((context, request, body, startedNanos) -> services.streaming().upload(context, request, body,
-            MediaId.next())), config.upload(), edge);
-    MediaHandler media = new MediaHandler(services.store(), history
-        .<MediaApi>map(flows -> new RecordedMedia(flows.media()))
-        .orElseGet(() -> new StorageOnlyMedia(services.store())), edge);
-    HealthHandler health = new HealthHandler(services.ready(), config.server().region(), history.isPresent());
-    MetricsHandler metrics = new MetricsHandler(services.metrics(), IpRanges.of(config.server().metricsAllowedFrom()));
-    FailureHandler failures = new FailureHandler(new ErrorCounter(services.metrics()));
+  /**
+   * What the handlers serve: the flows and the media port, the edge services, and the settings
+   * they read. {@code resumable} is empty when {@code history.enabled} is false.
+   */
+  public record Parts(MediaApi media, MediaUploads uploads, Optional<ResumableUploads> resumable, byte[] cursorKey,
+      BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
+      PrometheusMeterRegistry metrics, PinPublisher pins, ServerConfig server, UploadConfig upload,
+      ResumableConfig resumableConfig, PropertiesConfig propertiesConfig, boolean history) {}
 
-    Optional<MediaHistoryHandler> listing = history.map(flows -> new MediaHistoryHandler(flows.media(),
-        new ListingCursor(flows.cursorKey())));
-    Optional<TusHandler> tus = history.map(flows -> new TusHandler(flows.resumable(), config, edge));
-    return new ApiHandlers(new SecurityHeaders(config.server().https().hsts()), auth, edge, upload, media, health,
-        metrics, new PinsHandler(services.pins()), failures, listing, tus,
-        new HistoryOffHandler(config.resumable().corsAllowedOrigins()));
+  /** One event loop's handlers; {@code authenticator} is that loop's own. */
+  public static ApiHandlers build(Parts parts, JwtAuthenticator authenticator) {
+    EdgeHandler edge = new EdgeHandler(parts.tagger(), parts.properties(), parts.routes(),
+        parts.propertiesConfig().maxMetadataBytes());
+    return new ApiHandlers(
+        new SecurityHeaders(parts.server().https().hsts()),
+        new AuthHandler(authenticator),
+        edge,
+        new UploadHandler(parts.uploads(), parts.upload(), edge),
+        new MediaHandler(parts.media(), edge),
+        new MediaHistoryHandler(parts.media(), new ListingCursor(parts.cursorKey())),
+        new HealthHandler(parts.ready(), parts.server().region(), parts.history()),
+        new MetricsHandler(parts.metrics(), IpRanges.of(parts.server().metricsAllowedFrom())),
+        new PinsHandler(parts.pins()),
+        new FailureHandler(new ErrorCounter(parts.metrics())),
+        parts.resumable().map(uploads -> new TusHandler(uploads, parts.upload(), parts.resumableConfig(), edge)),
+        TusHandler.cors(parts.resumableConfig().corsAllowedOrigins()));
   }
 }

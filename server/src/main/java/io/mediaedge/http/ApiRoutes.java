@@ -1,45 +1,15 @@
 package io.mediaedge.http;
 
-import io.mediaedge.auth.JwtAuthenticator;
-import io.mediaedge.auth.PropertyExtractor;
-import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.edge.EdgeTagger;
-import io.mediaedge.edge.RouteHints;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.media.MediaService;
-import io.mediaedge.storage.MediaStore;
-import io.mediaedge.tls.PinPublisher;
-import io.mediaedge.tus.ResumableUploads;
-import io.mediaedge.upload.UploadFlow;
-import io.mediaedge.upload.UploadService;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
-/** The route table: it reads like the API in DESIGN.md. */
+/** The route table: it reads like the API in DESIGN.md. It only registers; {@link ApiHandlers} builds. */
 public final class ApiRoutes {
   private ApiRoutes() {}
 
-  /**
-   * What the routes serve: the flows, stores and edge services the composition root built.
-   * {@code history} is empty when {@code history.enabled} is false.
-   */
-  public record Services(EdgeConfig config, MediaStore store, UploadService streaming, Optional<HistoryFlows> history,
-      BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
-      PrometheusMeterRegistry metrics, PinPublisher pins) {}
-
-  /** The flows that need Cassandra and Kafka, and the key that signs listing cursors. */
-  public record HistoryFlows(UploadFlow uploads, ResumableUploads resumable, MediaService media, byte[] cursorKey) {}
-
-  /** Builds the handlers for {@code services} and registers them: what each event loop serves. */
-  public static Router create(Vertx vertx, Services services, JwtAuthenticator authenticator) {
-    return create(vertx, ApiHandlers.build(services, authenticator));
-  }
-
-  /** Registers {@code h}: nothing but the table. */
-  static Router create(Vertx vertx, ApiHandlers h) {
+  /** Registers {@code h}: what each event loop serves. */
+  public static Router create(Vertx vertx, ApiHandlers h) {
     Router router = Router.router(vertx);
     router.route().handler(h.securityHeaders());
     router.route().handler(RequestTargetCheck::check);
@@ -50,33 +20,16 @@ public final class ApiRoutes {
 
     router.route("/v1/*").handler(h.edge()::tag);
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(h.auth()).handler(h.upload()::upload);
+    router.get("/v1/media").handler(h.auth()).handler(h.listing()::list);
     router.get("/v1/media/:id").handler(h.auth()).handler(h.media()::download);
     router.head("/v1/media/:id").handler(h.auth()).handler(h.media()::download);
     router.delete("/v1/media/:id").handler(h.auth()).handler(h.media()::delete);
+    router.get("/v1/media/:id/history").handler(h.auth()).handler(h.listing()::history);
     router.get("/v1/edge").handler(h.auth()).handler(h.edge()::describe);
-
-    if (h.listing().isPresent() && h.tus().isPresent()) {
-      MediaHistoryHandler listing = h.listing().get();
-      TusHandler tus = h.tus().get();
-      router.get("/v1/media").handler(h.auth()).handler(listing::list);
-      router.get("/v1/media/:id/history").handler(h.auth()).handler(listing::history);
-
-      // Resumable uploads (tus 1.0.0); OPTIONS is the CORS preflight too, so it needs no token.
-      router.route("/v1/uploads").handler(tus::protocol);
-      router.route("/v1/uploads/:id").handler(tus::protocol);
-      router.options("/v1/uploads").handler(tus::options);
-      router.options("/v1/uploads/:id").handler(tus::options);
-      router.post("/v1/uploads").handler(h.auth()).handler(tus::create);
-      router.head("/v1/uploads/:id").handler(h.auth()).handler(tus::head);
-      router.patch("/v1/uploads/:id").handler(h.auth()).handler(tus::patch);
-      router.delete("/v1/uploads/:id").handler(h.auth()).handler(tus::terminate);
-    } else {
-      // Listings, histories and resumable uploads live in Cassandra: without it, 501.
-      router.get("/v1/media").handler(HistoryOffHandler::refuse);
-      router.get("/v1/media/:id/history").handler(HistoryOffHandler::refuse);
-      router.route("/v1/uploads").handler(h.historyOff()::tus);
-      router.route("/v1/uploads/:id").handler(h.historyOff()::tus);
-    }
+    // Resumable uploads live in Cassandra: with history off their table is one that refuses them.
+    router.route("/v1/uploads*").subRouter(h.tus()
+        .map(tus -> resumableUploads(vertx, h, tus))
+        .orElseGet(() -> resumableUploadsRefused(vertx, h)));
 
     FailureHandler failures = h.failures();
     router.route().failureHandler(failures);
@@ -87,5 +40,31 @@ public final class ApiRoutes {
     router.errorHandler(405, ctx -> failures.send(ctx.request(), ErrorCode.METHOD_NOT_ALLOWED.error()));
     router.errorHandler(500, failures);
     return router;
+  }
+
+  /**
+   * tus 1.0.0 at {@code /v1/uploads/}, behind CORS for browsers' tus clients. OPTIONS tells what
+   * the server offers and needs no token; a browser's preflight is answered by the CORS handler.
+   */
+  private static Router resumableUploads(Vertx vertx, ApiHandlers h, TusHandler tus) {
+    Router uploads = Router.router(vertx);
+    h.uploadsCors().ifPresent(cors -> uploads.route().handler(cors));
+    uploads.route("/").handler(tus::protocol);
+    uploads.route("/:id").handler(tus::protocol);
+    uploads.options("/").handler(tus::options);
+    uploads.options("/:id").handler(tus::options);
+    uploads.post("/").handler(h.auth()).handler(tus::create);
+    uploads.head("/:id").handler(h.auth()).handler(tus::head);
+    uploads.patch("/:id").handler(h.auth()).handler(tus::patch);
+    uploads.delete("/:id").handler(h.auth()).handler(tus::terminate);
+    return uploads;
+  }
+
+  /** History off: every request gets 501, after CORS so that a browser's script can read it. */
+  private static Router resumableUploadsRefused(Vertx vertx, ApiHandlers h) {
+    Router uploads = Router.router(vertx);
+    h.uploadsCors().ifPresent(cors -> uploads.route().handler(cors));
+    uploads.route().handler(HistoryOffHandler::refuseTus);
+    return uploads;
   }
 }

@@ -3,36 +3,23 @@ package io.mediaedge.http;
 import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /**
- * The routes that need history, when {@code history.enabled} is false: each answers 501
- * HISTORY_DISABLED. No token is asked for first: the answer is the same for everyone and says only
- * how this region is set up.
+ * Resumable uploads when {@code history.enabled} is false: 501 HISTORY_DISABLED, with no token
+ * asked for first (the answer is the same for everyone and says only how this region is set up).
+ * A browser's preflight still passes (the CORS handler answers it), so its tus client sends the
+ * POST and reads the 501, where a refused preflight would reach it as an opaque network error that
+ * tus-js-client keeps retrying. OPTIONS names no Tus-Version or Tus-Extension: a client asking what
+ * the server offers learns that tus is not offered here.
  */
 final class HistoryOffHandler {
-  private final List<String> corsAllowedOrigins;
+  private HistoryOffHandler() {}
 
-  HistoryOffHandler(List<String> corsAllowedOrigins) {
-    this.corsAllowedOrigins = corsAllowedOrigins;
-  }
-
-  static void refuse(RoutingContext ctx) {
-    ctx.fail(ErrorCode.HISTORY_DISABLED.error());
-  }
-
-  /**
-   * Every {@code /v1/uploads/} request. OPTIONS still answers as a CORS preflight: a browser's tus
-   * client then sends its POST and reads the 501, where a refused preflight would reach it as an
-   * opaque network error that tus-js-client keeps retrying. The answer names no Tus-Version or
-   * Tus-Extension, so a client asking what the server offers learns that tus is not offered here.
-   */
-  void tus(RoutingContext ctx) {
-    TusHandler.allowOrigin(ctx, corsAllowedOrigins);
+  static void refuseTus(RoutingContext ctx) {
     if (ctx.request().method() == HttpMethod.OPTIONS) {
-      TusHandler.answerPreflight(ctx.response());
+      ctx.response().setStatusCode(204).end();
     } else {
-      refuse(ctx);
+      ctx.fail(ErrorCode.HISTORY_DISABLED.error());
     }
   }
 }

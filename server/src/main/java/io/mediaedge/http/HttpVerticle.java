@@ -1,6 +1,6 @@
 package io.mediaedge.http;
 
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.tls.CertificateReloader;
@@ -31,7 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Vert.x's names for its HTTP/1.x request decoder and its own handler in a connection's pipeline. */
   private static final String HTTP1_DECODER = "httpDecoder";
   private static final String VERTX_HANDLER = "handler";
-  private final EdgeConfig config;
+  private final ServerConfig config;
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final CertificateReloader certificates;
   private final MeterRegistry metrics;
@@ -46,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
    *     {@code server.https} is off
    * @param metrics where refused requests are counted
    */
-  public HttpVerticle(EdgeConfig config, Function<io.vertx.core.Vertx, Router> routes,
+  public HttpVerticle(ServerConfig config, Function<io.vertx.core.Vertx, Router> routes,
       CertificateReloader certificates, MeterRegistry metrics) {
     this.config = config;
     this.routes = routes;
@@ -60,11 +60,11 @@ public final class HttpVerticle extends VerticleBase {
     failures = new FailureHandler(errors);
     Router router = routes.apply(vertx);
     List<Future<HttpServer>> listening = new ArrayList<>();
-    if (config.server().https().enabled()) {
+    if (config.https().enabled()) {
       listening.add(listen(ListenerOptions.https(config, certificates.current()), router)
           .onSuccess(server -> certificates.attach(server, set -> ListenerOptions.sslOptions(config, set))));
     }
-    if (config.server().http().enabled()) {
+    if (config.http().enabled()) {
       listening.add(listen(ListenerOptions.plain(config), router));
     }
     return Future.all(listening);
@@ -90,7 +90,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Slow-header clients (slowloris) are cut when their first request's headers take too long. */
   private void watchHeaderTime(HttpConnection connection) {
-    long timer = vertx.setTimer(config.server().headerTimeout().toMillis(), id -> {
+    long timer = vertx.setTimer(config.headerTimeout().toMillis(), id -> {
       if (awaitingHeaders.remove(connection) != null) {
         connection.close();
       }
@@ -136,18 +136,18 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   public int httpsPort() {
-    return config.server().https().enabled() ? servers.get(0).actualPort() : -1;
+    return config.https().enabled() ? servers.get(0).actualPort() : -1;
   }
 
   public int httpPort() {
-    return config.server().http().enabled() ? servers.get(servers.size() - 1).actualPort() : -1;
+    return config.http().enabled() ? servers.get(servers.size() - 1).actualPort() : -1;
   }
 
   /** Stops taking connections and lets in-flight requests finish within the grace period. */
   @Override
   public Future<?> stop() {
-    long grace = config.server().shutdownGrace().toMillis();
-    if (certificates != null && config.server().https().enabled()) {
+    long grace = config.shutdownGrace().toMillis();
+    if (certificates != null && config.https().enabled()) {
       certificates.detach(servers.get(0));
     }
     return Future.all(servers.stream().map(s -> s.shutdown(grace, TimeUnit.MILLISECONDS)).toList());

@@ -1,6 +1,6 @@
 package io.mediaedge.http;
 
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
 import io.mediaedge.config.EdgeConfig.HttpsConfig;
 import io.mediaedge.tls.CertificateSet;
 import io.vertx.core.http.ClientAuth;
@@ -29,8 +29,8 @@ public final class ListenerOptions {
    * The plain listener speaks HTTP/1.x only: with h2c, Vert.x would decode a connection's first
    * request before our strict decoder could take over (see {@code HttpVerticle}).
    */
-  static HttpServerOptions plain(EdgeConfig config) {
-    return common(config).setPort(config.server().http().port()).setHttp2ClearTextEnabled(false);
+  static HttpServerOptions plain(ServerConfig config) {
+    return common(config).setPort(config.http().port()).setHttp2ClearTextEnabled(false);
   }
 
   /**
@@ -38,15 +38,15 @@ public final class ListenerOptions {
    * configured, and a required client certificate when {@code server.https.clientCaFile} is set;
    * TLS 1.2 and 1.3 with the configured cipher suites only (AEAD ones by default).
    */
-  static HttpServerOptions https(EdgeConfig config, CertificateSet certificates) {
-    HttpsConfig https = config.server().https();
+  static HttpServerOptions https(ServerConfig config, CertificateSet certificates) {
+    HttpsConfig https = config.https();
     HttpServerOptions options = common(config)
         .setPort(https.port())
         .setSsl(true)
         .setKeyCertOptions(certificates.keyCertOptions())
         .setSni(certificates.hasSniCertificates())
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
-        .setSslHandshakeTimeout(config.server().headerTimeout().toMillis())
+        .setSslHandshakeTimeout(config.headerTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
     https.cipherSuites().forEach(options::addEnabledCipherSuite);
     certificates.clientTrust().ifPresent(trust -> options.setTrustOptions(trust).setClientAuth(ClientAuth.REQUIRED));
@@ -61,7 +61,7 @@ public final class ListenerOptions {
    * What a running TLS listener is updated with when the certificates change: the same TLS
    * settings as at start, over the new set.
    */
-  static ServerSSLOptions sslOptions(EdgeConfig config, CertificateSet certificates) {
+  static ServerSSLOptions sslOptions(ServerConfig config, CertificateSet certificates) {
     return https(config, certificates).getSslOptions().copy();
   }
 
@@ -81,8 +81,8 @@ public final class ListenerOptions {
     return openssl ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
   }
 
-  private static HttpServerOptions common(EdgeConfig config) {
-    var server = config.server();
+  private static HttpServerOptions common(ServerConfig config) {
+    var server = config;
     HttpServerOptions options = new HttpServerOptions()
         .setHost(server.host())
         .setIdleTimeout((int) server.idleTimeout().toSeconds())

@@ -3,7 +3,6 @@ package io.mediaedge.http;
 import io.mediaedge.auth.Principal;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaApi;
-import io.mediaedge.storage.MediaStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -20,15 +19,13 @@ import java.util.Optional;
 /**
  * {@code GET}/{@code HEAD /v1/media/{id}} and {@code DELETE}: owner only. Anyone else gets the same
  * 404 as for a missing id, so ids cannot be probed. The {@link MediaApi} says what exists and
- * whose it is (Cassandra with history on, the object itself with it off); S3 serves the bytes.
+ * whose it is (Cassandra with history on, the object itself with it off), and hands the bytes.
  */
 final class MediaHandler {
-  private final MediaStore store;
   private final MediaApi directory;
   private final EdgeHandler edge;
 
-  MediaHandler(MediaStore store, MediaApi directory, EdgeHandler edge) {
-    this.store = store;
+  MediaHandler(MediaApi directory, EdgeHandler edge) {
     this.directory = directory;
     this.edge = edge;
   }
@@ -76,7 +73,7 @@ final class MediaHandler {
         describeBody.run();
         return response.end();
       }
-      return store.get(found.objectKey(), first, last).compose(content -> {
+      return found.read(first, last).compose(content -> {
         describeBody.run();
         return ObjectBodyWriter.write(content, response);
       }).onSuccess(v -> found.served(length, (System.nanoTime() - startedNanos) / 1_000_000,

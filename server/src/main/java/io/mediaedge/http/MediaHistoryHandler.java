@@ -1,7 +1,7 @@
 package io.mediaedge.http;
 
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.media.MediaService;
+import io.mediaedge.media.MediaApi;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,15 +9,15 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * The listing and a media's history, owner only: both read Cassandra, so they exist only with
- * history on (with it off, the routes answer 501 HISTORY_DISABLED).
+ * The listing and a media's history, owner only. Both read Cassandra: with history off the
+ * {@link MediaApi} refuses them with 501 HISTORY_DISABLED.
  */
 final class MediaHistoryHandler {
   static final int DEFAULT_PAGE = 50;
-  private final MediaService media;
+  private final MediaApi media;
   private final ListingCursor cursors;
 
-  MediaHistoryHandler(MediaService media, ListingCursor cursors) {
+  MediaHistoryHandler(MediaApi media, ListingCursor cursors) {
     this.media = media;
     this.cursors = cursors;
   }
@@ -48,8 +48,8 @@ final class MediaHistoryHandler {
     if (value == null || value.isEmpty()) {
       return DEFAULT_PAGE;
     }
-    if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MediaService.MAX_PAGE) {
-      throw ErrorCode.BAD_REQUEST.error("limit must be a whole number from 1 to " + MediaService.MAX_PAGE + ".");
+    if (!value.matches("\\d{1,4}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > MediaApi.MAX_PAGE) {
+      throw ErrorCode.BAD_REQUEST.error("limit must be a whole number from 1 to " + MediaApi.MAX_PAGE + ".");
     }
     return Integer.parseInt(value);
   }

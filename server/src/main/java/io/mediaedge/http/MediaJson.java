@@ -2,7 +2,7 @@ package io.mediaedge.http;
 
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEventJson;
-import io.mediaedge.history.MediaRecord;
+import io.mediaedge.media.MediaApi;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,14 +21,14 @@ final class MediaJson {
         .put("createdAt", media.createdAt().toString());
   }
 
-  static JsonObject of(MediaRecord media) {
+  static JsonObject of(MediaApi.Listed media) {
     return new JsonObject()
-        .put("id", media.mediaId())
+        .put("id", media.id())
         .put("size", media.size())
         .put("contentType", media.contentType())
         .put("sha256", media.sha256())
         .put("createdAt", media.createdAt().toString())
-        .put("location", "/v1/media/" + media.mediaId());
+        .put("location", "/v1/media/" + media.id());
   }
 
   static JsonArray events(List<HistoryEvent> events) {

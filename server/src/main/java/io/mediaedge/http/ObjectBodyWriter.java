@@ -1,7 +1,7 @@
 package io.mediaedge.http;
 
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.storage.MediaStore.ObjectContent;
+import io.mediaedge.media.MediaApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a stored object's bytes to an HTTP response with backpressure: the store's stream is
+ * Writes a media's bytes to an HTTP response with backpressure: the store's stream is
  * paused while the client's write queue is full, so a slow reader slows S3 instead of filling
  * memory. A client that goes away abandons the store's read. Runs on the request's context, where
  * the store's stream delivers too.
@@ -27,7 +27,7 @@ final class ObjectBodyWriter {
   private ObjectBodyWriter() {}
 
   /** Completes when the last byte was handed to the response and the response ended. */
-  static Future<Void> write(ObjectContent content, HttpServerResponse response) {
+  static Future<Void> write(MediaApi.Bytes content, HttpServerResponse response) {
     if (response.closed()) {
       // The client left while the store was asked: its close handler has run already, so give the
       // store's connection back now instead of reading a body nobody takes.
@@ -53,8 +53,8 @@ final class ObjectBodyWriter {
     });
     body.exceptionHandler(failure -> {
       // Headers are gone already: the failure handler can only cut the connection.
-      log.warn("The store's read of {} broke after {} of {} bytes: {}", content.info().key(), written[0],
-          content.info().size(), failure.toString());
+      log.warn("The store's read of {} broke after {} of {} bytes: {}", content.name(), written[0],
+          content.size(), failure.toString());
       content.abandon().run();
       done.tryFail(ErrorCode.STORAGE_UNAVAILABLE.error());
     });

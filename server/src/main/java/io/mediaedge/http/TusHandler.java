@@ -1,7 +1,8 @@
 package io.mediaedge.http;
 
 import io.mediaedge.auth.Principal;
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.ResumableConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.tus.ResumableUploads;
 import io.mediaedge.tus.ResumableUploads.Append;
@@ -15,49 +16,58 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The tus 1.0.0 protocol at {@code /v1/uploads/}: core, creation, creation-with-upload,
  * creation-defer-length, termination, expiration and checksum, plus {@code X-HTTP-Method-Override}
- * and CORS for browsers. Headers are checked here; what they mean is {@link ResumableUploads}'.
+ * (CORS for browsers is the route table's). Headers are checked here; what they mean is {@link ResumableUploads}'.
  */
 final class TusHandler {
   static final String VERSION = "1.0.0";
   static final String EXTENSIONS = "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
   static final String OFFSET_CONTENT_TYPE = "application/offset+octet-stream";
-  static final String EXPOSED_HEADERS = "Location,Upload-Offset,Upload-Length,Upload-Defer-Length,Upload-Metadata,"
-      + "Upload-Expires,Tus-Resumable,Tus-Version,Tus-Extension,Tus-Max-Size,Tus-Checksum-Algorithm";
-  static final String ALLOWED_HEADERS = "Authorization,Content-Type,Tus-Resumable,Upload-Length,Upload-Defer-Length,"
-      + "Upload-Metadata,Upload-Offset,Upload-Checksum,X-HTTP-Method-Override,X-Requested-With";
+  /** What a browser's script may read of our answers, and send with its requests. */
+  static final Set<String> EXPOSED_HEADERS = Set.of("Location", "Upload-Offset", "Upload-Length",
+      "Upload-Defer-Length", "Upload-Metadata", "Upload-Expires", "Tus-Resumable", "Tus-Version", "Tus-Extension",
+      "Tus-Max-Size", "Tus-Checksum-Algorithm");
+  static final Set<String> ALLOWED_HEADERS = Set.of("Authorization", "Content-Type", "Tus-Resumable",
+      "Upload-Length", "Upload-Defer-Length", "Upload-Metadata", "Upload-Offset", "Upload-Checksum",
+      "X-HTTP-Method-Override", "X-Requested-With");
+  static final Set<HttpMethod> CORS_METHODS = Set.of(HttpMethod.POST, HttpMethod.GET, HttpMethod.HEAD,
+      HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
+  static final int PREFLIGHT_MAX_AGE_SECONDS = 86_400;
   static final Set<HttpMethod> OVERRIDABLE = Set.of(HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD);
   private static final String CHECKSUM_ALGORITHMS = UploadChecksum.ALGORITHMS.keySet().stream().sorted()
       .collect(Collectors.joining(","));
 
   private final ResumableUploads uploads;
-  private final EdgeConfig config;
+  private final UploadConfig upload;
+  private final ResumableConfig resumable;
   private final EdgeHandler edge;
 
-  TusHandler(ResumableUploads uploads, EdgeConfig config, EdgeHandler edge) {
+  TusHandler(ResumableUploads uploads, UploadConfig upload, ResumableConfig resumable, EdgeHandler edge) {
     this.uploads = uploads;
-    this.config = config;
+    this.upload = upload;
+    this.resumable = resumable;
     this.edge = edge;
   }
 
   /**
-   * First on every tus route: CORS for allowed origins, {@code Tus-Resumable} on every answer,
+   * First on every tus route (after CORS): {@code Tus-Resumable} on every answer,
    * and (except for OPTIONS) a client speaking our version, else 412.
    */
   void protocol(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     HttpServerResponse response = ctx.response();
     request.pause();
-    allowOrigin(ctx, config.resumable().corsAllowedOrigins());
     response.putHeader("Tus-Resumable", VERSION);
     if (request.method() == HttpMethod.OPTIONS) {
       ctx.next();
@@ -85,35 +95,34 @@ final class TusHandler {
     return method;
   }
 
-  /** OPTIONS: what this server offers (also the CORS preflight, so no token is needed). */
+  /** OPTIONS: what this server offers (no token needed: it is the same for everyone). */
   void options(RoutingContext ctx) {
-    HttpServerResponse response = ctx.response()
+    ctx.response()
         .putHeader("Tus-Version", VERSION)
         .putHeader("Tus-Extension", EXTENSIONS)
-        .putHeader("Tus-Max-Size", String.valueOf(config.resumable().maxSize()))
-        .putHeader("Tus-Checksum-Algorithm", CHECKSUM_ALGORITHMS);
-    answerPreflight(response);
+        .putHeader("Tus-Max-Size", String.valueOf(resumable.maxSize()))
+        .putHeader("Tus-Checksum-Algorithm", CHECKSUM_ALGORITHMS)
+        .setStatusCode(204)
+        .end();
   }
 
-  /** CORS for a browser origin in {@code allowed} ("*" allows any); others get no CORS headers. */
-  static void allowOrigin(RoutingContext ctx, List<String> allowed) {
-    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
-    if (origin != null && (allowed.contains("*") || allowed.contains(origin))) {
-      ctx.response().putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, allowed.contains("*") ? "*" : origin)
-          .putHeader(HttpHeaders.VARY, "Origin")
-          .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+  /**
+   * CORS for the browser origins in {@code allowed} ("*" for any). A request from another origin
+   * is refused with 403 ORIGIN_NOT_ALLOWED; with none allowed there is no CORS at all, and a
+   * browser cannot read our answers.
+   */
+  static Optional<CorsHandler> cors(List<String> allowed) {
+    if (allowed.isEmpty()) {
+      return Optional.empty();
     }
-  }
-
-  /** 204, with the CORS preflight's answer when {@link #allowOrigin} allowed the origin. */
-  static void answerPreflight(HttpServerResponse response) {
-    response.setStatusCode(204);
-    if (response.headers().contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN)) {
-      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "POST,GET,HEAD,PATCH,DELETE,OPTIONS")
-          .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS)
-          .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "86400");
+    CorsHandler cors = CorsHandler.create();
+    if (allowed.contains("*")) {
+      cors.addOrigin("*");
+    } else {
+      cors.addOrigins(allowed);
     }
-    response.end();
+    return Optional.of(cors.allowedMethods(CORS_METHODS).allowedHeaders(ALLOWED_HEADERS)
+        .exposedHeaders(EXPOSED_HEADERS).maxAgeSeconds(PREFLIGHT_MAX_AGE_SECONDS));
   }
 
   /** POST: creation, with the first bytes when the body is {@code application/offset+octet-stream}. */
@@ -133,7 +142,7 @@ final class TusHandler {
     String metadataHeader = request.getHeader(UploadMetadata.HEADER);
     JsonObject metadata = edge.metadata(ctx);
     String mediaType = UploadHandler.mediaType(contentTypeOf(metadata));
-    long maxBytes = config.upload().maxBytesFor(mediaType).orElseThrow(() -> ErrorCode.UNSUPPORTED_MEDIA_TYPE.error(
+    long maxBytes = upload.maxBytesFor(mediaType).orElseThrow(() -> ErrorCode.UNSUPPORTED_MEDIA_TYPE.error(
         "Media type " + mediaType + " is not accepted."));
     boolean withBody = isOffsetStream(request) && UploadHandler.declaredLength(request) != 0;
     Creation creation = new Creation(principal.userId(), mediaType, length, maxBytes, metadata, edge.origin(ctx, metadata),

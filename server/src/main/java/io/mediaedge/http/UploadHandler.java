@@ -3,6 +3,7 @@ package io.mediaedge.http;
 import io.mediaedge.auth.Principal;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.upload.MediaUploads;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
 import io.vertx.core.Context;
@@ -23,20 +24,11 @@ import java.util.Locale;
  * upload flow.
  */
 final class UploadHandler {
-  /**
-   * Where a checked request's body goes: the whole flow (quota, storage, history, event) with
-   * history on, or straight into storage with it off.
-   */
-  @FunctionalInterface
-  interface Uploads {
-    Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> body, long startedNanos);
-  }
-
-  private final Uploads uploads;
+  private final MediaUploads uploads;
   private final UploadConfig config;
   private final EdgeHandler edge;
 
-  UploadHandler(Uploads uploads, UploadConfig config, EdgeHandler edge) {
+  UploadHandler(MediaUploads uploads, UploadConfig config, EdgeHandler edge) {
     this.uploads = uploads;
     this.config = config;
     this.edge = edge;

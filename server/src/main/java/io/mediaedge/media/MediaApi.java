@@ -1,21 +1,40 @@
 package io.mediaedge.media;
 
+import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * What the download and delete routes ask about one media: is it the caller's, what is it, and
- * remove it. With history on Cassandra answers ({@link RecordedMedia}); with it off the
- * object in storage does ({@link StorageOnlyMedia}). Either way a missing id and another
- * user's id fail alike with NOT_FOUND, so ids cannot be probed.
+ * What the media routes ask about stored media: is it the caller's, what is it, its bytes, remove
+ * it, list it, its history. With history on Cassandra answers ({@link RecordedMedia}); with it off
+ * the object in storage does ({@link StorageOnlyMedia}), and listings and histories fail with
+ * HISTORY_DISABLED. Either way a missing id and another user's id fail alike with NOT_FOUND, so
+ * ids cannot be probed. The handlers see this port only, never a store or a row.
  */
 public interface MediaApi {
+  /** The most media one listing page holds. */
+  int MAX_PAGE = 200;
+
+  /**
+   * Bytes of a media on their way out, paused on the caller's context until the reader resumes
+   * them. A reader that stops before the end calls {@code abandon}, which gives the storage
+   * connection behind them back. {@code name} and {@code size} are for logs.
+   */
+  record Bytes(String name, long size, ReadStream<Buffer> body, Runnable abandon) {}
+
+  /** One media of a listing, as the API shows it. */
+  record Listed(String id, long size, String contentType, String sha256, Instant createdAt) {}
+
+  /** A page of the caller's media, newest first; {@code lastMediaId} is where the next page starts after. */
+  record Page(List<Listed> items, Optional<String> lastMediaId) {}
 
   /** A media the caller may read: what a download's headers and its storage read are made of. */
   interface Entry {
-    String objectKey();
-
     String contentType();
 
     long size();
@@ -26,6 +45,9 @@ public interface MediaApi {
     /** Whole seconds, as Last-Modified carries them. */
     Instant lastModified();
 
+    /** Bytes {@code first} to {@code last} (inclusive) of the media. */
+    Future<Bytes> read(long first, long last);
+
     /** After the bytes went out; with history on this records the (sampled) DOWNLOAD event. */
     void served(long bytes, long latencyMs, int status, Origin origin);
   }
@@ -35,4 +57,10 @@ public interface MediaApi {
 
   /** Removes the caller's media (NOT_FOUND when there is none). */
   Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin);
+
+  /** The caller's media, newest first, after {@code after}; HISTORY_DISABLED without history. */
+  Future<Page> list(String owner, Optional<String> after, int limit);
+
+  /** The events of a media the caller owns, oldest first; HISTORY_DISABLED without history. */
+  Future<List<HistoryEvent>> events(String owner, String mediaId);
 }

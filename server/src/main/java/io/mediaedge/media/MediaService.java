@@ -1,6 +1,6 @@
 package io.mediaedge.media;
 
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.HistoryConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.eventschema.HistoryEvent;
@@ -25,14 +25,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaService {
   private static final Logger log = LoggerFactory.getLogger(MediaService.class);
-  public static final int MAX_PAGE = 200;
+  public static final int MAX_PAGE = MediaApi.MAX_PAGE;
 
   private final HistoryStore history;
   private final QuotaStore quotas;
   private final OutboxRelay relay;
-  private final EdgeConfig config;
+  private final HistoryConfig config;
 
-  public MediaService(HistoryStore history, QuotaStore quotas, OutboxRelay relay, EdgeConfig config) {
+  public MediaService(HistoryStore history, QuotaStore quotas, OutboxRelay relay, HistoryConfig config) {
     this.history = history;
     this.quotas = quotas;
     this.relay = relay;
@@ -52,7 +52,7 @@ public final class MediaService {
 
   /** Records a (sampled) DOWNLOAD event; never fails the download itself. */
   public void recordDownload(MediaRecord media, long bytes, long latencyMs, int status, Origin origin) {
-    double sampling = config.history().downloadSampling();
+    double sampling = config.downloadSampling();
     if (sampling <= 0 || sampling < 1 && ThreadLocalRandom.current().nextDouble() >= sampling) {
       return;
     }

@@ -1,25 +1,32 @@
 package io.mediaedge.media;
 
+import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.MediaRecord;
+import io.mediaedge.storage.MediaStore;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Media as Cassandra records them (history on): the media row says what exists and whose it is;
  * downloads are recorded as events; a delete marks the row and leaves the object to the sweeper.
+ * The bytes come from storage, under the key the row names.
  */
 public final class RecordedMedia implements MediaApi {
   private final MediaService media;
+  private final MediaStore store;
 
-  public RecordedMedia(MediaService media) {
+  public RecordedMedia(MediaService media, MediaStore store) {
     this.media = media;
+    this.store = store;
   }
 
   @Override
   public Future<Entry> find(String owner, String mediaId) {
-    return media.findActive(owner, mediaId).map(found -> new Recorded(found, media));
+    return media.findActive(owner, mediaId).map(found -> new Recorded(found, media, store));
   }
 
   @Override
@@ -27,13 +34,20 @@ public final class RecordedMedia implements MediaApi {
     return media.delete(owner, mediaId, startedNanos, origin);
   }
 
-  /** A media row; its SHA-256 is the ETag, so the validator names the content itself. */
-  private record Recorded(MediaRecord row, MediaService media) implements Entry {
-    @Override
-    public String objectKey() {
-      return row.objectKey();
-    }
+  @Override
+  public Future<Page> list(String owner, Optional<String> after, int limit) {
+    return media.list(owner, after, limit).map(page -> new Page(page.items().stream()
+        .map(row -> new Listed(row.mediaId(), row.size(), row.contentType(), row.sha256(), row.createdAt()))
+        .toList(), page.lastMediaId()));
+  }
 
+  @Override
+  public Future<List<HistoryEvent>> events(String owner, String mediaId) {
+    return media.events(owner, mediaId);
+  }
+
+  /** A media row; its SHA-256 is the ETag, so the validator names the content itself. */
+  private record Recorded(MediaRecord row, MediaService media, MediaStore store) implements Entry {
     @Override
     public String contentType() {
       return row.contentType();
@@ -52,6 +66,11 @@ public final class RecordedMedia implements MediaApi {
     @Override
     public Instant lastModified() {
       return row.createdAt().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    @Override
+    public Future<Bytes> read(long first, long last) {
+      return StorageOnlyMedia.read(store, row.objectKey(), first, last);
     }
 
     @Override

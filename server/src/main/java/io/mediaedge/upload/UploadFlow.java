@@ -1,6 +1,5 @@
 package io.mediaedge.upload;
 
-import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.events.OutboxRelay;
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A body of unknown length reserves its type's maximum and settles to the real size at the end.
  */
-public final class UploadFlow {
+public final class UploadFlow implements MediaUploads {
   private static final Logger log = LoggerFactory.getLogger(UploadFlow.class);
   /**
    * A failed upload's quota undo (one LWT, cheap) is retried every few seconds for about six
@@ -48,18 +47,17 @@ public final class UploadFlow {
   private final QuotaStore quotas;
   private final OutboxRelay relay;
   private final UploadRecorder recorder;
-  private final EdgeConfig config;
 
   public UploadFlow(UploadService streaming, HistoryStore history, QuotaStore quotas, OutboxRelay relay,
-      UploadRecorder recorder, EdgeConfig config) {
+      UploadRecorder recorder) {
     this.recorder = recorder;
     this.streaming = streaming;
     this.history = history;
     this.quotas = quotas;
     this.relay = relay;
-    this.config = config;
   }
 
+  @Override
   public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source,
       long startedNanos) {
     String id = MediaId.next();

@@ -1,6 +1,8 @@
 package io.mediaedge.upload;
 
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
+import io.mediaedge.config.EdgeConfig.StorageConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.eventschema.Origin;
@@ -55,13 +57,18 @@ public final class UploadService {
   private final Vertx vertx;
   private final MediaStore store;
   private final MemoryBudget budget;
-  private final EdgeConfig config;
+  private final StorageConfig storageConfig;
+  private final UploadConfig uploadConfig;
+  private final ServerConfig serverConfig;
 
-  public UploadService(Vertx vertx, MediaStore store, MemoryBudget budget, EdgeConfig config) {
+  public UploadService(Vertx vertx, MediaStore store, MemoryBudget budget, StorageConfig storageConfig,
+      UploadConfig uploadConfig, ServerConfig serverConfig) {
     this.vertx = vertx;
     this.store = store;
     this.budget = budget;
-    this.config = config;
+    this.storageConfig = storageConfig;
+    this.uploadConfig = uploadConfig;
+    this.serverConfig = serverConfig;
   }
 
   public MemoryBudget budget() {
@@ -90,18 +97,18 @@ public final class UploadService {
    */
   public Future<StoredMedia> upload(Context context, UploadRequest request, ReadStream<Buffer> source, String id,
       Promise<Void> cleanedUp) {
-    long threshold = config.storage().singlePutThreshold();
+    long threshold = storageConfig.singlePutThreshold();
     boolean buffersParts = request.declaredLength() < 0;
     long partSize = partSize(request.declaredLength());
-    long leaseBytes = config.upload().leaseFor(request.declaredLength(), buffersParts, partSize);
-    Future<MemoryBudget.Lease> leased = budget.acquire(context, leaseBytes, config.upload().budgetWait());
+    long leaseBytes = uploadConfig.leaseFor(request.declaredLength(), buffersParts, partSize);
+    Future<MemoryBudget.Lease> leased = budget.acquire(context, leaseBytes, uploadConfig.budgetWait());
     // Without memory not a byte was read, so nothing reached the store.
     leased.onFailure(noMemory -> cleanedUp.tryComplete());
     return leased.compose(lease -> {
       UploadBody body = new UploadBody(context, source, request.maxBytes(), request.declaredLength(),
-          request.expectedSha256(), config.upload().streamWindow()).start();
-      SlowUploadGuard guard = new SlowUploadGuard(vertx, body, config.server().minUploadRate(),
-          config.server().minUploadRateInterval()).start();
+          request.expectedSha256(), uploadConfig.streamWindow()).start();
+      SlowUploadGuard guard = new SlowUploadGuard(vertx, body, serverConfig.minUploadRate(),
+          serverConfig.minUploadRateInterval()).start();
       String key = ObjectKeys.mediaKey(request.owner(), id);
       Attempt attempt = new Attempt(body, key, new ObjectAttributes(request.owner(), request.contentType(), Map.of()),
           cleanedUp);
@@ -133,7 +140,7 @@ public final class UploadService {
 
   /** Parts of the configured size, grown for huge bodies so 10,000 parts always suffice. */
   long partSize(long declaredLength) {
-    return PartSizes.forLength(declaredLength, config.storage().partSize());
+    return PartSizes.forLength(declaredLength, storageConfig.partSize());
   }
 
   /** One upload's writes, and the one owner of what they leave behind on failure. */

@@ -1,5 +1,6 @@
 package io.mediaedge.cassandra;
 
+import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.eventschema.HistoryEvent.Action;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
@@ -21,7 +22,8 @@ final class HistoryFixtures {
 
   static HistoryModule start(JsonObject overrides) throws Exception {
     TestStack stack = TestStack.get();
-    return HistoryModule.start(stack.vertx(), stack.config(overrides)).await(60, TimeUnit.SECONDS);
+    EdgeConfig config = stack.config(overrides);
+    return HistoryModule.start(stack.vertx(), config.history(), config.quota()).await(60, TimeUnit.SECONDS);
   }
 
   /** A user no other test touches, so assertions see only this test's rows. */

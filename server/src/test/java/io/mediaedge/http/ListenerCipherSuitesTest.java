@@ -81,7 +81,7 @@ class ListenerCipherSuitesTest {
     }
     EdgeConfig config = EdgeConfig.load(COMMITTED, env);
     CertificateSet certificates = CertificateSet.load(config.server().https(), Instant.now());
-    HttpServer server = vertx.createHttpServer(ListenerOptions.https(config, certificates))
+    HttpServer server = vertx.createHttpServer(ListenerOptions.https(config.server(), certificates))
         .requestHandler(request -> request.response().end("ok"))
         .listen().await(10, TimeUnit.SECONDS);
     return server.actualPort();

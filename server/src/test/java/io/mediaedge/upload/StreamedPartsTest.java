@@ -135,7 +135,8 @@ class StreamedPartsTest {
   }
 
   private Future<StoredMedia> upload(byte[] body) {
-    UploadService service = new UploadService(vertx, store, new MemoryBudget(64L * MIB), config);
+    UploadService service = new UploadService(vertx, store, new MemoryBudget(64L * MIB), config.storage(), config.upload(),
+        config.server());
     Promise<StoredMedia> result = Promise.promise();
     context.runOnContext(v -> service.upload(context,
             new UploadRequest("alice", "video/mp4", 1L << 30, body.length, null, Origin.regionOnly("test")),
