@@ -68,7 +68,7 @@ final class EdgeWiring {
     // Fails fast, before anything listens, when no key can be loaded.
     new JwtAuthenticator(vertx, config.auth());
     // Certificates, pin-signing key and backup pins are checked here too, before anything listens.
-    TlsModule tls = TlsModule.load(vertx, config);
+    TlsModule tls = TlsModule.load(vertx, config.server(), config.pins());
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
     MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));

@@ -1,7 +1,7 @@
 package io.mediaedge.tls;
 
 import io.mediaedge.config.ConfigException;
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
 import io.mediaedge.config.PinsConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -40,24 +40,23 @@ public final class TlsModule {
    * @throws ConfigException when a file cannot be served, a cipher suite is unknown to the TLS
    *     engine or the pinning setup is unsafe
    */
-  public static TlsModule load(Vertx vertx, EdgeConfig config) {
-    return load(vertx, config, Clock.systemUTC());
+  public static TlsModule load(Vertx vertx, ServerConfig server, PinsConfig pinsConfig) {
+    return load(vertx, server, pinsConfig, Clock.systemUTC());
   }
 
-  static TlsModule load(Vertx vertx, EdgeConfig config, Clock clock) {
-    if (!config.server().https().enabled()) {
+  static TlsModule load(Vertx vertx, ServerConfig server, PinsConfig pinsConfig, Clock clock) {
+    if (!server.https().enabled()) {
       return new TlsModule(vertx, null, PinPublisher.disabled());
     }
-    CipherSuiteSupport.refuseUnknown(config.server().https());
-    PinsConfig pinsConfig = config.pins();
+    CipherSuiteSupport.refuseUnknown(server.https());
     PinPublisher pins = PinPublisher.disabled();
     if (pinsConfig.enabled()) {
-      pins = new PinPublisher(pinsConfig, config.server().region(), PinSigningKey.load(pinsConfig),
+      pins = new PinPublisher(pinsConfig, server.region(), PinSigningKey.load(pinsConfig),
           backupPins(pinsConfig), clock);
     }
     CertificateReloader reloader;
     try {
-      reloader = CertificateReloader.load(vertx, config.server().https(), clock, pins::publish);
+      reloader = CertificateReloader.load(vertx, server.https(), clock, pins::publish);
     } catch (UnusableCertificateException e) {
       throw new ConfigException("The TLS files cannot be served: " + e.getMessage() + ".");
     }

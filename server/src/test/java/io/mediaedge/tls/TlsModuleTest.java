@@ -72,7 +72,7 @@ class TlsModuleTest {
   }
 
   private static String refusal(EdgeConfig config) {
-    return assertThrows(ConfigException.class, () -> TlsModule.load(vertx, config)).getMessage();
+    return assertThrows(ConfigException.class, () -> load(config)).getMessage();
   }
 
   private static String pinOf(Path chain) throws Exception {
@@ -85,7 +85,7 @@ class TlsModuleTest {
 
   @Test
   void firstPinDocumentIsSignedAndListsServedBackupAndCdnPins() throws Exception {
-    TlsModule module = TlsModule.load(vertx, config("MEDIA_EDGE_PINS_CDN_PINS",
+    TlsModule module = load(config("MEDIA_EDGE_PINS_CDN_PINS",
         "{\"upload-eu.example.com\": [\"" + CDN_PIN + "\"]}", "MEDIA_EDGE_PINS_MAX_AGE", "24h"));
     JsonObject document = new JsonObject(module.pins().current().orElseThrow().json());
 
@@ -119,16 +119,16 @@ class TlsModuleTest {
     assertTrue(openSslNameOnJdk.contains("which the JDK TLS engine does not offer (it takes IANA names"),
         openSslNameOnJdk);
     if (OpenSSLEngineOptions.isAvailable()) {
-      TlsModule.load(vertx, config("MEDIA_EDGE_SERVER_HTTPS_CIPHER_SUITES", "ECDHE-ECDSA-AES128-GCM-SHA256"));
+      load(config("MEDIA_EDGE_SERVER_HTTPS_CIPHER_SUITES", "ECDHE-ECDSA-AES128-GCM-SHA256"));
     }
     // The default list is known to both engines.
-    TlsModule.load(vertx, config());
-    TlsModule.load(vertx, config("MEDIA_EDGE_SERVER_HTTPS_OPENSSL", "false"));
+    load(config());
+    load(config("MEDIA_EDGE_SERVER_HTTPS_OPENSSL", "false"));
   }
 
   @Test
   void ed25519SigningKeySignsWithEdDsaAndAThumbprintKid() throws Exception {
-    TlsModule module = TlsModule.load(vertx, config(
+    TlsModule module = load(config(
         "MEDIA_EDGE_PINS_SIGNING_KEY_FILE", ed25519.signing().privateKeyFile().toString(),
         "MEDIA_EDGE_PINS_SIGNING_PUBLIC_KEY_FILE", ed25519.signing().publicKeyFile().toString()));
     String signature = new JsonObject(module.pins().current().orElseThrow().json()).getString("signature");
@@ -140,7 +140,7 @@ class TlsModuleTest {
 
   @Test
   void configuredKeyIdIsUsed() throws Exception {
-    TlsModule module = TlsModule.load(vertx, config("MEDIA_EDGE_PINS_SIGNING_KEY_ID", "pins-2026-11"));
+    TlsModule module = load(config("MEDIA_EDGE_PINS_SIGNING_KEY_ID", "pins-2026-11"));
     String signature = new JsonObject(module.pins().current().orElseThrow().json()).getString("signature");
     assertEquals("pins-2026-11", CompactJws.verify(signature, es256.signing().publicKey()).header().getString("kid"));
   }
@@ -207,9 +207,13 @@ class TlsModuleTest {
 
   @Test
   void withPinningOffThereIsNoDocument() {
-    TlsModule module = TlsModule.load(vertx, config("MEDIA_EDGE_PINS_ENABLED", "false"));
+    TlsModule module = load(config("MEDIA_EDGE_PINS_ENABLED", "false"));
     assertTrue(module.pins().current().isEmpty());
     assertEquals(List.of(tls.serverChain()), module.reloader().orElseThrow().current().certificates().stream()
         .map(ServedCertificate::certFile).toList());
+  }
+
+  private static TlsModule load(EdgeConfig config) {
+    return TlsModule.load(vertx, config.server(), config.pins());
   }
 }
