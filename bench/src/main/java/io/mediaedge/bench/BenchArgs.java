@@ -39,6 +39,24 @@ final class BenchArgs {
     return BenchOptions.parseSize(value(option));
   }
 
+  /** A duration: a whole number with s, m or h (90s, 10m, 2h), or 0. */
+  java.time.Duration duration(String option) {
+    String text = value(option).trim();
+    if (text.equals("0")) {
+      return java.time.Duration.ZERO;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([smh])").matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(option + " takes a duration like 90s, 10m or 2h, got " + text);
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(amount);
+      case "m" -> java.time.Duration.ofMinutes(amount);
+      default -> java.time.Duration.ofHours(amount);
+    };
+  }
+
   /** A whole number; {@code _} and {@code ,} may group digits (10_000, 10,000). */
   int wholeNumber(String option) {
     String text = value(option);

@@ -7,23 +7,28 @@ import io.mediaedge.devstack.DevEdge;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.edge.geo.GeoLocator;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * media-edge for dev mode ({@code io.mediaedge.devstack.DevMode}), started in-process through the
- * production composition root over the dev stack, geo-tagging with the DB-IP Lite country
- * database the dev profile fetched, or the databases the environment names.
+ * production composition root over the dev stack. It geo-tags with the {@link DemoWorld}'s
+ * databases (or those the environment names) and, in dev mode only, believes forwarding headers
+ * from loopback: the demo traffic generator claims its clients' addresses in {@code
+ * CF-Connecting-IP}, as Cloudflare would. Production trusts only the proxy ranges it configures.
  */
 public final class DevModeEdge implements DevEdge {
 
   @Override
   public Running start(DevStack stack, int httpsPort, int httpPort) throws Exception {
     JsonObject geo = geoSection();
-    EdgeConfig config = DevStackConfig.config(stack, httpsPort, httpPort, new JsonObject().put("geo", geo));
+    JsonObject overrides = new JsonObject().put("geo", geo)
+        .put("edge", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1/32").add("::1/128")));
+    EdgeConfig config = DevStackConfig.config(stack, httpsPort, httpPort, overrides);
     Vertx vertx = Vertx.vertx();
     String geoLine = describeGeo(vertx, config, geo);
     EdgeServer server = EdgeServer.start(vertx, config).await(60, TimeUnit.SECONDS);
@@ -58,10 +63,11 @@ public final class DevModeEdge implements DevEdge {
   }
 
   /**
-   * The geo section: the databases named by MEDIA_EDGE_GEO_COUNTRY_DB / _CITY_DB / _ASN_DB, else
-   * the DB-IP Lite country database the dev profile fetched into target/geoip, else none.
+   * The geo section: the databases named by MEDIA_EDGE_GEO_COUNTRY_DB / _CITY_DB / _ASN_DB (the
+   * DB-IP Lite country database the dev profile fetched is target/geoip/dbip-country.mmdb), else
+   * the demo world's City and ASN databases, written into target/dev/geoip.
    */
-  private static JsonObject geoSection() {
+  private static JsonObject geoSection() throws IOException {
     JsonObject geo = new JsonObject();
     for (String option : List.of(GeoConfig.COUNTRY_DB, GeoConfig.CITY_DB, GeoConfig.ASN_DB)) {
       String value = System.getenv(GeoConfig.envVariable(option));
@@ -69,21 +75,20 @@ public final class DevModeEdge implements DevEdge {
         geo.put(option.substring("geo.".length()), value.trim());
       }
     }
-    Path fetched = Path.of(System.getProperty("dev.geoip.countryDb", "target/geoip/dbip-country.mmdb"));
-    if (geo.isEmpty() && Files.isRegularFile(fetched)) {
-      geo.put("countryDb", fetched.toString());
+    if (geo.isEmpty()) {
+      DemoWorld.Databases demo = DemoWorld.write(Path.of("target/dev/geoip"));
+      geo.put("cityDb", demo.city().toString()).put("asnDb", demo.asn().toString());
     }
     return geo;
   }
 
   private static String describeGeo(Vertx vertx, EdgeConfig config, JsonObject geo) {
-    if (geo.isEmpty()) {
-      return "no GeoIP database: requests are not geo-tagged (when online, dev mode fetches DB-IP Lite country"
-          + " into target/geoip; or set MEDIA_EDGE_GEO_COUNTRY_DB, _CITY_DB, _ASN_DB)";
-    }
     try (GeoLocator locator = GeoLocator.open(vertx, config.geo())) {
       boolean dbip = geo.getString("countryDb", "").endsWith("dbip-country.mmdb");
-      return locator.describe() + (dbip ? "; IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0" : "");
+      boolean demo = geo.getString("cityDb", "").contains("demo-world");
+      return locator.describe() + (dbip ? "; IP geolocation by DB-IP (https://db-ip.com), CC BY 4.0" : "")
+          + (demo ? "; the demo world (" + DemoWorld.NETWORKS.size() + " made-up networks, bench/demo-traffic.sh"
+              + " sends their traffic); forwarding headers believed from loopback (dev mode only)" : "");
     }
   }
 }
