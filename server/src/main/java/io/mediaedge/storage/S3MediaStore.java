@@ -147,6 +147,14 @@ public final class S3MediaStore implements MediaStore {
     return transfers.close();
   }
 
+  /**
+   * Resumable uploads' assemblies on this store's clients: each one a multipart upload that
+   * outlives a request, its upload id and parts' ETags kept by the caller as opaque state.
+   */
+  public AssembledObjects assembledObjects() {
+    return new S3AssembledObjects(this);
+  }
+
   @Override
   public Future<String> createMultipart(String key, ObjectAttributes attributes) {
     return call(() -> client.createMultipartUpload(r -> r.bucket(bucket).key(key)
