@@ -4,6 +4,7 @@ import io.mediaedge.auth.JwtAuthenticator;
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.http.ApiRoutes;
 import io.mediaedge.http.HttpVerticle;
+import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.S3MediaStore;
 import io.mediaedge.tls.TlsModule;
@@ -76,10 +77,13 @@ public final class EdgeServer {
     final OutboxRelay relay;
     final DeletionSweeper sweeper;
     final OrphanReconciler reconciler;
+    final AssembledObjects assemblies;
     ResumableExpiry expiry;
 
-    History(Vertx vertx, EdgeConfig config, MediaStore store, HistoryModule module, KafkaEventPublisher publisher) {
+    History(Vertx vertx, EdgeConfig config, MediaStore store, AssembledObjects assemblies, HistoryModule module,
+        KafkaEventPublisher publisher) {
       this.module = module;
+      this.assemblies = assemblies;
       this.publisher = publisher;
       this.relay = new OutboxRelay(vertx, module.history(), publisher, config.events());
       this.sweeper = new DeletionSweeper(vertx, module.history(), store, config.events().sweepInterval());
@@ -98,8 +102,8 @@ public final class EdgeServer {
       UploadRecorder recorder = new UploadRecorder(module.history(), module.quotas(), relay);
       UploadFlow uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, recorder, config);
       MediaService media = new MediaService(module.history(), module.quotas(), relay, config);
-      ResumableUploads resumable = new ResumableUploads(vertx, store, module.resumable(), module.history(),
-          module.quotas(), relay, recorder, streaming.budget(), config);
+      ResumableUploads resumable = new ResumableUploads(vertx, store, assemblies, module.resumable(),
+          module.history(), module.quotas(), relay, recorder, streaming.budget(), config);
       expiry = new ResumableExpiry(vertx, module.resumable(), resumable, config.resumable().expiryCheckInterval());
       expiry.start();
       return new ApiRoutes.HistoryFlows(uploads, resumable, media, CursorKeys.load(config.history()));
@@ -126,7 +130,8 @@ public final class EdgeServer {
 
   /**
    * Starts the server, letting the caller wrap the store (tests inject faults this way; the
-   * wiring stays the production one).
+   * wiring stays the production one). Resumable uploads write their tails through the wrapped
+   * store and their parts through the S3 store's assemblies, which the wrapper does not see.
    */
   public static Future<EdgeServer> start(Vertx vertx, EdgeConfig config, Function<MediaStore, MediaStore> storeWrapper) {
     // Fails fast, before anything listens, when no key can be loaded.
@@ -135,7 +140,8 @@ public final class EdgeServer {
     TlsModule tls = TlsModule.load(vertx, config);
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
-    MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
+    S3MediaStore s3 = new S3MediaStore(vertx, config.storage());
+    MediaStore store = storeWrapper.apply(s3);
     Optional<KafkaEventPublisher> publisher = config.historyEnabled()
         ? Optional.of(new KafkaEventPublisher(vertx, config.events())) : Optional.empty();
     EdgeServices edge;
@@ -150,7 +156,9 @@ public final class EdgeServer {
     Future<History> history;
     if (config.historyEnabled()) {
       KafkaEventPublisher kafka = publisher.orElseThrow();
-      history = HistoryModule.start(vertx, config).map(module -> new History(vertx, config, store, module, kafka));
+      AssembledObjects assemblies = s3.assembledObjects();
+      history = HistoryModule.start(vertx, config)
+          .map(module -> new History(vertx, config, store, assemblies, module, kafka));
     } else {
       log.info("History is off (history.enabled: false): no Cassandra, no Kafka. Uploads, downloads and deletes"
           + " work on S3 alone; media history, quotas, events, listings and resumable uploads are off");

@@ -11,6 +11,7 @@ import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
+import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.MediaStore;
@@ -27,7 +28,6 @@ import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  * expiry and the finish that turns a completed upload into media exactly like a single-request
  * upload (media row, UPLOAD event, outbox, quota commit).
  *
- * <p>Each upload is one S3 multipart upload of equal parts. The state (durable offset, part
- * ETags, the tail object holding bytes past the last full part, the SHA-256 state) lives in
- * Cassandra and changes only by compare-and-set, so any instance can continue an upload; one
- * PATCH at a time holds the upload's lease. See {@link PatchWriter} for how bytes become durable.
+ * <p>Each upload is one object assembled from equal parts ({@link AssembledObjects}). The state
+ * (durable offset, the storage's opaque state of the assembly, the tail object holding bytes past
+ * the last full part, the SHA-256 state) lives in Cassandra and changes only by compare-and-set,
+ * so any instance can continue an upload; one PATCH at a time holds the upload's lease. See
+ * {@link PatchWriter} for how bytes become durable.
  */
 public final class ResumableUploads {
   private static final Logger log = LoggerFactory.getLogger(ResumableUploads.class);
@@ -75,7 +76,9 @@ public final class ResumableUploads {
   static final long HEAD_WAIT_STEP_MILLIS = 100;
 
   private final io.vertx.core.Vertx vertx;
+  /** Tails, and the finished object's head and tag. */
   private final MediaStore store;
+  private final AssembledObjects assemblies;
   private final ResumableStore states;
   private final HistoryStore history;
   private final QuotaStore quotas;
@@ -88,11 +91,13 @@ public final class ResumableUploads {
   /** Names this instance in leases, for the logs of whoever finds one held. */
   private final String instance = "edge-" + UUID.randomUUID();
 
-  public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, ResumableStore states, HistoryStore history,
-      QuotaStore quotas, OutboxRelay relay, UploadRecorder recorder, MemoryBudget budget, EdgeConfig config) {
+  public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, AssembledObjects assemblies,
+      ResumableStore states, HistoryStore history, QuotaStore quotas, OutboxRelay relay, UploadRecorder recorder,
+      MemoryBudget budget, EdgeConfig config) {
     this.vertx = vertx;
     this.recorder = recorder;
     this.store = store;
+    this.assemblies = assemblies;
     this.states = states;
     this.history = history;
     this.quotas = quotas;
@@ -101,7 +106,7 @@ public final class ResumableUploads {
     this.config = config;
   }
 
-  /** Reserves the quota, starts the multipart upload and writes the state. */
+  /** Reserves the quota, begins the object's assembly and writes the state. */
   public Future<Progress> create(Creation creation) {
     long limit = Math.min(creation.maxBytes(), config.resumable().maxSize());
     if (creation.length() == 0) {
@@ -119,18 +124,18 @@ public final class ResumableUploads {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     ObjectAttributes attributes = new ObjectAttributes(creation.owner(), creation.contentType(), Map.of());
     return quotas.reserve(creation.owner(), id, reserved)
-        .compose(held -> store.createMultipart(key, attributes)
-            .compose(s3UploadId -> {
+        .compose(held -> assemblies.begin(key, attributes)
+            .compose(assembly -> {
               ResumableUpload state = new ResumableUpload(id, creation.owner(), config.server().region(),
-                  creation.contentType(), creation.length(), 0, partSize, key, s3UploadId, List.of(), null, 0,
+                  creation.contentType(), creation.length(), 0, partSize, key, assembly, null, 0,
                   new Sha256State().export(), creation.rawMetadata(), creation.origin(), reserved, now,
                   now.plus(config.resumable().expiry()), false, 0);
               return states.create(state)
                   .compose(created -> created ? Future.succeededFuture(progress(state))
                       : Future.failedFuture(ErrorCode.INTERNAL_ERROR.error()))
                   .recover(failure -> {
-                    store.abortMultipart(key, s3UploadId)
-                        .onFailure(e -> log.warn("Multipart upload of {} left for the orphan sweep: {}", key, e.toString()));
+                    assemblies.abort(assembly)
+                        .onFailure(e -> log.warn("Assembly of {} left for the orphan sweep: {}", key, e.toString()));
                     return Future.failedFuture(failure);
                   });
             })
@@ -214,8 +219,8 @@ public final class ResumableUploads {
       }
       long leaseBytes = config.upload().leaseFor(state.length(), true, state.partSize());
       return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(memory -> {
-        PatchWriter writer = new PatchWriter(context, store, states, config, partBuffers, state, holder, append,
-            remaining);
+        PatchWriter writer = new PatchWriter(context, store, assemblies, states, config, partBuffers, state, holder,
+            append, remaining);
         append.bodyWanted().run();
         return writer.run()
             .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))
@@ -245,7 +250,7 @@ public final class ResumableUploads {
   }
 
   /**
-   * Turns a completed upload into media: completes the multipart upload (or finds it completed),
+   * Turns a completed upload into media: completes the object's assembly (or finds it completed),
    * checks the stored size, commits the quota, records the media row, event and outbox row, and
    * marks the state finished. Every step is idempotent, so whoever finds a completed upload that is
    * not finished (HEAD, PATCH, the expiry sweeper) can run it again.
@@ -254,7 +259,7 @@ public final class ResumableUploads {
     long started = System.nanoTime();
     ObjectAttributes attributes = new ObjectAttributes(state.owner(), state.contentType(), Map.of());
     String sha256 = HexFormat.of().formatHex(Sha256State.restore(state.hashState()).digest());
-    return store.completeMultipart(state.objectKey(), state.s3UploadId(), state.partEtags(), state.length(), attributes)
+    return assemblies.complete(state.storageState(), state.length(), attributes)
         .<Optional<ObjectInfo>>map(Optional::of)
         // Completed already by an earlier try: then the object is there.
         .recover(failure -> store.head(state.objectKey()).compose(found -> found.isPresent()
@@ -285,7 +290,7 @@ public final class ResumableUploads {
         });
   }
 
-  /** DELETE (termination): aborts the multipart upload, removes tail and state, gives the quota back. */
+  /** DELETE (termination): aborts the assembly, removes tail and state, gives the quota back. */
   public Future<Void> terminate(String owner, String uploadId) {
     return owned(owner, uploadId).compose(state -> {
       String holder = instance + "/" + UUID.randomUUID();
@@ -332,7 +337,7 @@ public final class ResumableUploads {
       return states.remove(state);
     }
     Future<Void> tail = state.tailKey() == null ? Future.succeededFuture() : store.delete(state.tailKey());
-    return store.abortMultipart(state.objectKey(), state.s3UploadId())
+    return assemblies.abort(state.storageState())
         .compose(v -> tail)
         .compose(v -> quotas.release(state.owner(), state.uploadId()))
         .compose(v -> states.remove(state))
