@@ -61,7 +61,9 @@ final class EdgeWiring {
 
   /**
    * Builds it all, or fails with nothing left open. {@code storeWrapper} lets tests wrap the store
-   * (to inject faults) while the wiring stays the production one.
+   * (to inject faults) while the wiring stays the production one. Resumable uploads write their
+   * tails through the wrapped store and their parts through the S3 store's assemblies, which the
+   * wrapper does not see.
    */
   static Future<EdgeWiring> build(Vertx vertx, EdgeConfig config, Function<MediaStore, MediaStore> storeWrapper,
       BooleanSupplier ready) {
@@ -71,7 +73,8 @@ final class EdgeWiring {
     TlsModule tls = TlsModule.load(vertx, config.server(), config.pins());
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
-    MediaStore store = storeWrapper.apply(new S3MediaStore(vertx, config.storage()));
+    S3MediaStore s3 = new S3MediaStore(vertx, config.storage());
+    MediaStore store = storeWrapper.apply(s3);
     Optional<KafkaEventPublisher> publisher = config.historyEnabled()
         ? Optional.of(new KafkaEventPublisher(vertx, config.events())) : Optional.empty();
     EdgeServices edge;
@@ -88,7 +91,8 @@ final class EdgeWiring {
     Future<Optional<HistoryParts>> history;
     if (publisher.isPresent()) {
       history = HistoryModule.start(vertx, config.history(), config.quota())
-          .map(module -> Optional.of(new HistoryParts(vertx, config, store, streaming, module, publisher.get())));
+          .map(module -> Optional.of(new HistoryParts(vertx, config, store, s3.assembledObjects(), streaming, module,
+              publisher.get())));
     } else {
       log.info("History is off (history.enabled: false): no Cassandra, no Kafka. Uploads, downloads and deletes"
           + " work on S3 alone; media history, quotas, events, listings and resumable uploads are off");

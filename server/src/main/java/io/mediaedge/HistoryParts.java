@@ -10,6 +10,7 @@ import io.mediaedge.media.MediaService;
 import io.mediaedge.media.OrphanReconciler;
 import io.mediaedge.media.RecordedMedia;
 import io.mediaedge.media.UploadRecorder;
+import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.tus.ResumableExpiry;
 import io.mediaedge.tus.ResumableUploads;
@@ -39,8 +40,8 @@ final class HistoryParts {
   final MediaApi media;
   private final String topic;
 
-  HistoryParts(Vertx vertx, EdgeConfig config, MediaStore store, UploadService streaming, HistoryModule module,
-      KafkaEventPublisher publisher) {
+  HistoryParts(Vertx vertx, EdgeConfig config, MediaStore store, AssembledObjects assemblies, UploadService streaming,
+      HistoryModule module, KafkaEventPublisher publisher) {
     this.module = module;
     this.publisher = publisher;
     this.topic = config.events().topic();
@@ -51,8 +52,8 @@ final class HistoryParts {
     UploadRecorder recorder = new UploadRecorder(module.history(), module.quotas(), relay);
     this.uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, recorder);
     this.media = new RecordedMedia(new MediaService(module.history(), module.quotas(), relay, config.history()), store);
-    this.resumable = new ResumableUploads(vertx, store, module.resumable(), module.history(), module.quotas(), relay,
-        recorder, streaming.budget(), config);
+    this.resumable = new ResumableUploads(vertx, store, assemblies, module.resumable(), module.history(),
+        module.quotas(), relay, recorder, streaming.budget(), config.resumable(), config.upload(), config.server());
     this.expiry = new ResumableExpiry(vertx, module.resumable(), resumable, config.resumable().expiryCheckInterval());
   }
 

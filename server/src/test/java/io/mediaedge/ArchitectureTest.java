@@ -50,6 +50,13 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..")
       .because("storage is the S3 adapter: a new backend or an SDK upgrade must touch one room only");
 
+  static final ArchRule TUS_KNOWS_NO_STORAGE_BACKEND = noClasses()
+      .that().resideInAnyPackage("io.mediaedge.tus..", "io.mediaedge.history..")
+      .should().dependOnClassesThat().haveNameMatching("io\\.mediaedge\\.storage\\.S3.*")
+      .orShould().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..")
+      .because("resumable uploads assemble their objects through the AssembledObjects port and keep its state"
+          + " opaque (issue 12): S3 upload ids and part ETags belong to storage, not to the tus engine or its row");
+
   static final ArchRule CASSANDRA_DRIVER_ONLY_IN_HISTORY = noClasses()
       .that().resideOutsideOfPackage("io.mediaedge.cassandra..")
       .should().dependOnClassesThat().resideInAnyPackage("com.datastax..", "io.vertx.cassandra..")
@@ -85,6 +92,11 @@ class ArchitectureTest {
   @Test
   void awsSdkOnlyInStorage() {
     AWS_SDK_ONLY_IN_STORAGE.check(PRODUCTION);
+  }
+
+  @Test
+  void tusAndItsRowKnowNoStorageBackend() {
+    TUS_KNOWS_NO_STORAGE_BACKEND.check(PRODUCTION);
   }
 
   @Test

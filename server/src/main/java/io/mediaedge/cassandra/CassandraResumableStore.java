@@ -12,6 +12,7 @@ import io.mediaedge.eventschema.Origin;
 import io.mediaedge.eventschema.OriginJson;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
+import io.mediaedge.storage.S3AssemblyState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,8 +28,10 @@ import java.util.Optional;
 /** {@link ResumableStore} over {@code resumable_uploads}, {@code resumable_leases} and the bucket index. */
 public final class CassandraResumableStore implements ResumableStore {
   private static final String COLUMNS = "upload_id, owner, region, content_type, length, durable_offset, part_size,"
-      + " object_key, s3_upload_id, part_etags, tail_key, tail_length, hash_state, metadata, origin, reserved_bytes,"
+      + " object_key, storage_state, tail_key, tail_length, hash_state, metadata, origin, reserved_bytes,"
       + " created_at, expires_at, finished, version";
+  /** Where rows written before schema version 5 keep what {@code storage_state} holds now: read, never written. */
+  private static final String LEGACY_COLUMNS = "s3_upload_id, part_etags";
 
   private final Vertx vertx;
   private final CqlSession session;
@@ -50,8 +53,8 @@ public final class CassandraResumableStore implements ResumableStore {
     cql.put("insert", "INSERT INTO resumable_uploads (" + COLUMNS + ") VALUES ("
         + String.join(",", java.util.Collections.nCopies(COLUMNS.split(",").length, "?")) + ") IF NOT EXISTS");
     cql.put("index", "INSERT INTO resumable_by_bucket (bucket, upload_id) VALUES (?, ?)");
-    cql.put("find", "SELECT " + COLUMNS + " FROM resumable_uploads WHERE upload_id = ?");
-    cql.put("update", "UPDATE resumable_uploads SET length = ?, durable_offset = ?, part_etags = ?, tail_key = ?,"
+    cql.put("find", "SELECT " + COLUMNS + ", " + LEGACY_COLUMNS + " FROM resumable_uploads WHERE upload_id = ?");
+    cql.put("update", "UPDATE resumable_uploads SET length = ?, durable_offset = ?, storage_state = ?, tail_key = ?,"
         + " tail_length = ?, hash_state = ?, reserved_bytes = ?, expires_at = ?, finished = ?, version = ?"
         + " WHERE upload_id = ? IF version = ?");
     cql.put("remove", "DELETE FROM resumable_uploads WHERE upload_id = ?");
@@ -74,9 +77,9 @@ public final class CassandraResumableStore implements ResumableStore {
   @Override
   public Future<Boolean> create(ResumableUpload u) {
     BoundStatement insert = statements.get("insert").bind(u.uploadId(), u.owner(), u.region(), u.contentType(),
-        u.length(), u.durableOffset(), u.partSize(), u.objectKey(), u.s3UploadId(), u.partEtags(), u.tailKey(),
-        u.tailLength(), ByteBuffer.wrap(u.hashState()), u.metadata(), originJson(u.origin()), u.reservedBytes(),
-        u.createdAt(), u.expiresAt(), u.finished(), u.version());
+        u.length(), u.durableOffset(), u.partSize(), u.objectKey(), u.storageState(), u.tailKey(), u.tailLength(),
+        ByteBuffer.wrap(u.hashState()), u.metadata(), originJson(u.origin()), u.reservedBytes(), u.createdAt(),
+        u.expiresAt(), u.finished(), u.version());
     return execute(statements.get("index").bind(bucketOf(u.uploadId()), u.uploadId()))
         .compose(indexed -> execute(insert))
         .map(AsyncResultSet::wasApplied);
@@ -89,7 +92,7 @@ public final class CassandraResumableStore implements ResumableStore {
 
   @Override
   public Future<Boolean> update(ResumableUpload next) {
-    BoundStatement update = statements.get("update").bind(next.length(), next.durableOffset(), next.partEtags(),
+    BoundStatement update = statements.get("update").bind(next.length(), next.durableOffset(), next.storageState(),
         next.tailKey(), next.tailLength(), ByteBuffer.wrap(next.hashState()), next.reservedBytes(),
         next.expiresAt(), next.finished(), next.version(), next.uploadId(), next.version() - 1);
     return execute(update).map(AsyncResultSet::wasApplied).recover(failure -> {
@@ -164,13 +167,25 @@ public final class CassandraResumableStore implements ResumableStore {
     if (hash != null) {
       hash.duplicate().get(hashState);
     }
-    List<String> etags = row.getList("part_etags", String.class);
     return new ResumableUpload(row.getString("upload_id"), row.getString("owner"), row.getString("region"),
         row.getString("content_type"), row.getLong("length"), row.getLong("durable_offset"), row.getLong("part_size"),
-        row.getString("object_key"), row.getString("s3_upload_id"), etags == null ? List.of() : etags,
-        row.getString("tail_key"), row.getLong("tail_length"), hashState, row.getString("metadata"),
-        origin(row.getString("origin")), row.getLong("reserved_bytes"), row.getInstant("created_at"),
-        row.getInstant("expires_at"), row.getBoolean("finished"), row.getLong("version"));
+        row.getString("object_key"), storageState(row), row.getString("tail_key"), row.getLong("tail_length"),
+        hashState, row.getString("metadata"), origin(row.getString("origin")), row.getLong("reserved_bytes"),
+        row.getInstant("created_at"), row.getInstant("expires_at"), row.getBoolean("finished"), row.getLong("version"));
+  }
+
+  /**
+   * The row's opaque storage state. A row written before schema version 5 has none, only S3's
+   * upload id and part ETags in columns of their own: storage turns those into its state, so an
+   * upload begun before an upgrade is continued after it (its first commit writes storage_state).
+   */
+  private static String storageState(Row row) {
+    String state = row.getString("storage_state");
+    if (state != null || row.getString("s3_upload_id") == null) {
+      return state;
+    }
+    return S3AssemblyState.fromLegacy(row.getString("object_key"), row.getString("s3_upload_id"),
+        row.getList("part_etags", String.class));
   }
 
   static String originJson(Origin origin) {

@@ -11,9 +11,10 @@ import java.util.Optional;
 import org.reactivestreams.Publisher;
 
 /**
- * Where media bytes live. The upload and HTTP rooms speak only this port; the S3 adapter behind it
- * is the one place that knows the AWS SDK. Futures complete on the caller's Vert.x context. A
- * failure that a client should see arrives as an {@link io.mediaedge.errors.ApiException}.
+ * Where media bytes live. The upload and HTTP rooms speak only this port (resumable uploads also
+ * {@link AssembledObjects}); the S3 adapter behind it is the one place that knows the AWS SDK.
+ * Futures complete on the caller's Vert.x context. A failure that a client should see arrives as an
+ * {@link io.mediaedge.errors.ApiException}.
  */
 public interface MediaStore {
 
@@ -59,22 +60,6 @@ public interface MediaStore {
   Future<ObjectInfo> put(String key, Body body, ObjectAttributes attributes);
 
   Future<MultipartUpload> startMultipart(String key, ObjectAttributes attributes);
-
-  // A multipart upload that outlives one request (resumable uploads): its id and its parts' ETags
-  // are kept by the caller, so any instance can continue it.
-
-  /** Starts a multipart upload; completes with its upload id. */
-  Future<String> createMultipart(String key, ObjectAttributes attributes);
-
-  /** Uploads (or replaces) one part; completes with its ETag. */
-  Future<String> uploadPart(String key, String uploadId, int partNumber, Body body);
-
-  /** Completes with the given parts, part number i + 1 having ETag {@code partEtags.get(i)}. */
-  Future<ObjectInfo> completeMultipart(String key, String uploadId, List<String> partEtags, long size,
-      ObjectAttributes attributes);
-
-  /** Aborts one multipart upload; an unknown (already aborted or completed) one succeeds. */
-  Future<Void> abortMultipart(String key, String uploadId);
 
   /** Adds tags to an existing object (attributes only known after a multipart upload ends). */
   Future<Void> tag(String key, Map<String, String> tags);

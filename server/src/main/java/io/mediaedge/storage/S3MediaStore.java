@@ -147,21 +147,29 @@ public final class S3MediaStore implements MediaStore {
     return transfers.close();
   }
 
-  @Override
-  public Future<String> createMultipart(String key, ObjectAttributes attributes) {
+  /**
+   * Resumable uploads' assemblies on this store's clients: each one a multipart upload that
+   * outlives a request, its upload id and parts' ETags kept by the caller as opaque state.
+   */
+  public AssembledObjects assembledObjects() {
+    return new S3AssembledObjects(this);
+  }
+
+  /** Starts a multipart upload; completes with its upload id. */
+  Future<String> createMultipart(String key, ObjectAttributes attributes) {
     return call(() -> client.createMultipartUpload(r -> r.bucket(bucket).key(key)
             .contentType(attributes.contentType())
             .metadata(metadata(attributes))))
         .map(response -> response.uploadId());
   }
 
-  @Override
-  public Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
+  /** Uploads (or replaces) one part; completes with its ETag. */
+  Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
     return transfers.uploadPart(key, uploadId, partNumber, body);
   }
 
-  @Override
-  public Future<ObjectInfo> completeMultipart(String key, String uploadId, List<String> partEtags, long size,
+  /** Completes with the given parts, part number i + 1 having ETag {@code partEtags.get(i)}. */
+  Future<ObjectInfo> completeMultipart(String key, String uploadId, List<String> partEtags, long size,
       ObjectAttributes attributes) {
     List<CompletedPart> parts = new ArrayList<>(partEtags.size());
     for (int i = 0; i < partEtags.size(); i++) {
@@ -175,8 +183,8 @@ public final class S3MediaStore implements MediaStore {
             metadata(attributes)));
   }
 
-  @Override
-  public Future<Void> abortMultipart(String key, String uploadId) {
+  /** Aborts one multipart upload; an unknown (already aborted or completed) one succeeds. */
+  Future<Void> abortMultipart(String key, String uploadId) {
     return call(() -> client.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)))
         .<Void>mapEmpty()
         .recover(failure -> failure instanceof ApiException api && api.code() == ErrorCode.NOT_FOUND

@@ -1,9 +1,12 @@
 package io.mediaedge.tus;
 
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
+import io.mediaedge.config.ResumableConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
+import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectContent;
@@ -21,23 +24,24 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One PATCH of a resumable upload, run under the upload's lease. Bytes fill the current part in
- * memory (starting with the stored tail, if any); a full part goes to S3 and, unless the request
- * carries a checksum, is committed at once: the new offset, its ETag and the SHA-256 state are
- * written to the state row by compare-and-set. When the body ends, normally or by a cut, the bytes
- * past the last full part are written as a new tail object and committed the same way. So the
- * offset a client sees after a cut is exactly what is durable, and nothing received is lost.
+ * memory (starting with the stored tail, if any); a full part is appended to the object's assembly
+ * and, unless the request carries a checksum, is committed at once: the new offset, the assembly's
+ * new state and the SHA-256 state are written to the state row by compare-and-set. When the body
+ * ends, normally or by a cut, the bytes past the last full part are written as a new tail object
+ * and committed the same way. So the offset a client sees after a cut is exactly what is durable,
+ * and nothing received is lost.
  *
  * <p>With {@code Upload-Checksum} nothing is committed until the whole body has arrived and
  * matched; a mismatch (or a cut) discards it all, and the parts it wrote are simply written again
- * later under the same numbers.
+ * later, appended to the committed assembly state.
  */
 final class PatchWriter {
   private static final Logger log = LoggerFactory.getLogger(PatchWriter.class);
@@ -45,16 +49,21 @@ final class PatchWriter {
   private static final long TAKE = 256 * 1024;
 
   private final Context context;
+  /** Tails. */
   private final MediaStore store;
+  private final AssembledObjects assemblies;
   private final ResumableStore states;
-  private final EdgeConfig config;
+  private final ResumableConfig resumableConfig;
+  private final UploadConfig uploadConfig;
+  private final ServerConfig serverConfig;
   private final String holder;
   private final Append append;
   private final long remaining;
   private final MessageDigest checksum;
 
   private ResumableUpload state;
-  private final List<String> etags;
+  /** The assembly's state with this PATCH's parts; committed with the offset, or dropped with them. */
+  private String assembly;
   private final PartBuffers buffers;
   /** The part being filled, off the heap (see {@link PartBuffers}); null until the PATCH starts. */
   private ByteBuffer part;
@@ -65,19 +74,23 @@ final class PatchWriter {
   private UploadBody body;
   private boolean leaseLost;
 
-  PatchWriter(Context context, MediaStore store, ResumableStore states, EdgeConfig config, PartBuffers buffers,
+  PatchWriter(Context context, MediaStore store, AssembledObjects assemblies, ResumableStore states,
+      ResumableConfig resumableConfig, UploadConfig uploadConfig, ServerConfig serverConfig, PartBuffers buffers,
       ResumableUpload state, String holder, Append append, long remaining) {
     this.context = context;
     this.buffers = buffers;
     this.store = store;
+    this.assemblies = assemblies;
     this.states = states;
-    this.config = config;
+    this.resumableConfig = resumableConfig;
+    this.uploadConfig = uploadConfig;
+    this.serverConfig = serverConfig;
     this.state = state;
     this.holder = holder;
     this.append = append;
     this.remaining = remaining;
     this.checksum = append.checksum() == null ? null : append.checksum().newDigest();
-    this.etags = new ArrayList<>(state.partEtags());
+    this.assembly = state.storageState();
     this.hash = Sha256State.restore(state.hashState());
     this.position = state.durableOffset();
   }
@@ -86,10 +99,10 @@ final class PatchWriter {
   Future<ResumableUpload> run() {
     log.debug("PATCH of {} from {} ({} bytes declared)", state.uploadId(), state.durableOffset(), append.contentLength());
     body = UploadBody.resumable(context, append.body(), remaining, append.contentLength(),
-        config.upload().streamWindow()).start();
-    SlowUploadGuard guard = new SlowUploadGuard(context.owner(), body, config.server().minUploadRate(),
-        config.server().minUploadRateInterval()).start();
-    long renewEvery = Math.max(100, config.resumable().lease().toMillis() / 3);
+        uploadConfig.streamWindow()).start();
+    SlowUploadGuard guard = new SlowUploadGuard(context.owner(), body, serverConfig.minUploadRate(),
+        serverConfig.minUploadRateInterval()).start();
+    long renewEvery = Math.max(100, resumableConfig.lease().toMillis() / 3);
     long renewal = context.owner().setPeriodic(renewEvery, id -> renewLease());
     part = buffers.acquire(Math.toIntExact(state.partSize()));
     return checkSignature()
@@ -98,7 +111,7 @@ final class PatchWriter {
         .onComplete(done -> {
           context.owner().cancelTimer(renewal);
           guard.stop();
-          // Every S3 call that read the buffer has completed: the chain waited for each.
+          // Every storage call that read the buffer has completed: the chain waited for each.
           buffers.release(part);
           if (done.failed()) {
             body.abort(done.cause());
@@ -163,7 +176,7 @@ final class PatchWriter {
       boolean lastByte = state.length() >= 0 && position == state.length();
       if (partBytes == state.partSize() || lastByte && partBytes > 0) {
         long offset = position;
-        return uploadPart().compose(v -> checksum == null && !lastByte ? commit(offset, null, 0)
+        return appendPart().compose(v -> checksum == null && !lastByte ? commit(offset, null, 0)
                 : Future.succeededFuture(state))
             .compose(v -> lastByte || bodyOver ? end() : fill());
       }
@@ -187,7 +200,8 @@ final class PatchWriter {
       log.info("PATCH of {} cut after {} bytes; the upload is durable to {}", state.uploadId(), body.received(),
           offset);
     }
-    if (offset == state.durableOffset() && partBytes == state.tailLength() && etags.size() == state.partEtags().size()) {
+    if (offset == state.durableOffset() && partBytes == state.tailLength()
+        && Objects.equals(assembly, state.storageState())) {
       return Future.succeededFuture(state);
     }
     if (partBytes == 0 || state.length() >= 0 && offset == state.length()) {
@@ -201,12 +215,11 @@ final class PatchWriter {
         .compose(stored -> commit(offset, tailKey, tailLength));
   }
 
-  private Future<Void> uploadPart() {
-    int number = etags.size() + 1;
-    log.debug("Upload {} part {} ({} bytes)", state.uploadId(), number, partBytes);
-    return store.uploadPart(state.objectKey(), state.s3UploadId(), number, filled())
-        .map(etag -> {
-          etags.add(etag);
+  private Future<Void> appendPart() {
+    log.debug("Upload {} part ending at {} ({} bytes)", state.uploadId(), position, partBytes);
+    return assemblies.append(assembly, filled())
+        .map(next -> {
+          assembly = next;
           part.clear().limit(Math.toIntExact(state.partSize()));
           partBytes = 0;
           return null;
@@ -216,8 +229,8 @@ final class PatchWriter {
   /** Writes the new offset; the old tail object goes once nothing points to it. */
   private Future<ResumableUpload> commit(long offset, String tailKey, long tailLength) {
     String oldTail = state.tailKey();
-    ResumableUpload next = state.progressed(offset, etags, tailKey, tailLength, hash.export(),
-        Instant.now().truncatedTo(ChronoUnit.MILLIS).plus(config.resumable().expiry()));
+    ResumableUpload next = state.progressed(offset, assembly, tailKey, tailLength, hash.export(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).plus(resumableConfig.expiry()));
     return states.update(next).compose(applied -> {
       if (!applied) {
         // Someone else changed the upload: our lease lapsed. What we wrote is theirs to overwrite.
@@ -232,7 +245,7 @@ final class PatchWriter {
   }
 
   private void renewLease() {
-    states.renewLease(state.uploadId(), holder, config.resumable().lease()).onComplete(ar -> {
+    states.renewLease(state.uploadId(), holder, resumableConfig.lease()).onComplete(ar -> {
       if (ar.failed() || !ar.result()) {
         leaseLost = true;
         body.abort(ErrorCode.UPLOAD_LOCKED.error());
@@ -240,7 +253,7 @@ final class PatchWriter {
     });
   }
 
-  /** The bytes of the part so far, as a body; the S3 client reads a view, ours stays as it is. */
+  /** The bytes of the part so far, as a body; the store reads a view, ours stays as it is. */
   private BufferedBody filled() {
     return new BufferedBody(List.of(part.duplicate().flip()));
   }

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Expires resumable uploads left untouched past their {@code Upload-Expires}: aborts the S3
- * multipart upload, removes the tail and the state, gives the quota back. Uploads whose bytes are
+ * Expires resumable uploads left untouched past their {@code Upload-Expires}: aborts the assembly
+ * of their parts, removes the tail and the state, gives the quota back. Uploads whose bytes are
  * all there are finished instead; finished ones lose their bookkeeping row. Safe with several
  * instances: each upload is handled under its lease.
  */

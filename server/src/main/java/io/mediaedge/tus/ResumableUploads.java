@@ -1,6 +1,8 @@
 package io.mediaedge.tus;
 
-import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.config.EdgeConfig.ServerConfig;
+import io.mediaedge.config.EdgeConfig.UploadConfig;
+import io.mediaedge.config.ResumableConfig;
 import io.mediaedge.config.PartSizes;
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
@@ -11,6 +13,7 @@ import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
 import io.mediaedge.history.ResumableUpload;
+import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.MediaStore;
@@ -27,7 +30,6 @@ import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,10 +41,11 @@ import org.slf4j.LoggerFactory;
  * expiry and the finish that turns a completed upload into media exactly like a single-request
  * upload (media row, UPLOAD event, outbox, quota commit).
  *
- * <p>Each upload is one S3 multipart upload of equal parts. The state (durable offset, part
- * ETags, the tail object holding bytes past the last full part, the SHA-256 state) lives in
- * Cassandra and changes only by compare-and-set, so any instance can continue an upload; one
- * PATCH at a time holds the upload's lease. See {@link PatchWriter} for how bytes become durable.
+ * <p>Each upload is one object assembled from equal parts ({@link AssembledObjects}). The state
+ * (durable offset, the storage's opaque state of the assembly, the tail object holding bytes past
+ * the last full part, the SHA-256 state) lives in Cassandra and changes only by compare-and-set,
+ * so any instance can continue an upload; one PATCH at a time holds the upload's lease. See
+ * {@link PatchWriter} for how bytes become durable.
  */
 public final class ResumableUploads {
   private static final Logger log = LoggerFactory.getLogger(ResumableUploads.class);
@@ -75,7 +78,9 @@ public final class ResumableUploads {
   static final long HEAD_WAIT_STEP_MILLIS = 100;
 
   private final io.vertx.core.Vertx vertx;
+  /** Tails, and the finished object's head and tag. */
   private final MediaStore store;
+  private final AssembledObjects assemblies;
   private final ResumableStore states;
   private final HistoryStore history;
   private final QuotaStore quotas;
@@ -84,26 +89,33 @@ public final class ResumableUploads {
   private final UploadRecorder recorder;
   /** A couple of idle part buffers are kept: most instances run few PATCHes at once. */
   private final PartBuffers partBuffers = new PartBuffers(2);
-  private final EdgeConfig config;
+  private final ResumableConfig resumableConfig;
+  private final UploadConfig uploadConfig;
+  private final ServerConfig serverConfig;
   /** Names this instance in leases, for the logs of whoever finds one held. */
   private final String instance = "edge-" + UUID.randomUUID();
 
-  public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, ResumableStore states, HistoryStore history,
-      QuotaStore quotas, OutboxRelay relay, UploadRecorder recorder, MemoryBudget budget, EdgeConfig config) {
+  public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, AssembledObjects assemblies,
+      ResumableStore states, HistoryStore history, QuotaStore quotas, OutboxRelay relay, UploadRecorder recorder,
+      MemoryBudget budget, ResumableConfig resumableConfig, UploadConfig uploadConfig,
+      ServerConfig serverConfig) {
     this.vertx = vertx;
     this.recorder = recorder;
     this.store = store;
+    this.assemblies = assemblies;
     this.states = states;
     this.history = history;
     this.quotas = quotas;
     this.relay = relay;
     this.budget = budget;
-    this.config = config;
+    this.resumableConfig = resumableConfig;
+    this.uploadConfig = uploadConfig;
+    this.serverConfig = serverConfig;
   }
 
-  /** Reserves the quota, starts the multipart upload and writes the state. */
+  /** Reserves the quota, begins the object's assembly and writes the state. */
   public Future<Progress> create(Creation creation) {
-    long limit = Math.min(creation.maxBytes(), config.resumable().maxSize());
+    long limit = Math.min(creation.maxBytes(), resumableConfig.maxSize());
     if (creation.length() == 0) {
       return Future.failedFuture(ErrorCode.EMPTY_BODY.error("Upload-Length is 0: there is no media to upload."));
     }
@@ -119,18 +131,18 @@ public final class ResumableUploads {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     ObjectAttributes attributes = new ObjectAttributes(creation.owner(), creation.contentType(), Map.of());
     return quotas.reserve(creation.owner(), id, reserved)
-        .compose(held -> store.createMultipart(key, attributes)
-            .compose(s3UploadId -> {
-              ResumableUpload state = new ResumableUpload(id, creation.owner(), config.server().region(),
-                  creation.contentType(), creation.length(), 0, partSize, key, s3UploadId, List.of(), null, 0,
+        .compose(held -> assemblies.begin(key, attributes)
+            .compose(assembly -> {
+              ResumableUpload state = new ResumableUpload(id, creation.owner(), serverConfig.region(),
+                  creation.contentType(), creation.length(), 0, partSize, key, assembly, null, 0,
                   new Sha256State().export(), creation.rawMetadata(), creation.origin(), reserved, now,
-                  now.plus(config.resumable().expiry()), false, 0);
+                  now.plus(resumableConfig.expiry()), false, 0);
               return states.create(state)
                   .compose(created -> created ? Future.succeededFuture(progress(state))
                       : Future.failedFuture(ErrorCode.INTERNAL_ERROR.error()))
                   .recover(failure -> {
-                    store.abortMultipart(key, s3UploadId)
-                        .onFailure(e -> log.warn("Multipart upload of {} left for the orphan sweep: {}", key, e.toString()));
+                    assemblies.abort(assembly)
+                        .onFailure(e -> log.warn("Assembly of {} left for the orphan sweep: {}", key, e.toString()));
                     return Future.failedFuture(failure);
                   });
             })
@@ -178,7 +190,7 @@ public final class ResumableUploads {
     return owned(append.owner(), append.uploadId()).compose(first -> {
       checkOffset(first, append.offset());
       String holder = instance + "/" + UUID.randomUUID();
-      return states.acquireLease(append.uploadId(), holder, config.resumable().lease()).compose(acquired -> {
+      return states.acquireLease(append.uploadId(), holder, resumableConfig.lease()).compose(acquired -> {
         if (!acquired) {
           log.debug("PATCH of {} refused: another request holds the lease", append.uploadId());
           return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
@@ -212,10 +224,11 @@ public final class ResumableUploads {
         return Future.failedFuture(ErrorCode.MEDIA_TOO_LARGE.error("The body is " + append.contentLength()
             + " bytes but only " + remaining + " remain of the upload."));
       }
-      long leaseBytes = config.upload().leaseFor(state.length(), true, state.partSize());
-      return budget.acquire(context, leaseBytes, config.upload().budgetWait()).compose(memory -> {
-        PatchWriter writer = new PatchWriter(context, store, states, config, partBuffers, state, holder, append,
-            remaining);
+      long leaseBytes = uploadConfig.leaseFor(state.length(), true, state.partSize());
+      return budget.acquire(context, leaseBytes, uploadConfig.budgetWait()).compose(memory -> {
+        PatchWriter writer = new PatchWriter(context, store, assemblies, states, resumableConfig, uploadConfig,
+            serverConfig, partBuffers, state, holder,
+            append, remaining);
         append.bodyWanted().run();
         return writer.run()
             .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))
@@ -245,7 +258,7 @@ public final class ResumableUploads {
   }
 
   /**
-   * Turns a completed upload into media: completes the multipart upload (or finds it completed),
+   * Turns a completed upload into media: completes the object's assembly (or finds it completed),
    * checks the stored size, commits the quota, records the media row, event and outbox row, and
    * marks the state finished. Every step is idempotent, so whoever finds a completed upload that is
    * not finished (HEAD, PATCH, the expiry sweeper) can run it again.
@@ -254,7 +267,7 @@ public final class ResumableUploads {
     long started = System.nanoTime();
     ObjectAttributes attributes = new ObjectAttributes(state.owner(), state.contentType(), Map.of());
     String sha256 = HexFormat.of().formatHex(Sha256State.restore(state.hashState()).digest());
-    return store.completeMultipart(state.objectKey(), state.s3UploadId(), state.partEtags(), state.length(), attributes)
+    return assemblies.complete(state.storageState(), state.length(), attributes)
         .<Optional<ObjectInfo>>map(Optional::of)
         // Completed already by an earlier try: then the object is there.
         .recover(failure -> store.head(state.objectKey()).compose(found -> found.isPresent()
@@ -285,11 +298,11 @@ public final class ResumableUploads {
         });
   }
 
-  /** DELETE (termination): aborts the multipart upload, removes tail and state, gives the quota back. */
+  /** DELETE (termination): aborts the assembly, removes tail and state, gives the quota back. */
   public Future<Void> terminate(String owner, String uploadId) {
     return owned(owner, uploadId).compose(state -> {
       String holder = instance + "/" + UUID.randomUUID();
-      return states.acquireLease(uploadId, holder, config.resumable().lease()).compose(acquired -> {
+      return states.acquireLease(uploadId, holder, resumableConfig.lease()).compose(acquired -> {
         if (!acquired) {
           return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
         }
@@ -309,7 +322,7 @@ public final class ResumableUploads {
       }
       ResumableUpload state = found.get();
       String holder = instance + "/expiry";
-      return states.acquireLease(uploadId, holder, config.resumable().lease()).compose(acquired -> {
+      return states.acquireLease(uploadId, holder, resumableConfig.lease()).compose(acquired -> {
         if (!acquired) {
           return Future.succeededFuture(false);
         }
@@ -332,7 +345,7 @@ public final class ResumableUploads {
       return states.remove(state);
     }
     Future<Void> tail = state.tailKey() == null ? Future.succeededFuture() : store.delete(state.tailKey());
-    return store.abortMultipart(state.objectKey(), state.s3UploadId())
+    return assemblies.abort(state.storageState())
         .compose(v -> tail)
         .compose(v -> quotas.release(state.owner(), state.uploadId()))
         .compose(v -> states.remove(state))
@@ -350,7 +363,7 @@ public final class ResumableUploads {
         return Future.failedFuture(ErrorCode.NOT_FOUND.error());
       }
       ResumableUpload state = found.get();
-      if (!state.region().equals(config.server().region())) {
+      if (!state.region().equals(serverConfig.region())) {
         return Future.failedFuture(elsewhere(state));
       }
       if (!state.finished() && state.expiresAt().isBefore(Instant.now())) {
@@ -365,7 +378,7 @@ public final class ResumableUploads {
    * The client is sent to the same path on that region's hostname.
    */
   private ApiException elsewhere(ResumableUpload state) {
-    String base = config.resumable().regionUrls().get(state.region());
+    String base = resumableConfig.regionUrls().get(state.region());
     if (base == null) {
       log.warn("Upload {} belongs to region {}, which has no resumable.regionUrls entry", state.uploadId(),
           state.region());
@@ -389,6 +402,6 @@ public final class ResumableUploads {
 
   /** Equal parts of the configured size, grown so a declared length never needs more than 10,000. */
   long partSize(long length) {
-    return PartSizes.forLength(length, config.resumable().partSize());
+    return PartSizes.forLength(length, resumableConfig.partSize());
   }
 }

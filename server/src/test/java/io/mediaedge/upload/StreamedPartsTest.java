@@ -303,27 +303,6 @@ class StreamedPartsTest {
     }
 
     @Override
-    public Future<String> createMultipart(String key, ObjectAttributes attributes) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<ObjectInfo> completeMultipart(String key, String uploadId, List<String> partEtags, long size,
-        ObjectAttributes attributes) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<Void> abortMultipart(String key, String uploadId) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public Future<Optional<ObjectInfo>> head(String key) {
       throw new UnsupportedOperationException();
     }

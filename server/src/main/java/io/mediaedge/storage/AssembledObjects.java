@@ -1,0 +1,35 @@
+package io.mediaedge.storage;
+
+import io.mediaedge.storage.MediaStore.Body;
+import io.mediaedge.storage.MediaStore.ObjectAttributes;
+import io.mediaedge.storage.MediaStore.ObjectInfo;
+import io.vertx.core.Future;
+
+/**
+ * Objects assembled from parts written over many requests, by any instance (resumable uploads).
+ * Whatever the backend needs to continue an assembly (S3: its upload id and the parts' ETags) is
+ * one opaque state string that the caller keeps durably and hands back, without looking inside;
+ * every call that changes the assembly answers the state to keep next. Futures complete on the
+ * caller's Vert.x context; a failure a client should see is an {@link io.mediaedge.errors.ApiException}.
+ *
+ * <p>Parts are equal in size except the last, which may be shorter. Appending to a state that is
+ * not the newest (a caller that threw away states it did not commit) writes the same part again,
+ * replacing what the discarded states wrote: only the parts a state lists end up in the object.
+ */
+public interface AssembledObjects {
+
+  /** Begins assembling {@code key}; completes with the state of an assembly without parts. */
+  Future<String> begin(String key, ObjectAttributes attributes);
+
+  /** Writes {@code body} as the part after those {@code state} lists; completes with the new state. */
+  Future<String> append(String state, Body body);
+
+  /**
+   * Makes the object from the parts {@code state} lists ({@code size} bytes in all). Completing
+   * an assembly that is already complete fails; the caller then finds the object with a head.
+   */
+  Future<ObjectInfo> complete(String state, long size, ObjectAttributes attributes);
+
+  /** Gives up the assembly and what its parts hold; an unknown (already ended) one succeeds. */
+  Future<Void> abort(String state);
+}
