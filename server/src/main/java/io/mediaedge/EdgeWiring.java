@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The composition root's one wiring: builds every part from the configuration (TLS, S3 store,
  * edge services, streaming engine; with history on also Cassandra, Kafka, the recording flows and
- * their rounds, and the advisory follower when the region steers) and holds what must be closed. With {@code history.enabled} false the history half
- * is simply not built: no Cassandra session, no Kafka producer, no background rounds; the media
- * port is then the storage-only one.
+ * their rounds, and the advisory follower when the region steers) and holds what must be closed.
+ * With {@code history.enabled} false the history half is simply not built: no Cassandra session,
+ * no Kafka producer or consumer, no background rounds; the media port is then the storage-only one.
  */
 final class EdgeWiring {
   private static final Logger log = LoggerFactory.getLogger(EdgeWiring.class);

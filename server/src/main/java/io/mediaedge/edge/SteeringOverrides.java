@@ -189,9 +189,12 @@ public final class SteeringOverrides {
       killSwitch = on;
     }
     if (was != on) {
-      log.info(on ? "Steering kill switch on ({} exists): no override applies, {} held back" : "Steering kill switch off"
-          + " ({} is gone): {} override(s) apply again", config.killSwitchFile().map(Object::toString).orElse("-"),
-          activeCount());
+      String file = config.killSwitchFile().map(Object::toString).orElse("-");
+      if (on) {
+        log.info("Steering kill switch on ({} exists): no override applies, {} held back", file, activeCount());
+      } else {
+        log.info("Steering kill switch off ({} is gone): {} override(s) apply again", file, activeCount());
+      }
     }
   }
 
