@@ -4,11 +4,14 @@ import io.mediaedge.auth.PropertyExtractor;
 import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.config.EdgeNetworkConfig;
 import io.mediaedge.config.ReloadableFile;
+import io.mediaedge.config.SteeringConfig;
 import io.mediaedge.edge.ClientAddressResolver;
 import io.mediaedge.edge.ClientIpForm;
 import io.mediaedge.edge.EdgeTagger;
 import io.mediaedge.edge.RouteHints;
 import io.mediaedge.edge.RouteTable;
+import io.mediaedge.edge.SteeringOverrides;
+import io.mediaedge.edge.SteeringWatch;
 import io.mediaedge.edge.TrustedProxies;
 import io.mediaedge.edge.geo.GeoLocator;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -17,12 +20,15 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The edge half of the composition root: trusted proxies, GeoIP, request properties, route hints
- * and the metrics registry, with the files behind them watched for changes.
+ * (with the steering overrides when the region follows advisories) and the metrics registry, with
+ * the files behind them watched for changes.
  */
 public final class EdgeServices implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeServices.class);
@@ -35,10 +41,16 @@ public final class EdgeServices implements AutoCloseable {
   private final PrometheusMeterRegistry metrics;
   private final GeoLocator geo;
   private final JvmGcMetrics gcMetrics;
+  /** Empty unless {@code steering.enabled}. */
+  private final Optional<SteeringOverrides> steering;
+  private final Optional<SteeringWatch> steeringWatch;
 
   private EdgeServices(EdgeNetworkConfig config, TrustedProxies proxies, GeoLocator geo, EdgeTagger tagger,
-      PropertyExtractor properties, RouteHints routes, PrometheusMeterRegistry metrics, JvmGcMetrics gcMetrics) {
+      PropertyExtractor properties, RouteHints routes, PrometheusMeterRegistry metrics, JvmGcMetrics gcMetrics,
+      Optional<SteeringOverrides> steering, Optional<SteeringWatch> steeringWatch) {
     this.config = config;
+    this.steering = steering;
+    this.steeringWatch = steeringWatch;
     this.gcMetrics = gcMetrics;
     this.geo = geo;
     this.proxies = proxies;
@@ -72,13 +84,26 @@ public final class EdgeServices implements AutoCloseable {
     RouteHints routes = edge.routesFile()
         .map(file -> RouteHints.fromFile(new ReloadableFile<>(file, "route table", RouteTable::read), metrics))
         .orElseGet(() -> RouteHints.fixed(RouteTable.single(edge.defaultUploadHost()), metrics));
-    return new EdgeServices(edge, proxies, geo, tagger, properties, routes, metrics, gc);
+    SteeringConfig steer = config.steering();
+    Optional<SteeringOverrides> steering = steer.enabled()
+        ? Optional.of(new SteeringOverrides(steer, Clock.systemUTC(), metrics)) : Optional.empty();
+    Optional<SteeringWatch> watch = steering.map(table -> new SteeringWatch(table, steer.killSwitchFile()));
+    if (steering.isPresent()) {
+      watch.get().checkNow();
+      routes = routes.following(steering.get());
+      log.info("Following ISP advisories from {}: steered networks go to {} for up to {} each, at most {} at once;"
+          + " kill switch {}{}", steer.topic(), steer.alternativeHost(), steer.ttl(), steer.maxSteeredNetworks(),
+          steer.killSwitchFile().map(Object::toString).orElse("not configured"),
+          steering.get().killSwitchOn() ? " (on now: no override applies)" : "");
+    }
+    return new EdgeServices(edge, proxies, geo, tagger, properties, routes, metrics, gc, steering, watch);
   }
 
   void start(Vertx vertx) {
     geo.start();
     proxies.watch(vertx, config.reloadCheckInterval());
     routes.watch(vertx, config.reloadCheckInterval());
+    steeringWatch.ifPresent(watch -> watch.start(vertx, config.reloadCheckInterval()));
   }
 
   public EdgeTagger tagger() {
@@ -91,6 +116,11 @@ public final class EdgeServices implements AutoCloseable {
 
   public RouteHints routes() {
     return routes;
+  }
+
+  /** The networks advisories steer; empty unless the region follows advisories. */
+  public Optional<SteeringOverrides> steering() {
+    return steering;
   }
 
   public GeoLocator geo() {
@@ -107,5 +137,6 @@ public final class EdgeServices implements AutoCloseable {
     geo.close();
     proxies.stop();
     routes.stop();
+    steeringWatch.ifPresent(SteeringWatch::stop);
   }
 }

@@ -3,6 +3,7 @@ package io.mediaedge;
 import io.mediaedge.auth.JwtAuthenticator;
 import io.mediaedge.cassandra.HistoryModule;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.events.AdvisoryFollower;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.http.ApiHandlers;
 import io.mediaedge.http.ApiRoutes;
@@ -27,9 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The composition root's one wiring: builds every part from the configuration (TLS, S3 store,
  * edge services, streaming engine; with history on also Cassandra, Kafka, the recording flows and
- * their rounds) and holds what must be closed. With {@code history.enabled} false the history half
- * is simply not built: no Cassandra session, no Kafka producer, no background rounds; the media
- * port is then the storage-only one.
+ * their rounds, and the advisory follower when the region steers) and holds what must be closed.
+ * With {@code history.enabled} false the history half is simply not built: no Cassandra session,
+ * no Kafka producer or consumer, no background rounds; the media port is then the storage-only one.
  */
 final class EdgeWiring {
   private static final Logger log = LoggerFactory.getLogger(EdgeWiring.class);
@@ -86,13 +87,16 @@ final class EdgeWiring {
       store.close();
       throw e;
     }
+    // Kafka exists only with history on, and the configuration refuses steering without it.
+    Optional<AdvisoryFollower> follower = edge.steering().filter(table -> publisher.isPresent())
+        .map(table -> new AdvisoryFollower(vertx, config.events(), config.steering(), table::apply, edge.metrics()));
     UploadService streaming = new UploadService(vertx, store, new MemoryBudget(config.upload().memoryBudget()),
         config.storage(), config.upload(), config.server());
     Future<Optional<HistoryParts>> history;
     if (publisher.isPresent()) {
       history = HistoryModule.start(vertx, config.history(), config.quota())
           .map(module -> Optional.of(new HistoryParts(vertx, config, store, s3.assembledObjects(), streaming, module,
-              publisher.get())));
+              publisher.get(), follower)));
     } else {
       log.info("History is off (history.enabled: false): no Cassandra, no Kafka. Uploads, downloads and deletes"
           + " work on S3 alone; media history, quotas, events, listings and resumable uploads are off");
@@ -102,6 +106,7 @@ final class EdgeWiring {
         .map(parts -> new EdgeWiring(vertx, config, tls, store, edge, streaming, parts, ready))
         .onFailure(e -> {
           edge.close();
+          follower.ifPresent(AdvisoryFollower::stop);
           publisher.ifPresent(KafkaEventPublisher::close);
           store.close();
         });

@@ -2,6 +2,7 @@ package io.mediaedge;
 
 import io.mediaedge.cassandra.HistoryModule;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.events.AdvisoryFollower;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.media.DeletionSweeper;
@@ -18,13 +19,15 @@ import io.mediaedge.upload.UploadFlow;
 import io.mediaedge.upload.UploadService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything that exists only with history on: Cassandra, the Kafka publisher, the flows that
- * record (uploads, resumable uploads, the recorded media port) and the rounds that work from
- * Cassandra (outbox relay, deletion sweeper, orphan reconciler, resumable expiry).
+ * record (uploads, resumable uploads, the recorded media port), the rounds that work from
+ * Cassandra (outbox relay, deletion sweeper, orphan reconciler, resumable expiry) and, when the
+ * region follows advisories, the Kafka advisory follower.
  */
 final class HistoryParts {
   private static final Logger log = LoggerFactory.getLogger(HistoryParts.class);
@@ -38,12 +41,15 @@ final class HistoryParts {
   final UploadFlow uploads;
   final ResumableUploads resumable;
   final MediaApi media;
+  /** Empty unless {@code steering.enabled}. */
+  final Optional<AdvisoryFollower> follower;
   private final String topic;
 
   HistoryParts(Vertx vertx, EdgeConfig config, MediaStore store, AssembledObjects assemblies, UploadService streaming,
-      HistoryModule module, KafkaEventPublisher publisher) {
+      HistoryModule module, KafkaEventPublisher publisher, Optional<AdvisoryFollower> follower) {
     this.module = module;
     this.publisher = publisher;
+    this.follower = follower;
     this.topic = config.events().topic();
     this.relay = new OutboxRelay(vertx, module.history(), publisher, config.events());
     this.sweeper = new DeletionSweeper(vertx, module.history(), store, config.events().sweepInterval());
@@ -65,6 +71,7 @@ final class HistoryParts {
     sweeper.start();
     reconciler.start();
     expiry.start();
+    follower.ifPresent(AdvisoryFollower::start);
   }
 
   /** The rounds stop at once; the relay and the clients only after the listeners drained ({@link #close}). */
@@ -72,9 +79,12 @@ final class HistoryParts {
     sweeper.stop();
     reconciler.stop();
     expiry.stop();
+    follower.ifPresent(AdvisoryFollower::stop);
   }
 
   Future<Void> close() {
-    return relay.stop().eventually(publisher::close).eventually(module::close);
+    Future<Void> following = follower.map(AdvisoryFollower::stop).orElseGet(Future::succeededFuture);
+    return Future.join(relay.stop(), following).<Void>mapEmpty().eventually(publisher::close)
+        .eventually(module::close);
   }
 }

@@ -27,13 +27,15 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
     HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
     PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo,
-    PinsConfig pins) {
+    PinsConfig pins, SteeringConfig steering) {
 
   /** The default of {@code history.enabled}: history, quotas and events on. */
   public static final boolean HISTORY_ENABLED_BY_DEFAULT = true;
   public static final long MIN_PART_SIZE = 5L << 20;
   public static final long MAX_PART_SIZE = 5L << 30;
   static final long MAX_OBJECT_SIZE = 5L << 40;
+  /** What Kafka accepts as a topic name. */
+  static final String TOPIC_NAME = "[a-zA-Z0-9._-]{1,249}";
 
   /** Whether media history, quotas, events, listings and resumable uploads are on (Cassandra and Kafka in use). */
   public boolean historyEnabled() {
@@ -158,7 +160,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     return new EdgeConfig(server, auth(c), storage(c, env), upload, history ? HistorySection.parse(c, env) : null,
         history ? quota(c) : null, history ? events(c) : null,
         EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c),
-        PinsConfig.parse(c));
+        PinsConfig.parse(c), SteeringConfig.read(c, history));
   }
 
   public static JsonObject readYaml(Path file) {
@@ -315,7 +317,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
 
   private static EventsConfig events(ConfigTree c) {
     String topic = c.requiredString("events.topic");
-    if (!topic.matches("[a-zA-Z0-9._-]{1,249}")) {
+    if (!topic.matches(TOPIC_NAME)) {
       throw c.invalid("events.topic", "must be a valid Kafka topic name (got '" + topic + "')");
     }
     Duration second = Duration.ofSeconds(1);

@@ -20,6 +20,8 @@ public record EdgeNetworkConfig(List<String> trustedProxies, List<Path> trustedP
     Optional<Path> routesFile, String defaultUploadHost, Duration reloadCheckInterval) {
 
   static final List<String> CLIENT_IP_FORMS = List.of("full", "truncated", "none");
+  /** A DNS host name, optionally with a port: what clients are told to upload to. */
+  static final String HOST_NAME = "[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:\\d{1,5})?";
 
   static EdgeNetworkConfig read(ConfigTree c) {
     List<String> cidrs = ranges(c, "edge.trustedProxies");
@@ -30,7 +32,7 @@ public record EdgeNetworkConfig(List<String> trustedProxies, List<Path> trustedP
       throw c.invalid("edge.clientIp", "must be one of " + CLIENT_IP_FORMS + " (got '" + form + "')");
     }
     String host = c.string("edge.defaultUploadHost", "localhost");
-    if (!host.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:\\d{1,5})?")) {
+    if (!host.matches(HOST_NAME)) {
       throw c.invalid("edge.defaultUploadHost", "must be a host name, optionally with :port (got '" + host + "')");
     }
     return new EdgeNetworkConfig(cidrs, files, form, Optional.ofNullable(c.optionalFile("edge.routesFile")), host,

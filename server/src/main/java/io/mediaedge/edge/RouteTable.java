@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -43,12 +44,30 @@ public record RouteTable(RouteHint defaults, List<Rule> rules) {
   }
 
   public RouteHint decide(String country, String asn) {
+    return match(country, asn).map(Rule::hint).orElse(defaults);
+  }
+
+  /** The first rule that matches, or empty when the defaults apply. */
+  public Optional<Rule> match(String country, String asn) {
     for (Rule rule : rules) {
       if (rule.matches(country, asn)) {
-        return rule.hint();
+        return Optional.of(rule);
       }
     }
-    return defaults;
+    return Optional.empty();
+  }
+
+  /**
+   * Whether some rule that names ASNs matches this client, i.e. an engineer wrote this network into
+   * the file (even if an earlier, broader rule answers it): advisories then leave its route alone.
+   */
+  public boolean namesNetwork(String country, String asn) {
+    for (Rule rule : rules) {
+      if (!rule.asns().isEmpty() && rule.matches(country, asn)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static RouteTable read(Path file) throws IOException {

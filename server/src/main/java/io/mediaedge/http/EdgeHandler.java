@@ -5,11 +5,13 @@ import io.mediaedge.auth.PropertyExtractor;
 import io.mediaedge.config.IpAddresses;
 import io.mediaedge.edge.EdgeTagger;
 import io.mediaedge.edge.EdgeView;
+import io.mediaedge.edge.RouteDecision;
 import io.mediaedge.edge.RouteHints;
 import io.mediaedge.edge.RouteTable.RouteHint;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.eventschema.Origin;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -44,14 +46,22 @@ final class EdgeHandler {
   /** {@code GET /v1/edge}: what we saw and the upload hostname this client should use. */
   void describe(RoutingContext ctx) {
     EdgeView view = view(ctx);
-    RouteHint hint = routes.decide(view);
+    RouteDecision decision = routes.decide(view);
+    RouteHint hint = decision.hint();
     JsonObject route = new JsonObject()
         .put("host", hint.host())
         .put("proxied", hint.proxied())
         .put("rule", hint.rule())
         .put("ttlSeconds", hint.ttlSeconds())
         .put("uploadUrl", "https://" + hint.host() + "/v1/media")
-        .put("resumableUrl", "https://" + hint.host() + "/v1/uploads/");
+        .put("resumableUrl", "https://" + hint.host() + "/v1/uploads/")
+        .put("reason", decision.reason().label());
+    decision.advisory().ifPresent(steered -> route.put("advisory", new JsonObject()
+        .put("id", steered.advisoryId())
+        .put("signals", new JsonArray(steered.signals().stream().map(Enum::name).toList()))
+        .put("issuedAt", steered.issuedAt().toString())
+        .put("expiresAt", steered.expiresAt().toString())
+        .put("instead", decision.fileRule())));
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         // The answer is about this client: shared caches must not keep it.

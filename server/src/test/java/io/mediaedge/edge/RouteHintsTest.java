@@ -42,11 +42,11 @@ class RouteHintsTest {
   @Test
   void eachDecisionIsCountedUnderTheRuleThatMatched() throws Exception {
     RouteHints hints = RouteHints.fixed(RouteTable.read(Path.of("conf/routes.yaml")), metrics);
-    assertEquals("kr-skb-direct", hints.decide(from("KR", 9318)).rule());
-    assertEquals("kr-skb-direct", hints.decide(from("KR", 9318)).rule());
-    assertEquals("asia-pacific", hints.decide(from("JP", 2516)).rule());
-    assertEquals("default", hints.decide(from("DE", 3320)).rule());
-    assertEquals("default", hints.decide(from("", 0)).rule());
+    assertEquals("kr-skb-direct", hints.decide(from("KR", 9318)).hint().rule());
+    assertEquals("kr-skb-direct", hints.decide(from("KR", 9318)).hint().rule());
+    assertEquals("asia-pacific", hints.decide(from("JP", 2516)).hint().rule());
+    assertEquals("default", hints.decide(from("DE", 3320)).hint().rule());
+    assertEquals("default", hints.decide(from("", 0)).hint().rule());
     assertEquals(2, count("kr-skb-direct"));
     assertEquals(1, count("asia-pacific"));
     assertEquals(2, count("default"));
@@ -64,7 +64,7 @@ class RouteHintsTest {
   @Test
   void noRoutesFileSendsEveryoneToTheDefaultHost() {
     RouteHints hints = RouteHints.fixed(RouteTable.single("localhost"), metrics);
-    assertEquals(new RouteHint("default", "localhost", true, 300), hints.decide(from("KR", 9318)));
+    assertEquals(new RouteHint("default", "localhost", true, 300), hints.decide(from("KR", 9318)).hint());
     assertEquals(1, count("default"));
     // Nothing to watch: no Vert.x is needed (null would fail if one were used).
     hints.watch(null, Duration.ofSeconds(1));
@@ -78,13 +78,13 @@ class RouteHintsTest {
     RouteHints hints = RouteHints.fromFile(table, metrics);
     hints.watch(vertx, Duration.ofHours(1));
     try {
-      assertEquals("default", hints.decide(from("KR", 9318)).rule());
+      assertEquals("default", hints.decide(from("KR", 9318)).hint().rule());
       Path next = Files.writeString(dir.resolve("routes.next"), "defaults: {host: upload-eu.example.com}\n"
           + "rules:\n  - {name: skb-off-cdn, asns: [AS9318], host: upload-direct-ap.example.com, proxied: false}\n");
       Files.move(next, file, ATOMIC_MOVE, REPLACE_EXISTING);
       assertTrue(table.checkNow().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
 
-      RouteHint hint = hints.decide(from("KR", 9318));
+      RouteHint hint = hints.decide(from("KR", 9318)).hint();
       assertEquals(new RouteHint("skb-off-cdn", "upload-direct-ap.example.com", false, 300), hint);
       assertEquals(1, count("skb-off-cdn"));
       assertEquals(1, count("default"));

@@ -4,6 +4,8 @@ import static io.mediaedge.testing.mmdb.TestGeoDatabases.LINKOPING;
 import static io.mediaedge.testing.mmdb.TestGeoDatabases.LINKOPING_IP;
 import static io.mediaedge.testing.mmdb.TestGeoDatabases.LONDON;
 import static io.mediaedge.testing.mmdb.TestGeoDatabases.LONDON_IP;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.MANCHESTER;
+import static io.mediaedge.testing.mmdb.TestGeoDatabases.MANCHESTER_IP;
 import static io.mediaedge.testing.mmdb.TestGeoDatabases.LOOPBACK;
 import static io.mediaedge.testing.mmdb.TestGeoDatabases.NUREMBERG;
 import static io.mediaedge.testing.mmdb.TestGeoDatabases.NUREMBERG_IP;
@@ -99,6 +101,7 @@ class GeoLocatorTest {
     GeoLocator geo = open(dbs.config());
 
     assertEquals(LONDON, geo.locate(ip(LONDON_IP)));
+    assertEquals(MANCHESTER, geo.locate(ip(MANCHESTER_IP)));
     assertEquals(LINKOPING, geo.locate(ip(LINKOPING_IP)));
     assertEquals(SEOUL, geo.locate(ip(SEOUL_IP)));
     assertEquals(NUREMBERG, geo.locate(ip(NUREMBERG_IP)));

@@ -22,6 +22,7 @@ import java.util.Optional;
  * City and ASN databases)</caption>
  * <tr><th>address</th><th>network</th><th>answer</th></tr>
  * <tr><td>{@value #LONDON_IP}</td><td>81.2.69.0/24</td><td>GB, London, 20712, Andrews &amp; Arnold Ltd</td></tr>
+ * <tr><td>{@value #MANCHESTER_IP}</td><td>62.30.0.0/15</td><td>GB, Manchester, 5089, Virgin Media Limited</td></tr>
  * <tr><td>{@value #LINKOPING_IP}</td><td>89.160.20.0/24</td><td>SE, Linköping, 29518, Bredband2 AB</td></tr>
  * <tr><td>{@value #SEOUL_IP}</td><td>1.224.0.0/11</td><td>KR, Seoul, 9318, SK Broadband Co Ltd</td></tr>
  * <tr><td>{@value #NUREMBERG_IP}</td><td>2a01:4f8::/32</td><td>DE, Nuremberg, 24940, Hetzner Online GmbH</td></tr>
@@ -36,6 +37,9 @@ import java.util.Optional;
 public final class TestGeoDatabases {
   public static final String LONDON_IP = "81.2.69.160";
   public static final GeoAnswer LONDON = new GeoAnswer("GB", "London", 20712, "Andrews & Arnold Ltd");
+  /** Another ISP in the country of {@link #LONDON}: what one network's trouble must leave alone. */
+  public static final String MANCHESTER_IP = "62.30.112.1";
+  public static final GeoAnswer MANCHESTER = new GeoAnswer("GB", "Manchester", 5089, "Virgin Media Limited");
   public static final String LINKOPING_IP = "89.160.20.128";
   public static final GeoAnswer LINKOPING = new GeoAnswer("SE", "Linköping", 29518, "Bredband2 AB");
   public static final String SEOUL_IP = "1.234.5.6";
@@ -170,6 +174,7 @@ public final class TestGeoDatabases {
   private static List<Network> networks(boolean loopback) {
     List<Network> list = new ArrayList<>(List.of(
         new Network("81.2.69.0/24", LONDON, 2635167, "EU", 51.5142, -0.0931, "Europe/London"),
+        new Network("62.30.0.0/15", MANCHESTER, 2635167, "EU", 53.4809, -2.2374, "Europe/London"),
         new Network("89.160.20.0/24", LINKOPING, 2661886, "EU", 58.4167, 15.6167, "Europe/Stockholm"),
         new Network("1.224.0.0/11", SEOUL, 1835841, "AS", 37.5660, 126.9784, "Asia/Seoul"),
         new Network("2a01:4f8::/32", NUREMBERG, 2921044, "EU", 49.4478, 11.0683, "Europe/Berlin"),
