@@ -56,8 +56,8 @@ public final class InsightsApp {
     var slots = config.slots();
     GlobalSlots global = new GlobalSlots(slots.retentionMinutes(), clock);
     this.queries = new InsightsQueries(global);
-    this.reader = new PartialsReader(kafka.bootstrapServers(), kafka.partialsTopic(), global);
-    EventIngest ingest = new EventIngest(config.dedupWindow(), slots.retentionMinutes(), metrics, clock);
+    this.reader = new PartialsReader(kafka.bootstrapServers(), kafka.partialsTopic(), global, run);
+    EventIngest ingest = new EventIngest(config.dedupWindow(), global, run, metrics, clock);
     this.consumer = new HistoryConsumer(new HistoryConsumer.Settings(kafka.bootstrapServers(), kafka.groupId(),
         kafka.historyTopic(), kafka.partialsTopic(), config.instanceName(), run, slots.publishInterval()),
         ingest, metrics);

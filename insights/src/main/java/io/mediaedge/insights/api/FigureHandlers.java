@@ -68,13 +68,12 @@ final class FigureHandlers {
 
   void isps(RoutingContext ctx) {
     Window window = window(ctx);
-    Action action = action(ctx);
     String baselineText = ctx.request().getParam("baseline", DEFAULT_BASELINE);
     int baseline = parse(() -> Window.parse(baselineText, queries.retentionMinutes()), "baseline").minutes();
     long minRequests = integer(ctx, "minRequests", 1, 1, Integer.MAX_VALUE);
     int limit = integer(ctx, "limit", 100, 1, 5000);
-    answer(ctx, () -> withWindow(window).put("latencyOf", action.name())
-        .put("isps", JsonViews.array(queries.networks(window, baseline, action, minRequests).stream()
+    answer(ctx, () -> withWindow(window).put("baselineWindow", Window.describe(baseline))
+        .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream()
             .limit(limit).toList(), JsonViews::network)));
   }
 

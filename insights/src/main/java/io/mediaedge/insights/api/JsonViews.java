@@ -63,7 +63,7 @@ final class JsonViews {
     f.errorsByCode().forEach(byCode::put);
     return new JsonObject().put("requests", f.requests()).put("errors", f.errors())
         .put("errorRate", round(f.errorRate())).put("errorsByCode", byCode)
-        .put("latencyMs", new JsonObject().put("count", f.latencyCount()).put("p50", f.p50Ms())
+        .put("uploadLatencyMs", new JsonObject().put("count", f.latencyCount()).put("p50", f.p50Ms())
             .put("p95", f.p95Ms()).put("p99", f.p99Ms()))
         .put("uploads", f.uploads()).put("uploadBytes", f.uploadBytes())
         .put("throughputBytesPerSecond", f.throughput() < 0 ? null : Math.round(f.throughput()));

@@ -4,6 +4,7 @@ import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEventJson;
 import io.mediaedge.insights.metrics.InsightsMetrics;
 import io.mediaedge.insights.slots.Aggregate;
+import io.mediaedge.insights.slots.GlobalSlots;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -31,9 +32,13 @@ public final class EventIngest {
   private final Clock clock;
   private final Set<String> loggedFailures = ConcurrentHashMap.newKeySet();
 
-  public EventIngest(int dedupWindow, int retentionMinutes, InsightsMetrics metrics, Clock clock) {
+  /**
+   * @param global where this run's committed partials go (and are read back from to add to)
+   * @param run this run's name on the partials topic
+   */
+  public EventIngest(int dedupWindow, GlobalSlots global, String run, InsightsMetrics metrics, Clock clock) {
     this.seen = new EventIdWindow(dedupWindow);
-    this.partials = new LocalPartials(retentionMinutes);
+    this.partials = new LocalPartials(global, run);
     this.metrics = metrics;
     this.clock = clock;
   }

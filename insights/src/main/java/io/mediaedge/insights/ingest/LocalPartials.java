@@ -1,27 +1,33 @@
 package io.mediaedge.insights.ingest;
 
 import io.mediaedge.insights.slots.Aggregate;
+import io.mediaedge.insights.slots.GlobalSlots;
 import io.mediaedge.insights.slots.SlotRing;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * This instance's partial slots: what its partitions' events came to, minute by minute. Kept as
- * the slots already published and committed, plus what was counted since (pending), so that a
- * publish that fails can be undone exactly: the pending part is dropped and its events are read
- * again. Owned by the consumer thread.
+ * This instance's partial slots: what its partitions' events came to, minute by minute. The
+ * committed part lives in {@link GlobalSlots} under this run's name (put there as it is committed,
+ * so every query sees it and it is held once); what was counted since is pending here, so a
+ * publish that fails is undone exactly: the pending part is dropped and its records read again.
+ * Owned by the consumer thread.
  */
 final class LocalPartials {
-  private final SlotRing committed;
+  private final GlobalSlots global;
+  private final String run;
+  private final SlotRing placement;
   private final Map<Long, Aggregate> pending = new HashMap<>();
 
-  LocalPartials(int retentionMinutes) {
-    this.committed = new SlotRing(retentionMinutes);
+  LocalPartials(GlobalSlots global, String run) {
+    this.global = global;
+    this.run = run;
+    this.placement = new SlotRing(global.retentionMinutes());
   }
 
   SlotRing.Placement placement(long minute, long nowMinute) {
-    return committed.placement(minute, nowMinute);
+    return placement.placement(minute, nowMinute);
   }
 
   /** Where an event of {@code minute} is counted until the next commit. */
@@ -34,16 +40,18 @@ final class LocalPartials {
   }
 
   /**
-   * The cumulative partial of every minute with pending events (committed + pending), to publish;
-   * minutes that fell out of the retention meanwhile are left out. Changes nothing yet.
+   * The cumulative partial of every minute with pending events (committed + pending, a new object:
+   * the committed one is shared with readers), to publish; minutes that fell out of the retention
+   * meanwhile are left out. Changes nothing yet.
    */
   Map<Long, Aggregate> prepare(long nowMinute) {
     Map<Long, Aggregate> cumulative = new TreeMap<>();
     pending.forEach((minute, delta) -> {
-      if (committed.placement(minute, nowMinute) == SlotRing.Placement.IN_RANGE) {
-        Aggregate before = committed.get(minute);
+      if (placement(minute, nowMinute) == SlotRing.Placement.IN_RANGE) {
+        Aggregate before = global.get(run, minute);
         Aggregate merged = before == null ? new Aggregate() : before.copy();
         merged.addAll(delta);
+        merged.trim();
         cumulative.put(minute, merged);
       }
     });
@@ -52,7 +60,7 @@ final class LocalPartials {
 
   /** What {@link #prepare} returned is published and the offsets committed with it. */
   void committed(Map<Long, Aggregate> published) {
-    published.forEach(committed::put);
+    published.forEach((minute, partial) -> global.put(run, minute, partial));
     pending.clear();
   }
 

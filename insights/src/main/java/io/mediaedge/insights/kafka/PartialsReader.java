@@ -24,13 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the whole partials topic, every partition and from the beginning, with no group: every
  * instance holds every instance's partials in {@link GlobalSlots}. Only committed transactions are
- * read, so a partial is seen exactly when the offsets of its events are committed.
+ * read, so a partial is seen exactly when the offsets of its events are committed. This run's own
+ * partials are skipped: the consumer put them in as it committed them.
  */
 public final class PartialsReader {
   private static final Logger log = LoggerFactory.getLogger(PartialsReader.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long EXPIRE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(30);
 
+  private final String ownRun;
   private final List<String> bootstrapServers;
   private final String topic;
   private final GlobalSlots slots;
@@ -41,7 +43,9 @@ public final class PartialsReader {
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
 
-  public PartialsReader(List<String> bootstrapServers, String topic, GlobalSlots slots) {
+  /** @param ownRun this instance's run, whose partials the consumer puts in {@code slots} itself */
+  public PartialsReader(List<String> bootstrapServers, String topic, GlobalSlots slots, String ownRun) {
+    this.ownRun = ownRun;
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.slots = slots;
@@ -138,6 +142,10 @@ public final class PartialsReader {
       return;
     }
     String run = key.substring(0, Math.max(0, slash));
+    if (run.equals(ownRun)) {
+      // the same figures the consumer put in when it committed them
+      return;
+    }
     if (record.value() == null) {
       slots.remove(run, minute);
       return;

@@ -180,9 +180,9 @@ public final class InsightsQueries {
   /**
    * Every (country, ASN) seen in the window with at least {@code minRequests} requests, most
    * requests first: its figures over the window and over the {@code baselineMinutes} before it
-   * (clipped to what the slots hold). Latency percentiles are of {@code latencyOf}.
+   * (clipped to what the slots hold).
    */
-  public List<NetworkHealth> networks(Window window, int baselineMinutes, Action latencyOf, long minRequests) {
+  public List<NetworkHealth> networks(Window window, int baselineMinutes, long minRequests) {
     long now = slots.nowMinute();
     long first = window.firstMinute(now);
     long oldestHeld = now - slots.retentionMinutes() + 1;
@@ -193,7 +193,7 @@ public final class InsightsQueries {
     List<NetworkHealth> networks = new ArrayList<>();
     current.forEachNetwork((key, network) -> {
       if (network.outcomes().total() >= minRequests) {
-        networks.add(health(key, network, baseline.networkOrNull(key), latencyOf, heldBaseline));
+        networks.add(health(key, network, baseline.networkOrNull(key), heldBaseline));
       }
     });
     networks.sort(Comparator.comparingLong((NetworkHealth n) -> n.window().requests()).reversed()
@@ -201,11 +201,10 @@ public final class InsightsQueries {
     return networks;
   }
 
-  private static NetworkHealth health(String key, NetworkSlot network, NetworkSlot baseline, Action latencyOf,
-      int baselineMinutes) {
+  private static NetworkHealth health(String key, NetworkSlot network, NetworkSlot baseline, int baselineMinutes) {
     int slash = key.indexOf('/');
     return new NetworkHealth(key.substring(0, slash), key.substring(slash + 1), network.isp(),
-        NetworkFigures.of(network, latencyOf), NetworkFigures.of(baseline, latencyOf), baselineMinutes);
+        NetworkFigures.of(network), NetworkFigures.of(baseline), baselineMinutes);
   }
 
   private static long actionCount(OutcomeCounts counts, Action action) {

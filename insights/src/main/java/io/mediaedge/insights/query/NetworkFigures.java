@@ -1,14 +1,13 @@
 package io.mediaedge.insights.query;
 
-import io.mediaedge.eventschema.HistoryEvent.Action;
 import io.mediaedge.insights.slots.LatencyHistogram;
 import io.mediaedge.insights.slots.NetworkSlot;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * How one (country, ASN) fared over a span: requests, errors by error code, latency percentiles of
- * one action (milliseconds, to the histograms' precision), and upload throughput (bytes stored per
+ * How one (country, ASN) fared over a span: requests, errors by error code, its uploads' latency
+ * percentiles (milliseconds, to the histograms' precision), and upload throughput (bytes stored per
  * second of upload time; -1 when it had no uploads). The figures detection compares.
  */
 public record NetworkFigures(long requests, long errors, double errorRate, Map<String, Long> errorsByCode,
@@ -16,8 +15,8 @@ public record NetworkFigures(long requests, long errors, double errorRate, Map<S
 
   public static final NetworkFigures NONE = new NetworkFigures(0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, -1);
 
-  /** The figures of a merged network entry; {@code latencyOf} chooses whose latency is reported. */
-  public static NetworkFigures of(NetworkSlot network, Action latencyOf) {
+  /** The figures of a merged network entry (null: none). */
+  public static NetworkFigures of(NetworkSlot network) {
     if (network == null) {
       return NONE;
     }
@@ -29,9 +28,7 @@ public record NetworkFigures(long requests, long errors, double errorRate, Map<S
     });
     long requests = network.outcomes().total();
     long errors = network.outcomes().errors();
-    LatencyHistogram latency = network.latencyOrNull(latencyOf);
-    LatencyHistogram none = new LatencyHistogram();
-    LatencyHistogram h = latency == null ? none : latency;
+    LatencyHistogram h = network.uploadLatency();
     double throughput = network.uploadMillis() > 0 ? network.uploadBytes() * 1000.0 / network.uploadMillis() : -1;
     return new NetworkFigures(requests, errors, requests == 0 ? 0 : (double) errors / requests, Map.copyOf(byCode),
         h.totalCount(), h.valueAtPercentile(50), h.valueAtPercentile(95), h.valueAtPercentile(99),

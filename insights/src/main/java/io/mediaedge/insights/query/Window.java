@@ -44,7 +44,8 @@ public record Window(int minutes) {
     return describe(minutes);
   }
 
-  static String describe(int minutes) {
+  /** {@code 90} to {@code 90m}, {@code 120} to {@code 2h}. */
+  public static String describe(int minutes) {
     return minutes % 60 == 0 ? (minutes / 60) + "h" : minutes + "m";
   }
 }

@@ -11,7 +11,7 @@ import java.util.function.BiConsumer;
  * The figures of a span of events, mergeable: one minute of one instance in the ring, one minute
  * of every instance, or a whole window in a query. Counts per outcome by country, PoP, region and
  * content type; per (country, ASN) the {@link NetworkSlot}; latency histograms per region and
- * action; content-length buckets per action.
+ * action; content-length buckets per action. {@code events} counts every event once.
  *
  * <p>Not thread-safe: an aggregate is either owned by one thread (the consumer's), or published to
  * readers and never changed again.
@@ -34,7 +34,7 @@ public final class Aggregate {
   /** Counts one event. Names are shared through {@link Names}. */
   public void add(HistoryEvent event) {
     var origin = event.origin();
-    Outcome outcome = new Outcome(event.action(), Names.canonical(event.status()));
+    Outcome outcome = Outcome.of(event.action(), event.status());
     String country = Names.canonical(origin.country());
     events++;
     byCountry.add(country, outcome, 1);
@@ -77,6 +77,24 @@ public final class Aggregate {
         }
       }
     }
+  }
+
+  /**
+   * Gives back the spare room of every array once the aggregate will not grow any more (a
+   * published partial, a decoded one): a day of slots is held this way.
+   */
+  public void trim() {
+    for (KeyedCounts table : new KeyedCounts[] {byCountry, byPop, byRegion, byContentType}) {
+      table.trim();
+    }
+    networks.values().forEach(NetworkSlot::trim);
+    latencyByRegion.values().forEach(histograms -> {
+      for (LatencyHistogram histogram : histograms) {
+        if (histogram != null) {
+          histogram.trim();
+        }
+      }
+    });
   }
 
   public Aggregate copy() {

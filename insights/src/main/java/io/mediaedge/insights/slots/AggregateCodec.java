@@ -42,11 +42,7 @@ public final class AggregateCodec {
         w.name(key);
         w.name(network.isp());
         w.outcomes(network.outcomes());
-        LatencyHistogram[] latency = new LatencyHistogram[ACTIONS.length];
-        for (Action action : ACTIONS) {
-          latency[action.ordinal()] = network.latencyOrNull(action);
-        }
-        w.histograms(latency);
+        w.histogram(network.uploadLatency());
         w.number(network.uploads());
         w.number(network.uploadBytes());
         w.number(network.uploadMillis());
@@ -98,7 +94,7 @@ public final class AggregateCodec {
         NetworkSlot network = aggregate.network(key.substring(0, slash), key.substring(slash + 1));
         network.setIsp(r.name());
         r.outcomes(network.outcomes()::add);
-        r.histograms(network::latency);
+        r.histogram(network.uploadLatency());
         network.addUploads(r.number(), r.number(), r.number());
       }
       for (long n = r.number(); n > 0; n--) {
@@ -113,6 +109,7 @@ public final class AggregateCodec {
           }
         }
       }
+      aggregate.trim();
       return aggregate;
     } catch (IOException e) {
       throw new IllegalArgumentException("a partial is truncated or corrupt: " + e.getMessage(), e);
@@ -197,14 +194,19 @@ public final class AggregateCodec {
       out.writeByte(present);
       for (LatencyHistogram histogram : byAction) {
         if (histogram != null) {
-          number(histogram.bucketCount());
-          int previous = 0;
-          for (int i = 0; i < histogram.bucketCount(); i++) {
-            number(histogram.bucketAt(i) - previous);
-            previous = histogram.bucketAt(i);
-            number(histogram.countAt(i));
-          }
+          histogram(histogram);
         }
+      }
+    }
+
+    /** The used buckets as deltas from the previous one, each with its count. */
+    void histogram(LatencyHistogram histogram) throws IOException {
+      number(histogram.bucketCount());
+      int previous = 0;
+      for (int i = 0; i < histogram.bucketCount(); i++) {
+        number(histogram.bucketAt(i) - previous);
+        previous = histogram.bucketAt(i);
+        number(histogram.countAt(i));
       }
     }
   }
@@ -249,7 +251,7 @@ public final class AggregateCodec {
           throw new IOException("unknown action " + action);
         }
         String status = name();
-        sink.add(new Outcome(ACTIONS[action], status), number());
+        sink.add(Outcome.of(ACTIONS[action], status), number());
       }
     }
 
@@ -257,13 +259,16 @@ public final class AggregateCodec {
       int present = in.readUnsignedByte();
       for (Action action : ACTIONS) {
         if ((present & (1 << action.ordinal())) != 0) {
-          LatencyHistogram histogram = target.of(action);
-          int bucket = 0;
-          for (long n = number(); n > 0; n--) {
-            bucket += (int) number();
-            histogram.add(bucket, number());
-          }
+          histogram(target.of(action));
         }
+      }
+    }
+
+    void histogram(LatencyHistogram histogram) throws IOException {
+      int bucket = 0;
+      for (long n = number(); n > 0; n--) {
+        bucket += (int) number();
+        histogram.add(bucket, number());
       }
     }
   }

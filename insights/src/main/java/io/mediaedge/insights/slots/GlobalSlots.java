@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * answers from. An instance's partial for a minute replaces its previous one (they are
  * cumulative), and a window's figures are the sum of all instances' partials over its minutes.
  *
- * <p>Written by the partials reader's thread, read by queries on others: the slots put here are
- * fresh objects never changed afterwards.
+ * <p>Written by the partials reader's thread (other instances' partials) and by the consumer's
+ * (this instance's own, as it commits them: the same objects serve as its committed state, so they
+ * are held once), read by queries on any thread: the slots put here are never changed afterwards.
  */
 public final class GlobalSlots {
   private final int retentionMinutes;
@@ -24,12 +25,25 @@ public final class GlobalSlots {
     this.clock = clock;
   }
 
-  /** Sets {@code instance}'s partial for {@code minute}; ignored when outside the retention. */
+  /**
+   * Sets {@code instance}'s partial for {@code minute}; ignored when outside the retention. Atomic
+   * with {@link #expire}, so a run's ring is never dropped while a partial is being put in it.
+   */
   public void put(String instance, long minute, Aggregate partial) {
-    SlotRing ring = byInstance.computeIfAbsent(instance, i -> new SlotRing(retentionMinutes));
-    if (ring.placement(minute, nowMinute()) == SlotRing.Placement.IN_RANGE) {
-      ring.put(minute, partial);
-    }
+    long now = nowMinute();
+    byInstance.compute(instance, (name, ring) -> {
+      SlotRing held = ring != null ? ring : new SlotRing(retentionMinutes);
+      if (held.placement(minute, now) == SlotRing.Placement.IN_RANGE) {
+        held.put(minute, partial);
+      }
+      return held;
+    });
+  }
+
+  /** {@code instance}'s partial for {@code minute}, or null. Shared: never change it. */
+  public Aggregate get(String instance, long minute) {
+    SlotRing ring = byInstance.get(instance);
+    return ring == null ? null : ring.get(minute);
   }
 
   public void remove(String instance, long minute) {
@@ -51,7 +65,9 @@ public final class GlobalSlots {
   /** Drops expired slots, and instances (past runs) that have none left. */
   public void expire() {
     long now = nowMinute();
-    byInstance.values().removeIf(ring -> ring.expire(now));
+    for (String instance : byInstance.keySet()) {
+      byInstance.computeIfPresent(instance, (name, ring) -> ring.expire(now) ? null : ring);
+    }
   }
 
   /** The instances (runs) whose partials are held. */

@@ -22,6 +22,10 @@ public final class KeyedCounts {
     return copy;
   }
 
+  public void trim() {
+    byKey.values().forEach(OutcomeCounts::trim);
+  }
+
   public OutcomeCounts get(String key) {
     return byKey.get(key);
   }

@@ -6,8 +6,9 @@ import org.HdrHistogram.Histogram;
 /**
  * Latencies in milliseconds, bucketed exactly as an HdrHistogram with {@value #SIGNIFICANT_DIGITS}
  * significant digits (relative error under 1 %) up to {@link #HIGHEST_MS}, but stored sparse: only
- * the buckets that hold values, as two sorted arrays. A full histogram of that range is 17 KB and
- * most (country, ASN) slots hold a handful of values, so the ring could not afford one per key.
+ * the buckets that hold values, each as one long (bucket and count packed), sorted. A full
+ * histogram of that range is 17 KB and most (country, ASN) slots hold a few dozen values, so the
+ * ring could not afford one per key.
  *
  * <p>Histograms merge by adding bucket counts, so percentiles over any window and any set of
  * instances are those of one histogram of every value: never an average of percentiles.
@@ -20,10 +21,11 @@ public final class LatencyHistogram {
   public static final long HIGHEST_MS = 86_400_000L;
   /** The bucket arithmetic only; never recorded into, so sharing it between threads is safe. */
   private static final Histogram LAYOUT = new Histogram(1, HIGHEST_MS, SIGNIFICANT_DIGITS);
+  /** An entry is {@code bucket << COUNT_BITS | count}: buckets (< 2^27) sort the entries. */
+  private static final int COUNT_BITS = 37;
+  private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
 
-  /** The lowest value of each used bucket, ascending. */
-  private int[] buckets;
-  private long[] counts;
+  private long[] entries;
   private int size;
   private long total;
 
@@ -32,8 +34,7 @@ public final class LatencyHistogram {
   }
 
   private LatencyHistogram(int capacity) {
-    buckets = new int[capacity];
-    counts = new long[capacity];
+    entries = new long[capacity];
   }
 
   public void record(long millis) {
@@ -50,35 +51,29 @@ public final class LatencyHistogram {
     if (count <= 0) {
       return;
     }
-    int at = Arrays.binarySearch(buckets, 0, size, bucket);
+    int at = find(bucket);
     if (at >= 0) {
-      counts[at] += count;
+      entries[at] += count;
     } else {
       int insert = -at - 1;
-      if (size == buckets.length) {
-        buckets = Arrays.copyOf(buckets, Math.max(4, size * 2));
-        counts = Arrays.copyOf(counts, buckets.length);
+      if (size == entries.length) {
+        entries = Arrays.copyOf(entries, Math.max(4, size + (size >> 1)));
       }
-      System.arraycopy(buckets, insert, buckets, insert + 1, size - insert);
-      System.arraycopy(counts, insert, counts, insert + 1, size - insert);
-      buckets[insert] = bucket;
-      counts[insert] = count;
+      System.arraycopy(entries, insert, entries, insert + 1, size - insert);
+      entries[insert] = ((long) bucket << COUNT_BITS) | count;
       size++;
     }
     total += count;
   }
 
-  /** Adds every value of {@code other}: one pass when the buckets are known, one rebuild when not. */
+  /** Adds every value of {@code other}: in place when the buckets are known, one rebuild when not. */
   public void addAll(LatencyHistogram other) {
-    if (other.size == 0) {
-      return;
-    }
     int missing = 0;
     for (int i = 0; i < other.size; i++) {
-      int at = Arrays.binarySearch(buckets, 0, size, other.buckets[i]);
+      int at = find(other.bucketAt(i));
       if (at >= 0) {
-        counts[at] += other.counts[i];
-        total += other.counts[i];
+        entries[at] += other.countAt(i);
+        total += other.countAt(i);
       } else {
         missing++;
       }
@@ -89,35 +84,36 @@ public final class LatencyHistogram {
   }
 
   private void mergeMissing(LatencyHistogram other, int missing) {
-    int[] mergedBuckets = new int[size + missing];
-    long[] mergedCounts = new long[size + missing];
+    long[] merged = new long[size + missing];
     int i = 0;
     int j = 0;
     int k = 0;
     while (i < size || j < other.size) {
-      if (j == other.size || (i < size && buckets[i] < other.buckets[j])) {
-        mergedBuckets[k] = buckets[i];
-        mergedCounts[k++] = counts[i++];
-      } else if (i == size || other.buckets[j] < buckets[i]) {
-        mergedBuckets[k] = other.buckets[j];
-        total += other.counts[j];
-        mergedCounts[k++] = other.counts[j++];
+      if (j == other.size || (i < size && bucketAt(i) < other.bucketAt(j))) {
+        merged[k++] = entries[i++];
+      } else if (i == size || other.bucketAt(j) < bucketAt(i)) {
+        total += other.countAt(j);
+        merged[k++] = other.entries[j++];
       } else {
-        // counted in the first pass already
-        mergedBuckets[k] = buckets[i];
-        mergedCounts[k++] = counts[i++];
+        // added in place by the first pass already
+        merged[k++] = entries[i++];
         j++;
       }
     }
-    buckets = mergedBuckets;
-    counts = mergedCounts;
+    entries = merged;
     size = k;
   }
 
+  /** Gives back the spare room of the array once no more values are expected (a closed slot). */
+  public void trim() {
+    if (entries.length > size) {
+      entries = Arrays.copyOf(entries, size);
+    }
+  }
+
   public LatencyHistogram copy() {
-    LatencyHistogram copy = new LatencyHistogram(Math.max(2, size));
-    System.arraycopy(buckets, 0, copy.buckets, 0, size);
-    System.arraycopy(counts, 0, copy.counts, 0, size);
+    LatencyHistogram copy = new LatencyHistogram(size);
+    System.arraycopy(entries, 0, copy.entries, 0, size);
     copy.size = size;
     copy.total = total;
     return copy;
@@ -128,30 +124,30 @@ public final class LatencyHistogram {
   }
 
   /**
-   * HdrHistogram's {@code getValueAtPercentile}: the highest value equivalent to the value below
-   * which {@code percentile} % of the values fall; 0 when empty.
+   * HdrHistogram's {@code getValueAtPercentile}: the highest value equivalent to the value at or
+   * below which {@code percentile} % of the values fall (the lowest, for 0); 0 when empty.
    */
   public long valueAtPercentile(double percentile) {
     if (total == 0) {
       return 0;
     }
-    double requested = Math.min(Math.max(percentile, 0), 100.0);
-    long countAtPercentile = Math.max(1, (long) (((requested / 100.0) * total) + 0.5));
+    double requested = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0.0), 100.0);
+    long countAtPercentile = Math.max(1, (long) Math.ceil((requested / 100.0) * total));
     long running = 0;
     for (int i = 0; i < size; i++) {
-      running += counts[i];
+      running += countAt(i);
       if (running >= countAtPercentile) {
-        return requested == 0.0 ? buckets[i] : LAYOUT.highestEquivalentValue(buckets[i]);
+        return percentile == 0.0 ? bucketAt(i) : LAYOUT.highestEquivalentValue(bucketAt(i));
       }
     }
-    return LAYOUT.highestEquivalentValue(buckets[size - 1]);
+    return LAYOUT.highestEquivalentValue(bucketAt(size - 1));
   }
 
   /** The same values in a real HdrHistogram (for means, other percentiles, its own encodings). */
   public Histogram toHdrHistogram() {
     Histogram histogram = new Histogram(1, HIGHEST_MS, SIGNIFICANT_DIGITS);
     for (int i = 0; i < size; i++) {
-      histogram.recordValueWithCount(buckets[i], counts[i]);
+      histogram.recordValueWithCount(bucketAt(i), countAt(i));
     }
     return histogram;
   }
@@ -162,10 +158,28 @@ public final class LatencyHistogram {
   }
 
   public int bucketAt(int index) {
-    return buckets[index];
+    return (int) (entries[index] >>> COUNT_BITS);
   }
 
   public long countAt(int index) {
-    return counts[index];
+    return entries[index] & COUNT_MASK;
+  }
+
+  /** Binary search by bucket: the index, or {@code -(insertion point) - 1}. */
+  private int find(int bucket) {
+    int low = 0;
+    int high = size - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      int midBucket = bucketAt(mid);
+      if (midBucket < bucket) {
+        low = mid + 1;
+      } else if (midBucket > bucket) {
+        high = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -(low + 1);
   }
 }

@@ -3,31 +3,29 @@ package io.mediaedge.insights.slots;
 import io.mediaedge.eventschema.HistoryEvent.Action;
 
 /**
- * One (country, ASN) in one slot: what its requests came to, their latency per action, and for
- * uploads the bytes and time that give its throughput. What ISP health and detection read.
+ * One (country, ASN) in one slot: what its requests came to, the latency of its uploads, and the
+ * bytes and time that give its upload throughput. What ISP health and detection read.
+ *
+ * <p>Latency is kept for uploads only: they are what the edge is for and what a troubled ISP
+ * slows first, and one histogram per network is most of a slot's memory (downloads and deletes
+ * keep theirs per region).
  */
 public final class NetworkSlot {
-  private static final int ACTIONS = Action.values().length;
-
   private String isp;
   private final OutcomeCounts outcomes;
-  private final LatencyHistogram[] latencyByAction;
+  private final LatencyHistogram uploadLatency;
   private long uploadBytes;
   private long uploadMillis;
   private long uploads;
 
   public NetworkSlot(String isp) {
-    this(isp, new OutcomeCounts(), new LatencyHistogram[ACTIONS], 0, 0, 0);
+    this(isp, new OutcomeCounts(), new LatencyHistogram());
   }
 
-  private NetworkSlot(String isp, OutcomeCounts outcomes, LatencyHistogram[] latencyByAction, long uploadBytes,
-      long uploadMillis, long uploads) {
+  private NetworkSlot(String isp, OutcomeCounts outcomes, LatencyHistogram uploadLatency) {
     this.isp = isp == null ? "" : isp;
     this.outcomes = outcomes;
-    this.latencyByAction = latencyByAction;
-    this.uploadBytes = uploadBytes;
-    this.uploadMillis = uploadMillis;
-    this.uploads = uploads;
+    this.uploadLatency = uploadLatency;
   }
 
   void record(Outcome outcome, long latencyMs, long contentLength, String ispName) {
@@ -35,8 +33,8 @@ public final class NetworkSlot {
       isp = ispName;
     }
     outcomes.add(outcome, 1);
-    latency(outcome.action()).record(latencyMs);
     if (outcome.action() == Action.UPLOAD) {
+      uploadLatency.record(latencyMs);
       addUploads(1, contentLength, latencyMs);
     }
   }
@@ -48,19 +46,9 @@ public final class NetworkSlot {
     uploadMillis += millis;
   }
 
-  /** The histogram of one action's latencies, created when first asked for. */
-  public LatencyHistogram latency(Action action) {
-    LatencyHistogram histogram = latencyByAction[action.ordinal()];
-    if (histogram == null) {
-      histogram = new LatencyHistogram();
-      latencyByAction[action.ordinal()] = histogram;
-    }
-    return histogram;
-  }
-
-  /** One action's latencies, or null when there were none. */
-  public LatencyHistogram latencyOrNull(Action action) {
-    return latencyByAction[action.ordinal()];
+  /** The latency of its successful uploads. */
+  public LatencyHistogram uploadLatency() {
+    return uploadLatency;
   }
 
   public void addAll(NetworkSlot other) {
@@ -68,19 +56,22 @@ public final class NetworkSlot {
       isp = other.isp;
     }
     outcomes.addAll(other.outcomes);
-    for (Action action : Action.values()) {
-      LatencyHistogram theirs = other.latencyOrNull(action);
-      if (theirs != null) {
-        latency(action).addAll(theirs);
-      }
-    }
+    uploadLatency.addAll(other.uploadLatency);
     addUploads(other.uploads, other.uploadBytes, other.uploadMillis);
   }
 
   public NetworkSlot copy() {
-    NetworkSlot copy = new NetworkSlot(isp);
-    copy.addAll(this);
-    return copy;
+    return new NetworkSlot(isp, outcomes.copy(), uploadLatency.copy()).withUploads(uploads, uploadBytes, uploadMillis);
+  }
+
+  private NetworkSlot withUploads(long count, long bytes, long millis) {
+    addUploads(count, bytes, millis);
+    return this;
+  }
+
+  void trim() {
+    outcomes.trim();
+    uploadLatency.trim();
   }
 
   public void setIsp(String isp) {

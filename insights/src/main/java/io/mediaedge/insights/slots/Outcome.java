@@ -2,6 +2,7 @@ package io.mediaedge.insights.slots;
 
 import io.mediaedge.eventschema.HistoryEvent.Action;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What became of one request: its action and the status it was answered with (an HTTP status, or
@@ -9,10 +10,26 @@ import java.util.Objects;
  * by error code can be read from any table.
  */
 public record Outcome(Action action, String status) {
+  private static final int POOL_LIMIT = 10_000;
+  private static final ConcurrentHashMap<Outcome, Outcome> POOL = new ConcurrentHashMap<>();
 
   public Outcome {
     Objects.requireNonNull(action, "action");
     status = status == null ? "" : status;
+  }
+
+  /**
+   * The shared instance: there are a few dozen outcomes and every slot refers to them thousands of
+   * times, so one object each (bounded, like {@link Names}).
+   */
+  public static Outcome of(Action action, String status) {
+    Outcome outcome = new Outcome(action, Names.canonical(status));
+    Outcome known = POOL.get(outcome);
+    if (known != null || POOL.size() >= POOL_LIMIT) {
+      return known != null ? known : outcome;
+    }
+    known = POOL.putIfAbsent(outcome, outcome);
+    return known != null ? known : outcome;
   }
 
   /**

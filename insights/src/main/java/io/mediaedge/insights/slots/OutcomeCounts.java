@@ -21,8 +21,8 @@ public final class OutcomeCounts {
       }
     }
     if (size == outcomes.length) {
-      outcomes = Arrays.copyOf(outcomes, size * 2);
-      counts = Arrays.copyOf(counts, size * 2);
+      outcomes = Arrays.copyOf(outcomes, Math.max(2, size * 2));
+      counts = Arrays.copyOf(counts, outcomes.length);
     }
     outcomes[size] = outcome;
     counts[size++] = count;
@@ -31,6 +31,14 @@ public final class OutcomeCounts {
   public void addAll(OutcomeCounts other) {
     for (int i = 0; i < other.size; i++) {
       add(other.outcomes[i], other.counts[i]);
+    }
+  }
+
+  /** Gives back the spare room of the arrays once no more outcomes are expected (a closed slot). */
+  public void trim() {
+    if (outcomes.length > size) {
+      outcomes = Arrays.copyOf(outcomes, size);
+      counts = Arrays.copyOf(counts, size);
     }
   }
 
