@@ -17,7 +17,8 @@ public record Window(int minutes) {
   }
 
   /**
-   * @param maxMinutes the longest window that can be answered (the slots' retention)
+   * @param maxMinutes the longest span that can be answered (the slots' retention for a window,
+   *     the window for a step)
    * @throws IllegalArgumentException with a message fit for the client
    */
   public static Window parse(String text, int maxMinutes) {
@@ -28,8 +29,7 @@ public record Window(int minutes) {
     }
     long minutes = Long.parseLong(m.group(1)) * ("h".equals(m.group(2)) ? 60 : 1);
     if (minutes > maxMinutes) {
-      throw new IllegalArgumentException("window can be at most " + describe(maxMinutes)
-          + ", the slots' retention (got '" + text + "')");
+      throw new IllegalArgumentException("window can be at most " + describe(maxMinutes) + " (got '" + text + "')");
     }
     return new Window((int) minutes);
   }
