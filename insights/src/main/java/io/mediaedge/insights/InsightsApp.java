@@ -1,0 +1,132 @@
+package io.mediaedge.insights;
+
+import io.mediaedge.insights.api.InsightsRoutes;
+import io.mediaedge.insights.config.InsightsConfig;
+import io.mediaedge.insights.ingest.EventIngest;
+import io.mediaedge.insights.kafka.HistoryConsumer;
+import io.mediaedge.insights.kafka.PartialsReader;
+import io.mediaedge.insights.kafka.PartialsTopic;
+import io.mediaedge.insights.metrics.InsightsMetrics;
+import io.mediaedge.insights.query.InsightsQueries;
+import io.mediaedge.insights.slots.GlobalSlots;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part of an insights instance from its configuration, starts
+ * them in order and stops them gracefully. Tests start instances through it, as {@link Main} does.
+ */
+public final class InsightsApp {
+  private static final Logger log = LoggerFactory.getLogger(InsightsApp.class);
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final InsightsConfig config;
+  private final String run;
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+  private final InsightsQueries queries;
+  private final HistoryConsumer consumer;
+  private final PartialsReader reader;
+  private HttpServer http;
+
+  private InsightsApp(Vertx vertx, InsightsConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.config = config;
+    // a fresh name for this run's partials: a restart must never overwrite its former self's counts
+    this.run = config.instanceName() + "." + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    InsightsMetrics metrics = new InsightsMetrics(registry);
+    var kafka = config.kafka();
+    var slots = config.slots();
+    GlobalSlots global = new GlobalSlots(slots.retentionMinutes(), clock);
+    this.queries = new InsightsQueries(global);
+    this.reader = new PartialsReader(kafka.bootstrapServers(), kafka.partialsTopic(), global, run);
+    EventIngest ingest = new EventIngest(config.dedupWindow(), global, run, metrics, clock);
+    this.consumer = new HistoryConsumer(new HistoryConsumer.Settings(kafka.bootstrapServers(), kafka.groupId(),
+        kafka.historyTopic(), kafka.partialsTopic(), config.instanceName(), run, slots.publishInterval()),
+        ingest, metrics);
+  }
+
+  public static Future<InsightsApp> start(Vertx vertx, InsightsConfig config) {
+    return start(vertx, config, Clock.systemUTC());
+  }
+
+  /** Starts an instance: topic, partials reader, consumer, then the HTTP listener. */
+  public static Future<InsightsApp> start(Vertx vertx, InsightsConfig config, Clock clock) {
+    InsightsApp app = new InsightsApp(vertx, config, clock);
+    var kafka = config.kafka();
+    return vertx.executeBlocking(() -> {
+      PartialsTopic.ensure(kafka.bootstrapServers(), kafka.partialsTopic(), kafka.partialsPartitions(),
+          kafka.replicationFactor(), config.slots().retention());
+      app.reader.start();
+      app.consumer.start().get();
+      return null;
+    }, false).compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()))
+        .requestHandler(InsightsRoutes.router(vertx, app.queries, app.registry, app::ready))
+        .listen(config.http().port()))
+        .map(server -> {
+          app.http = server;
+          log.info("insights {} serves http://{}:{}/api/v1/ (run {}, slots of {} minutes)", config.instanceName(),
+              config.http().host(), server.actualPort(), app.run, config.slots().retentionMinutes());
+          return app;
+        })
+        .recover(failure -> app.stop().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** Answers with global figures: the partials read up to their end at start, and consuming. */
+  public boolean ready() {
+    return reader.caughtUp() && consumer.healthy();
+  }
+
+  /**
+   * Graceful stop: no new requests, the last partials published with their offsets, the group left
+   * (so the partitions move at once), the reader stopped.
+   */
+  public Future<Void> stop() {
+    Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+    return closed.compose(v -> vertx.executeBlocking(() -> {
+      consumer.stop(STOP_TIMEOUT);
+      reader.stop(STOP_TIMEOUT);
+      gcMetrics.close();
+      return null;
+    }, false));
+  }
+
+  public int httpPort() {
+    return http.actualPort();
+  }
+
+  /** The figures over windows: what the API serves, for the page and detection to build on. */
+  public InsightsQueries queries() {
+    return queries;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public InsightsConfig config() {
+    return config;
+  }
+
+  /** This run's name on the partials topic ({@code instanceName.random}). */
+  public String run() {
+    return run;
+  }
+}

@@ -1,0 +1,138 @@
+package io.mediaedge.insights.api;
+
+import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.insights.query.InsightsQueries;
+import io.mediaedge.insights.query.Window;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code /api/v1/} handlers: read and check the parameters on the event loop, run the query as
+ * blocking work (a day's window merges 1,440 minutes), answer JSON. Bad parameters fail the route
+ * with an {@link ApiProblem}; the failure handler renders it.
+ */
+final class FigureHandlers {
+  static final String DEFAULT_WINDOW = "15m";
+  static final int DEFAULT_TOP = 30;
+  static final String DEFAULT_BASELINE = "24h";
+
+  private final InsightsQueries queries;
+
+  FigureHandlers(InsightsQueries queries) {
+    this.queries = queries;
+  }
+
+  void summary(RoutingContext ctx) {
+    Window window = window(ctx);
+    answer(ctx, () -> JsonViews.summary(queries.summary(window)));
+  }
+
+  void countries(RoutingContext ctx) {
+    Window window = window(ctx);
+    answer(ctx, () -> withWindow(window)
+        .put("countries", JsonViews.array(queries.countries(window), JsonViews::country)));
+  }
+
+  void topCountries(RoutingContext ctx) {
+    Window window = window(ctx);
+    int limit = integer(ctx, "limit", DEFAULT_TOP, 1, 250);
+    answer(ctx, () -> withWindow(window)
+        .put("countries", JsonViews.array(queries.topCountries(window, limit), JsonViews::country)));
+  }
+
+  void contentTypes(RoutingContext ctx) {
+    Window window = window(ctx);
+    answer(ctx, () -> withWindow(window)
+        .put("contentTypes", JsonViews.array(queries.contentTypes(window), JsonViews::type)));
+  }
+
+  void contentLengths(RoutingContext ctx) {
+    Window window = window(ctx);
+    Action action = action(ctx);
+    answer(ctx, () -> withWindow(window).put("action", action.name())
+        .put("buckets", JsonViews.array(queries.contentLengths(window, action), JsonViews::length)));
+  }
+
+  void latency(RoutingContext ctx) {
+    Window window = window(ctx);
+    Action action = action(ctx);
+    String stepText = ctx.request().getParam("step");
+    int step = stepText == null ? InsightsQueries.defaultStep(window) : parse(() -> Window.parse(stepText,
+        window.minutes()), "step").minutes();
+    answer(ctx, () -> withWindow(window).put("action", action.name()).put("stepMinutes", step)
+        .put("regions", JsonViews.array(queries.latency(window, action, step), JsonViews::region)));
+  }
+
+  void isps(RoutingContext ctx) {
+    Window window = window(ctx);
+    String baselineText = ctx.request().getParam("baseline", DEFAULT_BASELINE);
+    int baseline = parse(() -> Window.parse(baselineText, queries.retentionMinutes()), "baseline").minutes();
+    long minRequests = integer(ctx, "minRequests", 1, 1, Integer.MAX_VALUE);
+    int limit = integer(ctx, "limit", 100, 1, 5000);
+    answer(ctx, () -> withWindow(window).put("baselineWindow", Window.describe(baseline))
+        .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream()
+            .limit(limit).toList(), JsonViews::network)));
+  }
+
+  private static JsonObject withWindow(Window window) {
+    return new JsonObject().put("window", window.toString());
+  }
+
+  private Window window(RoutingContext ctx) {
+    String text = ctx.request().getParam("window", DEFAULT_WINDOW);
+    return parse(() -> queries.window(text), "window");
+  }
+
+  private static Action action(RoutingContext ctx) {
+    String text = ctx.request().getParam("action", Action.UPLOAD.name());
+    try {
+      return Action.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.badParameter("action must be one of UPLOAD, DOWNLOAD, DELETE, UPLOAD_FAILED (got '"
+          + text + "')");
+    }
+  }
+
+  private static int integer(RoutingContext ctx, String name, int fallback, int min, int max) {
+    String text = ctx.request().getParam(name);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int value = Integer.parseInt(text.trim());
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below, with the range
+    }
+    throw ApiProblem.badParameter(name + " must be a whole number from " + min + " to " + max + " (got '" + text
+        + "')");
+  }
+
+  private static <T> T parse(Callable<T> parser, String name) {
+    try {
+      return parser.call();
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.badParameter(e.getMessage().startsWith(name) ? e.getMessage()
+          : name + ": " + e.getMessage().replaceFirst("^window ", ""));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void answer(RoutingContext ctx, Callable<JsonObject> query) {
+    ctx.vertx().executeBlocking(query, false).onComplete(result -> {
+      if (result.failed()) {
+        ctx.fail(result.cause());
+      } else if (!ctx.response().closed()) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .end(result.result().encode());
+      }
+    });
+  }
+}

@@ -1,0 +1,76 @@
+package io.mediaedge.insights.api;
+
+import io.mediaedge.insights.query.InsightsQueries;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The route table of insights; it reads like the API in the README's "Insights" section. Every
+ * error is JSON, {@code {"error": CODE, "message": …}}, rendered here only.
+ */
+public final class InsightsRoutes {
+  private static final Logger log = LoggerFactory.getLogger(InsightsRoutes.class);
+
+  private InsightsRoutes() {}
+
+  /**
+   * @param ready whether this instance answers with global figures (read the partials topic up to
+   *     its end at start, and consumes)
+   */
+  public static Router router(Vertx vertx, InsightsQueries queries, PrometheusMeterRegistry registry,
+      BooleanSupplier ready) {
+    Router router = Router.router(vertx);
+    FigureHandlers figures = new FigureHandlers(queries);
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/readyz").handler(ctx -> json(ctx, ready.getAsBoolean() ? 200 : 503,
+        new JsonObject().put("ready", ready.getAsBoolean())));
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape()));
+    router.get("/api/v1/summary").handler(figures::summary);
+    router.get("/api/v1/countries").handler(figures::countries);
+    router.get("/api/v1/countries/top").handler(figures::topCountries);
+    router.get("/api/v1/content-types").handler(figures::contentTypes);
+    router.get("/api/v1/content-lengths").handler(figures::contentLengths);
+    router.get("/api/v1/latency").handler(figures::latency);
+    router.get("/api/v1/isps").handler(figures::isps);
+    // The dashboard page (GET /) and its live updates are to be registered here, before the
+    // catch-all below; advisories (detection) get their /api/v1/ route here too.
+    router.route().last().handler(ctx -> ctx.fail(new ApiProblem(404, "NOT_FOUND", "no such resource: "
+        + ctx.request().path())));
+    router.route().failureHandler(InsightsRoutes::failure);
+    return router;
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiProblem problem;
+    if (failure instanceof ApiProblem known) {
+      problem = known;
+    } else if (failure == null && ctx.statusCode() == 405) {
+      problem = new ApiProblem(405, "METHOD_NOT_ALLOWED", "only GET is served here");
+    } else if (failure == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
+      problem = new ApiProblem(ctx.statusCode(), "BAD_REQUEST", "the request cannot be served");
+    } else {
+      log.error("Unexpected failure serving {}", ctx.request().path(), failure);
+      problem = new ApiProblem(500, "INTERNAL_ERROR", "an internal error; it is logged");
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    json(ctx, problem.status(), new JsonObject().put("error", problem.code()).put("message", problem.getMessage()));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(body.encode());
+  }
+}

@@ -1,0 +1,101 @@
+package io.mediaedge.insights.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole insights configuration, typed and validated. Every option is documented in
+ * {@code insights/conf/insights.yaml}; the defaults below are the same as there.
+ */
+public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slots, int dedupWindow,
+    String instanceName) {
+
+  /** The insights HTTP port in dev mode and by default. */
+  public static final int DEFAULT_HTTP_PORT = 8090;
+  public static final String DEFAULT_PARTIALS_TOPIC = "media.insights.partials.v1";
+
+  private static final Set<String> KNOWN = Set.of("kafka.bootstrapServers", "kafka.groupId", "kafka.historyTopic",
+      "kafka.partialsTopic", "kafka.partialsPartitions", "kafka.replicationFactor", "http.host", "http.port",
+      "slots.retention", "slots.publishInterval", "dedup.window", "instance.name");
+
+  /**
+   * @param partialsPartitions and {@code replicationFactor}: used when insights creates the
+   *     partials topic because it is missing
+   */
+  public record KafkaConfig(List<String> bootstrapServers, String groupId, String historyTopic, String partialsTopic,
+      int partialsPartitions, short replicationFactor) {}
+
+  public record HttpConfig(String host, int port) {}
+
+  /**
+   * @param retention how far back the one-minute slots go (and the longest window the API answers)
+   * @param publishInterval how often this instance publishes its partial slots and commits
+   */
+  public record SlotsConfig(Duration retention, Duration publishInterval) {
+    public int retentionMinutes() {
+      return (int) retention.toMinutes();
+    }
+  }
+
+  /** Reads the YAML file, applies {@code MEDIA_EDGE_INSIGHTS_*} environment overrides, validates. */
+  public static InsightsConfig load(Path file, Map<String, String> env) {
+    return fromTree(Options.readYaml(file), env, file.toString());
+  }
+
+  /** The same from an already parsed tree (tests pass their own). */
+  public static InsightsConfig fromTree(Map<String, Object> tree, Map<String, String> env, String source) {
+    Options o = Options.of(tree, env, source, KNOWN);
+    List<String> servers = o.list("kafka.bootstrapServers");
+    for (String server : servers) {
+      if (!server.matches("[^\\s:]+:\\d{1,5}")) {
+        throw o.invalid("kafka.bootstrapServers", "holds '" + server + "', which is not host:port");
+      }
+    }
+    KafkaConfig kafka = new KafkaConfig(servers, o.required("kafka.groupId"),
+        topic(o, "kafka.historyTopic", "media.history.v1"), topic(o, "kafka.partialsTopic", DEFAULT_PARTIALS_TOPIC),
+        o.integer("kafka.partialsPartitions", 3, 1, 1000), (short) o.integer("kafka.replicationFactor", 1, 1, 10));
+    if (kafka.historyTopic().equals(kafka.partialsTopic())) {
+      throw o.invalid("kafka.partialsTopic", "must differ from kafka.historyTopic");
+    }
+    HttpConfig http = new HttpConfig(o.string("http.host", "0.0.0.0"),
+        o.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535));
+    // at least a day: the ISP baseline is the day before the window
+    SlotsConfig slots = new SlotsConfig(
+        o.duration("slots.retention", "24h", Duration.ofHours(1), Duration.ofDays(7)),
+        o.duration("slots.publishInterval", "2s", Duration.ofMillis(100), Duration.ofSeconds(60)));
+    if (slots.retention().toSeconds() % 60 != 0) {
+      throw o.invalid("slots.retention", "must be whole minutes");
+    }
+    int dedupWindow = o.integer("dedup.window", 1_000_000, 1_000, 50_000_000);
+    String name = o.string("instance.name", "");
+    if (name.isEmpty()) {
+      name = hostName();
+    }
+    if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw o.invalid("instance.name", "must be 1 to 64 letters, digits, '.', '_' or '-' (got '" + name + "')");
+    }
+    return new InsightsConfig(kafka, http, slots, dedupWindow, name);
+  }
+
+  private static String topic(Options o, String option, String fallback) {
+    String topic = o.string(option, fallback);
+    if (!topic.matches("[A-Za-z0-9._-]{1,249}")) {
+      throw o.invalid(option, "is not a valid Kafka topic name (got '" + topic + "')");
+    }
+    return topic;
+  }
+
+  private static String hostName() {
+    try {
+      String host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+      return host.isEmpty() ? "insights" : host.substring(0, Math.min(64, host.length()));
+    } catch (UnknownHostException e) {
+      return "insights";
+    }
+  }
+}

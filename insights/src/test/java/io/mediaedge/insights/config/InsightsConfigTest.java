@@ -1,0 +1,55 @@
+package io.mediaedge.insights.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InsightsConfigTest {
+
+  @Test
+  void theCommittedFileLoads() {
+    InsightsConfig config = InsightsConfig.load(Path.of("insights/conf/insights.yaml"), Map.of());
+    assertEquals(8090, config.http().port());
+    assertEquals("media.history.v1", config.kafka().historyTopic());
+    assertEquals(1440, config.slots().retentionMinutes());
+    assertEquals(1_000_000, config.dedupWindow());
+    assertTrue(!config.instanceName().isEmpty());
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    InsightsConfig config = InsightsConfig.fromTree(Map.of("kafka", Map.of("groupId", "g")), Map.of(
+        "MEDIA_EDGE_INSIGHTS_KAFKA_BOOTSTRAP_SERVERS", "a:1, b:2",
+        "MEDIA_EDGE_INSIGHTS_KAFKA_GROUP_ID", "other",
+        "MEDIA_EDGE_INSIGHTS_HTTP_PORT", "9000",
+        "MEDIA_EDGE_INSIGHTS_SLOTS_RETENTION", "48h",
+        "MEDIA_EDGE_INSIGHTS_DEDUP_WINDOW", "5000",
+        "MEDIA_EDGE_INSIGHTS_INSTANCE_NAME", "insights-1"), "test");
+    assertEquals(List.of("a:1", "b:2"), config.kafka().bootstrapServers());
+    assertEquals("other", config.kafka().groupId());
+    assertEquals(9000, config.http().port());
+    assertEquals(Duration.ofHours(48), config.slots().retention());
+    assertEquals(5000, config.dedupWindow());
+    assertEquals("insights-1", config.instanceName());
+  }
+
+  @Test
+  void badValuesNameTheOptionAndItsVariable() {
+    ConfigException e = assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(
+        Map.of("kafka", Map.of("groupId", "g", "bootstrapServers", List.of("a:1")), "slots", Map.of("retention", "2m")),
+        Map.of(), "test.yaml"));
+    assertTrue(e.getMessage().contains("slots.retention") && e.getMessage().contains("MEDIA_EDGE_INSIGHTS_SLOTS_RETENTION"),
+        e.getMessage());
+    ConfigException misspelt = assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(
+        Map.of("kafka", Map.of("groupid", "g")), Map.of(), "test.yaml"));
+    assertTrue(misspelt.getMessage().contains("kafka.groupid"), misspelt.getMessage());
+    assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(
+        Map.of("kafka", Map.of("groupId", "g", "bootstrapServers", List.of("no-port"))), Map.of(), "test.yaml"));
+  }
+}
