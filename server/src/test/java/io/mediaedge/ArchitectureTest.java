@@ -21,7 +21,8 @@ class ArchitectureTest {
   private static final JavaClasses PRODUCTION = new ClassFileImporter()
       .withImportOption(new ImportOption.DoNotIncludeTests())
       .withImportOption(new ImportOption.DoNotIncludeJars())
-      .withImportOption(location -> !location.contains("/io/mediaedge/devstack/"))
+      .withImportOption(location -> !location.contains("/io/mediaedge/devstack/")
+          && !location.contains("/io/mediaedge/insights/") && !location.contains("/io/mediaedge/eventschema/"))
       .importPackages("io.mediaedge");
 
   /**

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -31,6 +32,8 @@ public final class DevMode {
         envPort("MEDIA_EDGE_DEV_CQL_PORT", 0), envPort("MEDIA_EDGE_DEV_KAFKA_PORT", 0));
     DevEdge.Running server = DevEdge.find().start(stack, httpsPort, httpPort);
     String geoLine = server.geoSummary();
+    Optional<DevInsights.Running> insights = DevInsights.find().isEmpty() ? Optional.empty()
+        : Optional.of(DevInsights.find().get().start(stack, envPort("MEDIA_EDGE_DEV_INSIGHTS_PORT", 8090)));
 
     String baseUrl = "https://localhost:" + server.httpsPort();
     String token = stack.token("dev-user", Duration.ofDays(1));
@@ -58,7 +61,8 @@ public final class DevMode {
         .put("cassandraLocalDatacenter", stack.cassandra().localDatacenter())
         .put("kafkaBootstrap", stack.kafka().bootstrapServers())
         .put("historyTopic", "media.history.v1")
-        .put("geoip", geoLine);
+        .put("geoip", geoLine)
+        .put("insightsUrl", insights.map(DevInsights.Running::url).orElse(null));
     Path envFile = workDir.resolve("dev-env.json");
     Files.writeString(envFile, env.encodePrettily());
 
@@ -70,6 +74,8 @@ public final class DevMode {
         + " (datacenter " + stack.cassandra().localDatacenter() + ")");
     System.out.println("  Kafka      " + stack.kafka().bootstrapServers());
     System.out.println("  GeoIP      " + geoLine);
+    System.out.println("  insights   " + insights.map(running -> running.url() + "  (dashboard; demo traffic:"
+        + " bench/demo-traffic.sh)").orElse("not on the class path"));
     System.out.println("  env file   " + envFile + "  (tokens, keys, endpoints as JSON)");
     System.out.println();
     System.out.println("  TOKEN=" + token);
@@ -86,6 +92,13 @@ public final class DevMode {
       } catch (Exception ignored) {
         // going down anyway
       }
+      insights.ifPresent(running -> {
+        try {
+          running.stop();
+        } catch (Exception ignored) {
+          // going down anyway
+        }
+      });
       stack.close();
       stopped.countDown();
     }, "dev-mode-shutdown"));
