@@ -57,16 +57,18 @@ prepare_java_bench() {
   cp -R "$root/server/target/classes" "$bench_run/classes"
   cp -R "$root/server/target/test-classes" "$bench_run/test-classes"
   cp -R "$root/devstack/target/classes" "$bench_run/devstack-classes"
+  cp -R "$root/event-schema/target/classes" "$bench_run/event-schema-classes"
+  cp -R "$root/insights/target/classes" "$bench_run/insights-classes"
   cp -R "$root/bench/target/classes" "$bench_run/bench-classes"
   cp "$bench_work/classpath-bench.txt" "$bench_run/classpath-bench.txt"
   bench_cp=$(bench_classpath "$bench_run")
 }
 
 # The benchmark JVM's class path in a private copy: the harness, the server's test helpers and
-# classes, the dev stack's launchers, then the dependency jars.
+# classes, the dev stack's launchers, the event contract and insights, then the dependency jars.
 bench_classpath() {
   local run=$1
-  echo "$run/bench-classes:$run/test-classes:$run/classes:$run/devstack-classes:$(cat "$run/classpath-bench.txt")"
+  echo "$run/bench-classes:$run/test-classes:$run/classes:$run/devstack-classes:$run/event-schema-classes:$run/insights-classes:$(cat "$run/classpath-bench.txt")"
 }
 
 # After prepare_java_bench: sets bench_edge_cp, the file listing media-edge's runtime class path
