@@ -181,12 +181,13 @@ public final class DetectionLoop {
     Set<String> fresh = new HashSet<>();
     advisories.forEach(a -> fresh.add(a.key()));
     List<Advisory> all = new ArrayList<>();
-    unsent.forEach((key, old) -> {
-      if (!fresh.contains(key)) {
+    // one key at a time: a send failing meanwhile (on the producer's thread) is kept for the next round
+    for (String key : List.copyOf(unsent.keySet())) {
+      Advisory old = unsent.remove(key);
+      if (old != null && !fresh.contains(key)) {
         all.add(old);
       }
-    });
-    unsent.clear();
+    }
     all.addAll(advisories);
     for (Advisory advisory : all) {
       publisher.publish(advisory).whenComplete((ok, failure) -> {
