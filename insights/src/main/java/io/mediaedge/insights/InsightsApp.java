@@ -1,13 +1,19 @@
 package io.mediaedge.insights;
 
 import io.mediaedge.insights.api.InsightsRoutes;
+import io.mediaedge.insights.config.DetectionConfig;
 import io.mediaedge.insights.config.InsightsConfig;
+import io.mediaedge.insights.detect.AdvisoryBoard;
+import io.mediaedge.insights.detect.DetectionLoop;
 import io.mediaedge.insights.ingest.EventIngest;
+import io.mediaedge.insights.kafka.AdvisoryProducer;
 import io.mediaedge.insights.kafka.HistoryConsumer;
 import io.mediaedge.insights.kafka.PartialsReader;
 import io.mediaedge.insights.kafka.PartialsTopic;
+import io.mediaedge.insights.metrics.AdvisoryMetrics;
 import io.mediaedge.insights.metrics.InsightsMetrics;
 import io.mediaedge.insights.query.InsightsQueries;
+import io.mediaedge.insights.query.NetworkComparisons;
 import io.mediaedge.insights.slots.GlobalSlots;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -40,7 +46,13 @@ public final class InsightsApp {
   private final InsightsQueries queries;
   private final HistoryConsumer consumer;
   private final PartialsReader reader;
+  private final AdvisoryBoard advisories;
+  /** Null when detection is off. */
+  private final DetectionParts detection;
   private HttpServer http;
+
+  /** What ISP-trouble detection is made of: the loop and the producer it publishes through. */
+  private record DetectionParts(DetectionLoop loop, AdvisoryProducer producer) {}
 
   private InsightsApp(Vertx vertx, InsightsConfig config, Clock clock) {
     this.vertx = vertx;
@@ -61,6 +73,18 @@ public final class InsightsApp {
     this.consumer = new HistoryConsumer(new HistoryConsumer.Settings(kafka.bootstrapServers(), kafka.groupId(),
         kafka.historyTopic(), kafka.partialsTopic(), config.instanceName(), run, slots.publishInterval()),
         ingest, metrics);
+    this.advisories = new AdvisoryBoard(config.detection());
+    this.detection = config.detection().enabled() ? detection(clock) : null;
+  }
+
+  /** Every instance judges; the owner of the history topic's partition 0 publishes. */
+  private DetectionParts detection(Clock clock) {
+    DetectionConfig rule = config.detection();
+    AdvisoryProducer producer = new AdvisoryProducer(config.kafka().bootstrapServers(),
+        config.kafka().advisoriesTopic(), config.instanceName());
+    DetectionLoop loop = new DetectionLoop(rule, new NetworkComparisons(queries, rule.baselineRefresh()), advisories,
+        producer, consumer::ownsFirstPartition, this::ready, new AdvisoryMetrics(registry), clock);
+    return new DetectionParts(loop, producer);
   }
 
   public static Future<InsightsApp> start(Vertx vertx, InsightsConfig config) {
@@ -76,9 +100,13 @@ public final class InsightsApp {
           kafka.replicationFactor(), config.slots().retention());
       app.reader.start();
       app.consumer.start().get();
+      if (app.detection != null) {
+        AdvisoryProducer.ensureTopic(kafka.bootstrapServers(), kafka.advisoriesTopic(), kafka.replicationFactor());
+        app.detection.loop().start();
+      }
       return null;
     }, false).compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()))
-        .requestHandler(InsightsRoutes.router(vertx, app.queries, app.registry, app::ready))
+        .requestHandler(InsightsRoutes.router(vertx, app.queries, app.registry, app::ready, app.advisories))
         .listen(config.http().port()))
         .map(server -> {
           app.http = server;
@@ -95,12 +123,17 @@ public final class InsightsApp {
   }
 
   /**
-   * Graceful stop: no new requests, the last partials published with their offsets, the group left
-   * (so the partitions move at once), the reader stopped.
+   * Graceful stop: no new requests, detection stopped (what it sent, flushed), the last partials
+   * published with their offsets, the group left (so the partitions move at once, and with partition
+   * 0 the publishing of advisories), the reader stopped.
    */
   public Future<Void> stop() {
     Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
     return closed.compose(v -> vertx.executeBlocking(() -> {
+      if (detection != null) {
+        detection.loop().stop(STOP_TIMEOUT);
+        detection.producer().close();
+      }
       consumer.stop(STOP_TIMEOUT);
       reader.stop(STOP_TIMEOUT);
       gcMetrics.close();
@@ -110,6 +143,11 @@ public final class InsightsApp {
 
   public int httpPort() {
     return http.actualPort();
+  }
+
+  /** What ISP-trouble detection decided: the flags raised now and the recent decisions. */
+  public AdvisoryBoard advisories() {
+    return advisories;
   }
 
   /** The figures over windows: what the API serves, for the page and detection to build on. */

@@ -57,6 +57,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void detectionJudgesFiguresOnlyThroughQueries() {
+    noClasses().that().resideInAPackage("io.mediaedge.insights.detect..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.mediaedge.insights.api..",
+            "io.mediaedge.insights.kafka..", "io.mediaedge.insights.ingest..", "io.mediaedge.insights.slots..")
+        .because("the rule and its flags are plain logic over figures; publishing is a port the kafka room fills")
+        .check(PRODUCTION);
+  }
+
+  @Test
   void apiReachesFiguresOnlyThroughQueries() {
     noClasses().that().resideInAPackage("io.mediaedge.insights.api..")
         .should().dependOnClassesThat().resideInAnyPackage("io.mediaedge.insights.kafka..",

@@ -1,11 +1,13 @@
 package io.mediaedge.insights.api;
 
 import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.insights.detect.AdvisoryBoard;
 import io.mediaedge.insights.query.InsightsQueries;
 import io.mediaedge.insights.query.Window;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -20,9 +22,11 @@ final class FigureHandlers {
   static final String DEFAULT_BASELINE = "24h";
 
   private final InsightsQueries queries;
+  private final AdvisoryBoard advisories;
 
-  FigureHandlers(InsightsQueries queries) {
+  FigureHandlers(InsightsQueries queries, AdvisoryBoard advisories) {
     this.queries = queries;
+    this.advisories = advisories;
   }
 
   void summary(RoutingContext ctx) {
@@ -72,9 +76,18 @@ final class FigureHandlers {
     int baseline = parse(() -> Window.parse(baselineText, queries.retentionMinutes()), "baseline").minutes();
     long minRequests = integer(ctx, "minRequests", 1, 1, Integer.MAX_VALUE);
     int limit = integer(ctx, "limit", 100, 1, 5000);
-    answer(ctx, () -> withWindow(window).put("baselineWindow", Window.describe(baseline))
-        .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream()
-            .limit(limit).toList(), JsonViews::network)));
+    answer(ctx, () -> {
+      Instant windowStart = Instant.ofEpochSecond(window.firstMinute(queries.nowMinute()) * 60);
+      return withWindow(window).put("baselineWindow", Window.describe(baseline))
+          .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream().limit(limit).toList(),
+              n -> JsonViews.network(n, AdvisoryViews.row(advisories.forNetwork(n.country(), n.asn(), windowStart)
+                  .orElse(null)))));
+    });
+  }
+
+  /** The networks flagged now and the recent decisions: a snapshot, nothing to compute. */
+  void advisories(RoutingContext ctx) {
+    answer(ctx, () -> AdvisoryViews.board(advisories));
   }
 
   private static JsonObject withWindow(Window window) {

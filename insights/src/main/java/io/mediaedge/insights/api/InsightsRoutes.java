@@ -1,5 +1,6 @@
 package io.mediaedge.insights.api;
 
+import io.mediaedge.insights.detect.AdvisoryBoard;
 import io.mediaedge.insights.query.InsightsQueries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -23,11 +24,12 @@ public final class InsightsRoutes {
   /**
    * @param ready whether this instance answers with global figures (read the partials topic up to
    *     its end at start, and consumes)
+   * @param advisories what ISP-trouble detection decided (empty when it is off)
    */
   public static Router router(Vertx vertx, InsightsQueries queries, PrometheusMeterRegistry registry,
-      BooleanSupplier ready) {
+      BooleanSupplier ready, AdvisoryBoard advisories) {
     Router router = Router.router(vertx);
-    FigureHandlers figures = new FigureHandlers(queries);
+    FigureHandlers figures = new FigureHandlers(queries, advisories);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/readyz").handler(ctx -> json(ctx, ready.getAsBoolean() ? 200 : 503,
         new JsonObject().put("ready", ready.getAsBoolean())));
@@ -41,8 +43,9 @@ public final class InsightsRoutes {
     router.get("/api/v1/content-lengths").handler(figures::contentLengths);
     router.get("/api/v1/latency").handler(figures::latency);
     router.get("/api/v1/isps").handler(figures::isps);
+    router.get("/api/v1/advisories").handler(figures::advisories);
     // The dashboard page (GET /) and its live updates are to be registered here, before the
-    // catch-all below; advisories (detection) get their /api/v1/ route here too.
+    // catch-all below.
     router.route().last().handler(ctx -> ctx.fail(new ApiProblem(404, "NOT_FOUND", "no such resource: "
         + ctx.request().path())));
     router.route().failureHandler(InsightsRoutes::failure);

@@ -52,10 +52,12 @@ final class JsonViews {
         .put("p90", p.p90Ms()).put("p99", p.p99Ms());
   }
 
-  static JsonObject network(NetworkHealth n) {
+  /** @param advisory the row's {@code advisory} (null when the network has none) */
+  static JsonObject network(NetworkHealth n, JsonObject advisory) {
     return new JsonObject().put("country", n.country()).put("asn", n.asn()).put("isp", n.isp())
         .put("window", figures(n.window()))
-        .put("baseline", figures(n.baseline()).put("minutes", n.baselineMinutes()));
+        .put("baseline", figures(n.baseline()).put("minutes", n.baselineMinutes()))
+        .put("advisory", advisory);
   }
 
   private static JsonObject figures(NetworkFigures f) {

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,22 +14,23 @@ import java.util.Set;
  * {@code insights/conf/insights.yaml}; the defaults below are the same as there.
  */
 public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slots, int dedupWindow,
-    String instanceName) {
+    String instanceName, DetectionConfig detection) {
 
   /** The insights HTTP port in dev mode and by default. */
   public static final int DEFAULT_HTTP_PORT = 8090;
   public static final String DEFAULT_PARTIALS_TOPIC = "media.insights.partials.v1";
+  /** What media-edge follows ({@code steering.topic} in conf/media-edge.yaml). */
+  public static final String DEFAULT_ADVISORIES_TOPIC = "media.advisories.v1";
 
-  private static final Set<String> KNOWN = Set.of("kafka.bootstrapServers", "kafka.groupId", "kafka.historyTopic",
-      "kafka.partialsTopic", "kafka.partialsPartitions", "kafka.replicationFactor", "http.host", "http.port",
-      "slots.retention", "slots.publishInterval", "dedup.window", "instance.name");
+  private static final Set<String> KNOWN = known();
 
   /**
    * @param partialsPartitions and {@code replicationFactor}: used when insights creates the
    *     partials topic because it is missing
+   * @param advisoriesTopic where ISP-trouble advisories are published (created when missing)
    */
   public record KafkaConfig(List<String> bootstrapServers, String groupId, String historyTopic, String partialsTopic,
-      int partialsPartitions, short replicationFactor) {}
+      int partialsPartitions, short replicationFactor, String advisoriesTopic) {}
 
   public record HttpConfig(String host, int port) {}
 
@@ -58,9 +60,13 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
     }
     KafkaConfig kafka = new KafkaConfig(servers, o.required("kafka.groupId"),
         topic(o, "kafka.historyTopic", "media.history.v1"), topic(o, "kafka.partialsTopic", DEFAULT_PARTIALS_TOPIC),
-        o.integer("kafka.partialsPartitions", 3, 1, 1000), (short) o.integer("kafka.replicationFactor", 1, 1, 10));
+        o.integer("kafka.partialsPartitions", 3, 1, 1000), (short) o.integer("kafka.replicationFactor", 1, 1, 10),
+        topic(o, "kafka.advisoriesTopic", DEFAULT_ADVISORIES_TOPIC));
     if (kafka.historyTopic().equals(kafka.partialsTopic())) {
       throw o.invalid("kafka.partialsTopic", "must differ from kafka.historyTopic");
+    }
+    if (Set.of(kafka.historyTopic(), kafka.partialsTopic()).contains(kafka.advisoriesTopic())) {
+      throw o.invalid("kafka.advisoriesTopic", "must differ from kafka.historyTopic and kafka.partialsTopic");
     }
     HttpConfig http = new HttpConfig(o.string("http.host", "0.0.0.0"),
         o.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535));
@@ -79,7 +85,16 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       throw o.invalid("instance.name", "must be 1 to 64 letters, digits, '.', '_' or '-' (got '" + name + "')");
     }
-    return new InsightsConfig(kafka, http, slots, dedupWindow, name);
+    return new InsightsConfig(kafka, http, slots, dedupWindow, name, DetectionConfig.from(o, slots.retentionMinutes()));
+  }
+
+  private static Set<String> known() {
+    Set<String> known = new HashSet<>(Set.of("kafka.bootstrapServers", "kafka.groupId",
+        "kafka.historyTopic", "kafka.partialsTopic", "kafka.partialsPartitions", "kafka.replicationFactor",
+        "kafka.advisoriesTopic", "http.host", "http.port", "slots.retention", "slots.publishInterval", "dedup.window",
+        "instance.name"));
+    known.addAll(DetectionConfig.OPTIONS);
+    return Set.copyOf(known);
   }
 
   private static String topic(Options o, String option, String fallback) {

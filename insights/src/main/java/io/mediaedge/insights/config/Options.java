@@ -148,6 +148,38 @@ final class Options {
     return (int) parsed;
   }
 
+  double decimal(String option, double fallback, double min, double max) {
+    String value = string(option, String.valueOf(fallback));
+    double parsed;
+    try {
+      parsed = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw invalid(option, "must be a number such as 0.05 or 3 (got '" + value + "')");
+    }
+    if (!(parsed >= min && parsed <= max)) {
+      throw invalid(option, "must be between " + min + " and " + max + " (got " + value + ")");
+    }
+    return parsed;
+  }
+
+  boolean bool(String option, boolean fallback) {
+    String value = string(option, String.valueOf(fallback)).toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw invalid(option, "must be true or false (got '" + value + "')");
+    };
+  }
+
+  /** A duration of whole minutes, as a number of minutes. */
+  int minutes(String option, String fallback, Duration min, Duration max) {
+    Duration parsed = duration(option, fallback, min, max);
+    if (parsed.toSeconds() % 60 != 0) {
+      throw invalid(option, "must be whole minutes");
+    }
+    return (int) parsed.toMinutes();
+  }
+
   Duration duration(String option, String fallback, Duration min, Duration max) {
     String value = string(option, fallback);
     Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));

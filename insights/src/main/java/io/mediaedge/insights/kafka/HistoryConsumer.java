@@ -60,6 +60,8 @@ public final class HistoryConsumer {
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running = true;
   private volatile boolean healthy;
+  /** Whether this instance holds partition 0 of the history topic: the one that publishes advisories. */
+  private volatile boolean ownsFirstPartition;
   private KafkaConsumer<String, String> consumer;
   private KafkaProducer<String, byte[]> producer;
   /** Records read since the last commit (duplicates and malformed ones too: their offsets need committing). */
@@ -85,6 +87,16 @@ public final class HistoryConsumer {
   /** Whether the thread runs and can commit (false after it was fenced or failed for good). */
   public boolean healthy() {
     return healthy;
+  }
+
+  /**
+   * Whether this instance owns partition 0 of the history topic now. The group gives each
+   * partition to one member at a time, so exactly one live instance answers true (none during a
+   * rebalance, or while a dead owner's session has not timed out): the one that publishes
+   * ISP-trouble advisories.
+   */
+  public boolean ownsFirstPartition() {
+    return ownsFirstPartition && healthy;
   }
 
   /**
@@ -118,6 +130,7 @@ public final class HistoryConsumer {
       started.completeExceptionally(e);
     } finally {
       healthy = false;
+      ownsFirstPartition = false;
       closeQuietly();
       stopped.complete(null);
     }
@@ -303,6 +316,7 @@ public final class HistoryConsumer {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      giveUpFirst(partitions);
       if (!partitions.isEmpty()) {
         publish();
       }
@@ -311,12 +325,27 @@ public final class HistoryConsumer {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       log.info("Assigned {}", partitions);
+      if (partitions.contains(first())) {
+        ownsFirstPartition = true;
+        log.info("This instance owns {}: it publishes ISP advisories", first());
+      }
+    }
+
+    private void giveUpFirst(Collection<TopicPartition> partitions) {
+      if (partitions.contains(first())) {
+        ownsFirstPartition = false;
+      }
+    }
+
+    private TopicPartition first() {
+      return new TopicPartition(settings.historyTopic(), 0);
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       log.warn("Lost {} without a chance to commit: their records since the last commit will be counted by"
           + " their new owner", partitions);
+      giveUpFirst(partitions);
       ingest.rollback();
       uncommitted = false;
     }

@@ -3,14 +3,8 @@ package io.mediaedge.insights.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +30,10 @@ public final class PartialsTopic {
         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
         TopicConfig.RETENTION_MS_CONFIG, String.valueOf(slotRetention.plus(RETENTION_MARGIN).toMillis()),
         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(MAX_MESSAGE_BYTES));
-    try (Admin admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", bootstrapServers),
-        AdminClientConfig.CLIENT_ID_CONFIG, "insights-admin"))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
-          .all().get(30, TimeUnit.SECONDS);
+    if (Topics.ensure(bootstrapServers, new NewTopic(topic, partitions, replicationFactor).configs(configs),
+        "partials")) {
       log.info("Created the partials topic {} ({} partitions, compacted, retention {})", topic, partitions,
           slotRetention.plus(RETENTION_MARGIN));
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create the partials topic " + topic + ": " + e.getCause(), e);
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30 s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating the partials topic", e);
     }
   }
 

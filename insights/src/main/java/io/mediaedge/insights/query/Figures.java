@@ -1,5 +1,6 @@
 package io.mediaedge.insights.query;
 
+import io.mediaedge.eventschema.Advisory;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,4 +42,18 @@ public final class Figures {
    */
   public record NetworkHealth(String country, String asn, String isp, NetworkFigures window,
       NetworkFigures baseline, int baselineMinutes) {}
+
+  /**
+   * One (country, ASN) as detection judges it: its figures over the window, over its trailing
+   * baseline, and the rest of its country's (every other network of the country, summed) over the
+   * same window.
+   */
+  public record NetworkComparison(String country, String asn, String isp, NetworkFigures window,
+      NetworkFigures baseline, NetworkFigures restOfCountry) {
+
+    /** {@code country/asn}, the advisory topic's key. */
+    public String key() {
+      return Advisory.networkKey(country, asn);
+    }
+  }
 }

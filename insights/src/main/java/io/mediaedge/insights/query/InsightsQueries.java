@@ -54,6 +54,11 @@ public final class InsightsQueries {
     return slots.retentionMinutes();
   }
 
+  /** The current minute (epoch minutes): the last of every window. */
+  public long nowMinute() {
+    return slots.nowMinute();
+  }
+
   /** Everything over the window, all instances merged. Shared: callers must not change it. */
   public Aggregate aggregate(Window window) {
     long now = slots.nowMinute();

@@ -104,6 +104,26 @@ public final class LatencyHistogram {
     size = k;
   }
 
+  /**
+   * Takes away the values of {@code part}, which must have been added to this one (a country's
+   * total less one of its networks: the rest of the country, without merging the others again).
+   * Emptied buckets stay, with a count of 0; percentiles skip them.
+   *
+   * @throws IllegalArgumentException when {@code part} holds values this one does not
+   */
+  public void removeAll(LatencyHistogram part) {
+    for (int i = 0; i < part.size; i++) {
+      int at = find(part.bucketAt(i));
+      if (at < 0 || countAt(at) < part.countAt(i)) {
+        throw new IllegalArgumentException("removing values that were never added (bucket " + part.bucketAt(i) + ")");
+      }
+    }
+    for (int i = 0; i < part.size; i++) {
+      entries[find(part.bucketAt(i))] -= part.countAt(i);
+      total -= part.countAt(i);
+    }
+  }
+
   /** Gives back the spare room of the array once no more values are expected (a closed slot). */
   public void trim() {
     if (entries.length > size) {

@@ -20,6 +20,53 @@ class InsightsConfigTest {
     assertEquals(1440, config.slots().retentionMinutes());
     assertEquals(1_000_000, config.dedupWindow());
     assertTrue(!config.instanceName().isEmpty());
+    assertEquals("media.advisories.v1", config.kafka().advisoriesTopic());
+    DetectionConfig rule = config.detection();
+    assertTrue(rule.enabled());
+    assertEquals(Duration.ofSeconds(15), rule.evaluateEvery());
+    assertEquals(5, rule.windowMinutes());
+    assertEquals(1440, rule.baselineMinutes());
+    assertEquals(Duration.ofMinutes(10), rule.baselineRefresh());
+    assertEquals(30, rule.minRequests());
+    assertEquals(300, rule.minBaselineRequests());
+    assertEquals(10, rule.minErrors());
+    assertEquals(3, rule.errorRateFactor());
+    assertEquals(0.05, rule.errorRateMargin());
+    assertEquals(0.05, rule.errorRateFloor());
+    assertEquals(2, rule.latencyFactor());
+    assertEquals(2, rule.throughputFactor());
+    assertEquals(0.5, rule.hysteresis());
+    assertEquals(Duration.ofMinutes(1), rule.raiseAfter());
+    assertEquals(Duration.ofMinutes(5), rule.clearAfter());
+    assertEquals(Duration.ofMinutes(5), rule.republishInterval());
+    assertEquals(200, rule.recentAdvisories());
+  }
+
+  @Test
+  void detectionOptionsComeFromTheEnvironmentAndAreChecked() {
+    Map<String, Object> tree = Map.of("kafka", Map.of("groupId", "g", "bootstrapServers", List.of("a:1")));
+    DetectionConfig rule = InsightsConfig.fromTree(tree, Map.of(
+        "MEDIA_EDGE_INSIGHTS_DETECTION_ENABLED", "false",
+        "MEDIA_EDGE_INSIGHTS_DETECTION_ERROR_RATE_FACTOR", "4.5",
+        "MEDIA_EDGE_INSIGHTS_DETECTION_WINDOW", "10m",
+        "MEDIA_EDGE_INSIGHTS_DETECTION_CLEAR_AFTER", "10m"), "test").detection();
+    assertTrue(!rule.enabled());
+    assertEquals(4.5, rule.errorRateFactor());
+    assertEquals(10, rule.windowMinutes());
+    assertEquals(Duration.ofMinutes(10), rule.clearAfter());
+    ConfigException slowerToRaise = assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
+        Map.of("MEDIA_EDGE_INSIGHTS_DETECTION_CLEAR_AFTER", "30s"), "test"));
+    assertTrue(slowerToRaise.getMessage().contains("detection.clearAfter"), slowerToRaise.getMessage());
+    ConfigException republish = assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
+        Map.of("MEDIA_EDGE_INSIGHTS_DETECTION_REPUBLISH_INTERVAL", "20m"), "test"));
+    assertTrue(republish.getMessage().contains("MEDIA_EDGE_INSIGHTS_DETECTION_REPUBLISH_INTERVAL"),
+        republish.getMessage());
+    assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
+        Map.of("MEDIA_EDGE_INSIGHTS_DETECTION_HYSTERESIS", "1.5"), "test"));
+    assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
+        Map.of("MEDIA_EDGE_INSIGHTS_DETECTION_WINDOW", "90s"), "test"));
+    assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
+        Map.of("MEDIA_EDGE_INSIGHTS_KAFKA_ADVISORIES_TOPIC", "media.history.v1"), "test"));
   }
 
   @Test

@@ -27,10 +27,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.ConsumerGroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -106,13 +110,37 @@ final class InsightsStack {
 
   /** The configuration of an instance over the test's topics and group, publishing every 200 ms. */
   InsightsConfig config(String name, String historyTopic, String group) {
+    return config(name, historyTopic, group, Map.of());
+  }
+
+  /**
+   * The same with detection options ({@code detection.*} names without the prefix); advisories go
+   * to the test's own topic, {@code historyTopic.advisories}.
+   */
+  InsightsConfig config(String name, String historyTopic, String group, Map<String, Object> detection) {
     return InsightsConfig.fromTree(Map.of(
         "kafka", Map.of("bootstrapServers", List.of(kafka.bootstrapServers()), "groupId", group,
-            "historyTopic", historyTopic, "partialsTopic", historyTopic + ".partials", "partialsPartitions", 2),
+            "historyTopic", historyTopic, "partialsTopic", historyTopic + ".partials", "partialsPartitions", 2,
+            "advisoriesTopic", historyTopic + ".advisories"),
         "http", Map.of("host", "127.0.0.1", "port", 0),
         "slots", Map.of("publishInterval", "200ms"),
         "dedup", Map.of("window", 10_000),
-        "instance", Map.of("name", name)), Map.of(), "test");
+        "instance", Map.of("name", name),
+        "detection", detection), Map.of(), "test");
+  }
+
+  /** A consumer of every partition of an existing {@code topic}, from its start (no group). */
+  KafkaConsumer<String, String> readFromStart(String topic) {
+    KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()));
+    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        .map(info -> new TopicPartition(topic, info.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
   }
 
   InsightsApp start(InsightsConfig config) throws Exception {

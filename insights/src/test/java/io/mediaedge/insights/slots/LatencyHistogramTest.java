@@ -1,6 +1,7 @@
 package io.mediaedge.insights.slots;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.HdrHistogram.Histogram;
@@ -43,6 +44,29 @@ class LatencyHistogramTest {
       assertEquals(reference.getValueAtPercentile(p), merged.valueAtPercentile(p), "p" + p);
     }
     assertEquals(reference.getValueAtPercentile(99), merged.toHdrHistogram().getValueAtPercentile(99));
+  }
+
+  @Test
+  void aTotalLessOnePartIsTheRestMerged() {
+    Random random = new Random(11);
+    LatencyHistogram total = new LatencyHistogram();
+    LatencyHistogram part = new LatencyHistogram();
+    LatencyHistogram rest = new LatencyHistogram();
+    for (int i = 0; i < 2_000; i++) {
+      long value = (long) Math.exp(random.nextDouble() * 10);
+      (i % 3 == 0 ? part : rest).record(value);
+    }
+    total.addAll(part);
+    total.addAll(rest);
+    total.removeAll(part);
+    assertEquals(rest.totalCount(), total.totalCount());
+    for (double p : PERCENTILES) {
+      assertEquals(rest.valueAtPercentile(p), total.valueAtPercentile(p), "p" + p);
+    }
+    LatencyHistogram all = part.copy();
+    total.removeAll(rest);
+    assertEquals(0, total.valueAtPercentile(95), "emptied: no values left");
+    assertThrows(IllegalArgumentException.class, () -> total.removeAll(all), "never added");
   }
 
   @Test

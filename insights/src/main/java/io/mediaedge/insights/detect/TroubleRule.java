@@ -1,0 +1,114 @@
+package io.mediaedge.insights.detect;
+
+import io.mediaedge.eventschema.Advisory.Evidence;
+import io.mediaedge.eventschema.Advisory.Signal;
+import io.mediaedge.insights.config.DetectionConfig;
+import io.mediaedge.insights.query.Figures.NetworkComparison;
+import io.mediaedge.insights.query.NetworkFigures;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The ISP-trouble rule for one evaluation of one network (README, "ISP-trouble detection and
+ * advisories"): which signals depart from both the network's own baseline and the rest of its
+ * country far enough to raise a flag, and which still depart far enough to keep one raised (the
+ * looser hold thresholds: the hysteresis). A signal is judged only with enough traffic in the
+ * window, in the baseline and in the rest of the country; otherwise it neither raises nor holds.
+ * Timing (how long a finding must last) is {@link NetworkFlags}' job.
+ */
+final class TroubleRule {
+  private final DetectionConfig config;
+
+  TroubleRule(DetectionConfig config) {
+    this.config = config;
+  }
+
+  /** The signals at or past their raise thresholds, and those at or past their hold thresholds. */
+  record Finding(Set<Signal> raising, Set<Signal> holding) {
+    static final Finding NOTHING = new Finding(Set.of(), Set.of());
+  }
+
+  Finding judge(NetworkComparison n) {
+    Set<Signal> raising = EnumSet.noneOf(Signal.class);
+    Set<Signal> holding = EnumSet.noneOf(Signal.class);
+    judgeErrorRate(n.window(), n.baseline(), n.restOfCountry(), raising, holding);
+    judgeLatency(n.window(), n.baseline(), n.restOfCountry(), raising, holding);
+    judgeThroughput(n.window(), n.baseline(), n.restOfCountry(), raising, holding);
+    return new Finding(raising, holding);
+  }
+
+  /**
+   * Raised at {@code max(k × ref, ref + margin, floor)} with at least {@code minErrors} errors,
+   * where ref is the higher of the baseline's rate and the rest of the country's: above both.
+   */
+  private void judgeErrorRate(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
+      Set<Signal> holding) {
+    if (!enough(w.requests(), b.requests(), rest.requests())) {
+      return;
+    }
+    double ref = Math.max(b.errorRate(), rest.errorRate());
+    double raiseAt = Math.max(Math.max(config.errorRateFactor() * ref, ref + config.errorRateMargin()),
+        config.errorRateFloor());
+    double holdAt = ref + config.hysteresis() * (raiseAt - ref);
+    if (w.errorRate() >= raiseAt && w.errors() >= config.minErrors()) {
+      raising.add(Signal.ERROR_RATE);
+    }
+    if (w.errorRate() >= holdAt && w.errors() > 0) {
+      holding.add(Signal.ERROR_RATE);
+    }
+  }
+
+  /** Raised at k × the baseline's p95 and above the rest of the country's. */
+  private void judgeLatency(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
+      Set<Signal> holding) {
+    if (!enough(w.latencyCount(), b.latencyCount(), rest.latencyCount()) || w.p95Ms() <= rest.p95Ms()) {
+      return;
+    }
+    // a 0 ms baseline (sub-millisecond uploads) would make any latency a departure
+    double base = Math.max(1, b.p95Ms());
+    if (w.p95Ms() >= config.latencyFactor() * base) {
+      raising.add(Signal.P95_LATENCY);
+    }
+    if (w.p95Ms() >= config.holdFactor(config.latencyFactor()) * base) {
+      holding.add(Signal.P95_LATENCY);
+    }
+  }
+
+  /** Raised at the baseline's throughput / k and below the rest of the country's. */
+  private void judgeThroughput(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
+      Set<Signal> holding) {
+    if (!enough(w.uploads(), b.uploads(), rest.uploads()) || w.throughput() < 0 || b.throughput() <= 0
+        || rest.throughput() < 0 || w.throughput() >= rest.throughput()) {
+      return;
+    }
+    if (w.throughput() <= b.throughput() / config.throughputFactor()) {
+      raising.add(Signal.UPLOAD_THROUGHPUT);
+    }
+    if (w.throughput() <= b.throughput() / config.holdFactor(config.throughputFactor())) {
+      holding.add(Signal.UPLOAD_THROUGHPUT);
+    }
+  }
+
+  /** Enough traffic to judge: in the window, in the baseline, and in the rest of the country. */
+  private boolean enough(long window, long baseline, long restOfCountry) {
+    return window >= config.minRequests() && baseline >= config.minBaselineRequests()
+        && restOfCountry >= config.minRequests();
+  }
+
+  /** The figures behind a decision, as the advisory carries them (-1: not measured). */
+  static Evidence evidence(NetworkComparison n) {
+    NetworkFigures w = n.window();
+    NetworkFigures b = n.baseline();
+    NetworkFigures rest = n.restOfCountry();
+    return new Evidence(w.requests(), rate(w), rate(b), rate(rest), p95(w), p95(b), p95(rest), w.throughput(),
+        b.throughput(), rest.throughput());
+  }
+
+  private static double rate(NetworkFigures f) {
+    return f.requests() == 0 ? -1 : f.errorRate();
+  }
+
+  private static double p95(NetworkFigures f) {
+    return f.latencyCount() == 0 ? -1 : f.p95Ms();
+  }
+}
