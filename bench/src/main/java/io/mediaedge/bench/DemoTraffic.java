@@ -38,7 +38,7 @@ public final class DemoTraffic {
         --clients N           requests in flight at most (default 8)
         --duration D          how long, e.g. 10m; 0 runs until Ctrl-C (default 0)
         --trouble C/ASN       the network that turns bad, or none (default NG/29465, MTN Nigeria)
-        --trouble-after D     healthy for this long first (default 3m)
+        --trouble-after D     healthy for this long first (default 6m: a baseline for detection)
         --seed N              random seed (default 1)""";
 
   private final JsonObject env;
@@ -72,7 +72,7 @@ public final class DemoTraffic {
     int clients = 8;
     Duration duration = Duration.ZERO;
     String troubleKey = "NG/29465";
-    Duration troubleAfter = Duration.ofMinutes(3);
+    Duration troubleAfter = Duration.ofMinutes(6);
     long seed = 1;
     BenchArgs in = new BenchArgs(args);
     while (in.hasNext()) {

@@ -27,7 +27,8 @@ public final class DevModeEdge implements DevEdge {
   public Running start(DevStack stack, int httpsPort, int httpPort) throws Exception {
     JsonObject geo = geoSection();
     JsonObject overrides = new JsonObject().put("geo", geo)
-        .put("edge", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1/32").add("::1/128")));
+        .put("edge", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1/32").add("::1/128")))
+        .put("steering", steeringSection());
     EdgeConfig config = DevStackConfig.config(stack, httpsPort, httpPort, overrides);
     Vertx vertx = Vertx.vertx();
     String geoLine = describeGeo(vertx, config, geo);
@@ -60,6 +61,16 @@ public final class DevModeEdge implements DevEdge {
         vertx.close().await(10, TimeUnit.SECONDS);
       }
     };
+  }
+
+  /**
+   * Dev mode follows the advisories its insights publishes, so the demo's troubled network can be
+   * watched being steered (GET /v1/edge from one of its addresses). Creating target/dev/steering-off
+   * is the kill switch.
+   */
+  private static JsonObject steeringSection() {
+    return new JsonObject().put("enabled", true).put("alternativeHost", "upload-alt.localhost")
+        .put("ttl", "10m").put("killSwitchFile", Path.of("target/dev/steering-off").toAbsolutePath().toString());
   }
 
   /**

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * insights for dev mode ({@code io.mediaedge.devstack.DevMode}): one instance started in-process
  * from the committed {@code insights/conf/insights.yaml}, reading the dev stack's Kafka. The
  * environment still overrides any option (MEDIA_EDGE_INSIGHTS_...); the stack's address, the port
- * and the instance name are laid over it.
+ * and the instance name are laid over it, and detection's windows are shortened for a demo.
  */
 public final class DevModeInsights implements DevInsights {
   /** The committed configuration, relative to the repository root (where dev mode runs). */
@@ -26,6 +26,13 @@ public final class DevModeInsights implements DevInsights {
     env.put("MEDIA_EDGE_INSIGHTS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
     env.put("MEDIA_EDGE_INSIGHTS_HTTP_PORT", String.valueOf(port));
     env.putIfAbsent("MEDIA_EDGE_INSIGHTS_INSTANCE_NAME", "dev");
+    // Detection judges minutes, not a day: in a demo that has run for a few minutes the troubled
+    // network can be seen flagged (and the edge steering it) without waiting for a day's baseline.
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_WINDOW", "3m");
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_MIN_BASELINE_REQUESTS", "100");
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_BASELINE_REFRESH", "1m");
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_RAISE_AFTER", "30s");
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_CLEAR_AFTER", "2m");
     InsightsConfig config = InsightsConfig.load(COMMITTED, env);
     Vertx vertx = Vertx.vertx();
     InsightsApp app = InsightsApp.start(vertx, config).await(60, TimeUnit.SECONDS);
