@@ -155,7 +155,8 @@ window.insightsDashboard = {
   updates: () => updates,
   window: () => windowText,
   panels: () => {
-    const points = (chart) => (chart.getOption().series || [])
+    // a chart has no option until the first event arrives
+    const points = (chart) => ((chart.getOption() || {}).series || [])
       .flatMap((s) => s.data || []).filter((d) => {
         const v = d !== null && typeof d === 'object' && 'value' in d ? d.value : d;
         return Array.isArray(v) ? Number.isFinite(v[1]) : Number.isFinite(v) && v > 0;

@@ -106,7 +106,7 @@ export function lengthsOption(buckets) {
       trigger: 'axis', axisPointer: { type: 'shadow' },
       formatter: (ps) => `${ps[0].name}<br>${count(ps[0].value)} uploads`,
     },
-    grid: { left: 50, right: 10, top: 20, bottom: 50 },
+    grid: { left: 50, right: 10, top: 30, bottom: 50 },
     xAxis: { type: 'category', data: labels, axisLabel: { rotate: 40, fontSize: 10 } },
     yAxis: { type: 'value', name: 'uploads' },
     series: [{ name: 'uploads', type: 'bar', color: '#16a085', data: shown.map((b) => b.count) }],
