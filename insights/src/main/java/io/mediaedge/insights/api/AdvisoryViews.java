@@ -7,6 +7,7 @@ import io.mediaedge.insights.detect.AdvisoryBoard;
 import io.mediaedge.insights.detect.AdvisoryBoard.RowAdvisory;
 import io.mediaedge.insights.detect.AdvisoryBoard.Snapshot;
 import io.mediaedge.insights.detect.FlagView;
+import io.mediaedge.insights.query.Figures.NetworkHealth;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -55,6 +56,12 @@ final class AdvisoryViews {
   }
 
   /** A row's {@code advisory}: null, or what the ISP table shows. */
+  /** A row of the ISP table: the network's figures and what detection says of it in the window. */
+  static JsonObject networkRow(NetworkHealth n, AdvisoryBoard advisories,
+      Instant windowStart) {
+    return JsonViews.network(n, row(advisories.forNetwork(n.country(), n.asn(), windowStart).orElse(null)));
+  }
+
   static JsonObject row(RowAdvisory advisory) {
     if (advisory == null) {
       return null;

@@ -80,8 +80,7 @@ final class FigureHandlers {
       Instant windowStart = Instant.ofEpochSecond(window.firstMinute(queries.nowMinute()) * 60);
       return withWindow(window).put("baselineWindow", Window.describe(baseline))
           .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream().limit(limit).toList(),
-              n -> JsonViews.network(n, AdvisoryViews.row(advisories.forNetwork(n.country(), n.asn(), windowStart)
-                  .orElse(null)))));
+              n -> AdvisoryViews.networkRow(n, advisories, windowStart)));
     });
   }
 

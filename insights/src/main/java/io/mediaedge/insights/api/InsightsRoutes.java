@@ -8,16 +8,23 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The route table of insights; it reads like the API in the README's "Insights" section. Every
- * error is JSON, {@code {"error": CODE, "message": …}}, rendered here only.
+ * The route table of insights; it reads like the API in the README's "Insights" section, then
+ * the dashboard page at {@code /} and its assets. Every error is JSON,
+ * {@code {"error": CODE, "message": …}}, rendered here only.
  */
 public final class InsightsRoutes {
   private static final Logger log = LoggerFactory.getLogger(InsightsRoutes.class);
+  /** The dashboard page's files, a class-path folder. */
+  static final String PAGE = "io/mediaedge/insights/page";
+  /** Where WebJars keep their files on the class path (ECharts, its world map). */
+  static final String WEBJARS = "META-INF/resources/webjars";
+  private static final long WEBJAR_MAX_AGE_SECONDS = 7 * 24 * 3600;
 
   private InsightsRoutes() {}
 
@@ -30,6 +37,7 @@ public final class InsightsRoutes {
       BooleanSupplier ready, AdvisoryBoard advisories) {
     Router router = Router.router(vertx);
     FigureHandlers figures = new FigureHandlers(queries, advisories);
+    LiveFeed live = new LiveFeed(queries, advisories);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/readyz").handler(ctx -> json(ctx, ready.getAsBoolean() ? 200 : 503,
         new JsonObject().put("ready", ready.getAsBoolean())));
@@ -44,8 +52,12 @@ public final class InsightsRoutes {
     router.get("/api/v1/latency").handler(figures::latency);
     router.get("/api/v1/isps").handler(figures::isps);
     router.get("/api/v1/advisories").handler(figures::advisories);
-    // The dashboard page (GET /) and its live updates are to be registered here, before the
-    // catch-all below.
+    router.get("/api/v1/live").handler(live::stream);
+    // The page and its chart library come from the class path, never from a CDN: it works offline.
+    // WebJars carry their version in the path, so browsers may keep them; the page's own files
+    // are checked again every time, so a new release shows at the next load.
+    router.get("/webjars/*").handler(StaticHandler.create(WEBJARS).setMaxAgeSeconds(WEBJAR_MAX_AGE_SECONDS));
+    router.get("/*").handler(StaticHandler.create(PAGE).setCachingEnabled(false));
     router.route().last().handler(ctx -> ctx.fail(new ApiProblem(404, "NOT_FOUND", "no such resource: "
         + ctx.request().path())));
     router.route().failureHandler(InsightsRoutes::failure);

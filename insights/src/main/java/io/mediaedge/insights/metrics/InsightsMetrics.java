@@ -35,6 +35,7 @@ public final class InsightsMetrics {
   private final Map<String, Counter> typeEvents = new ConcurrentHashMap<>();
   private final Map<String, Counter> uploadBytes = new ConcurrentHashMap<>();
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+  private final Map<String, Timer> countryUploadLatency = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> lengths = new ConcurrentHashMap<>();
   private final Map<String, Counter> malformed = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
@@ -86,6 +87,11 @@ public final class InsightsMetrics {
         .serviceLevelObjectives(LENGTH_BUCKETS).register(registry))
         .record(Math.max(0, event.contentLength()));
     if (event.action() == HistoryEvent.Action.UPLOAD) {
+      // p99 per country for the alert rules; uploads only, so the buckets stay countries x 13
+      countryUploadLatency.computeIfAbsent(country, k -> Timer.builder("insights.country.upload.latency")
+          .description("Upload latency as the edge measured it, by client country").tag("country", country)
+          .serviceLevelObjectives(LATENCY_BUCKETS).register(registry))
+          .record(Duration.ofMillis(Math.max(0, event.latencyMs())));
       uploadBytes.computeIfAbsent(country + '|' + region, k -> Counter.builder("insights.upload.bytes")
           .description("Bytes of recorded uploads").baseUnit("bytes").tag("country", country).tag("region", region)
           .register(registry)).increment(Math.max(0, event.contentLength()));

@@ -200,6 +200,8 @@ class InsightsApiIT {
         metricsAbout(metrics, "insights_events_total"));
     assertTrue(metrics.contains("insights_latency_seconds_bucket{action=\"UPLOAD\",region=\"eu\",le="),
         metricsAbout(metrics, "latency"));
+    assertTrue(metrics.contains("insights_country_upload_latency_seconds_bucket{country=\"NG\",le="),
+        metricsAbout(metrics, "country_upload_latency"));
     assertTrue(metrics.contains("insights_content_length_bytes_bucket{action=\"UPLOAD\",le="),
         metricsAbout(metrics, "length"));
     assertTrue(metrics.contains("insights_content_type_events_total{action=\"UPLOAD\",content_type=\"video/mp4\"}"),

@@ -1,0 +1,69 @@
+package io.mediaedge.insights.it;
+
+import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.Origin;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Known traffic for the page's tests: uploads, downloads and failed uploads from networks in
+ * countries whose map names differ from their common ones (KR is "Korea", CD "Dem. Rep. Congo"),
+ * three regions, four content types and sizes from bytes to gigabytes.
+ */
+final class DashboardEvents {
+  /** country, ASN, ISP, region */
+  static final String[][] NETWORKS = {
+      {"US", "7922", "Comcast Cable", "us"}, {"BR", "28573", "Claro NXT", "us"}, {"NG", "29465", "MTN Nigeria", "eu"},
+      {"DE", "3320", "Deutsche Telekom", "eu"}, {"GB", "2856", "British Telecommunications", "eu"},
+      {"IN", "55836", "Reliance Jio Infocomm", "ap"}, {"JP", "4713", "NTT Communications", "ap"},
+      {"KR", "9318", "SK Broadband", "ap"}, {"CD", "37020", "Vodacom Congo", "eu"}, {"RU", "12389", "Rostelecom", "eu"},
+      {"CZ", "5610", "O2 Czech Republic", "eu"}, {"AU", "1221", "Telstra", "ap"}};
+  static final String[] TYPES = {"image/jpeg", "video/mp4", "audio/mp4", "application/pdf"};
+  static final long[] LENGTHS = {700, 48_000, 3_000_000, 250_000_000, 2_100_000_000L};
+
+  private DashboardEvents() {}
+
+  /**
+   * {@code count} events spread over the last {@code spreadSeconds} before {@code now}: network i
+   * gets a share that falls with i (weights 12 down to 1); every 9th is a failed upload, every 4th
+   * a download.
+   */
+  static List<HistoryEvent> batch(Instant now, int count, int spreadSeconds) {
+    List<HistoryEvent> events = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      String[] network = NETWORKS[network(k)];
+      Origin origin = new Origin(network[3], "POP", network[0], "", network[1], network[2], "", Map.of());
+      Instant at = now.minusSeconds(k % spreadSeconds);
+      long latency = 40 + (k * 7919L) % (network[0].equals("NG") ? 20_000 : 3_000);
+      String type = TYPES[k % TYPES.length];
+      long length = LENGTHS[k % LENGTHS.length];
+      String id = UUID.randomUUID().toString();
+      if (k % 9 == 4) {
+        events.add(HistoryEvent.failed(id, at, "user-" + k, null, type, length, "UPLOAD_INCOMPLETE", latency, origin));
+      } else if (k % 4 == 3) {
+        events.add(HistoryEvent.download(id, at, "user-" + k, UUID.randomUUID().toString(), type, length, "00",
+            200, latency / 4, origin));
+      } else {
+        events.add(HistoryEvent.upload(id, at, "user-" + k, UUID.randomUUID().toString(), type, length, "00",
+            latency, origin));
+      }
+    }
+    return events;
+  }
+
+  /** Network i has weight {@code NETWORKS.length - i}; every 78 events hold each ticket once. */
+  private static int network(int k) {
+    int total = NETWORKS.length * (NETWORKS.length + 1) / 2;
+    int ticket = (k * 31) % total;
+    for (int i = 0; i < NETWORKS.length; i++) {
+      ticket -= NETWORKS.length - i;
+      if (ticket < 0) {
+        return i;
+      }
+    }
+    throw new AssertionError("the weights add up to " + total);
+  }
+}
