@@ -5,7 +5,7 @@
 # ISP-trouble detection to show. Start dev mode first, in another terminal:
 #
 #   ./mvnw -Pdev compile exec:java
-#   bench/demo-traffic.sh                       # 15 requests/s until Ctrl-C
+#   bench/demo-traffic.sh                       # up to 6 visits/s until Ctrl-C
 #   bench/demo-traffic.sh --rate 40 --trouble-after 1m --duration 10m
 #   bench/demo-traffic.sh --help
 set -euo pipefail

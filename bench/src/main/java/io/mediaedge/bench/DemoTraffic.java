@@ -34,8 +34,9 @@ public final class DemoTraffic {
   private static final String USAGE = """
       bench/demo-traffic.sh [options]   (dev mode must be running: ./mvnw -Pdev compile exec:java)
         --env FILE            dev mode's env file (default target/dev/dev-env.json)
-        --rate N              requests per second in all (default 15)
-        --clients N           requests in flight at most (default 8)
+        --rate N              visits per second at most (default 6; a visit is an upload, maybe a download
+                              and a delete)
+        --clients N           visits in flight at most (default 16)
         --duration D          how long, e.g. 10m; 0 runs until Ctrl-C (default 0)
         --trouble C/ASN       the network that turns bad, or none (default NG/29465, MTN Nigeria)
         --trouble-after D     healthy for this long first (default 6m: a baseline for detection)
@@ -68,8 +69,8 @@ public final class DemoTraffic {
 
   public static void main(String[] args) throws Exception {
     Path envFile = Path.of("target/dev/dev-env.json");
-    int rate = 15;
-    int clients = 8;
+    int rate = 6;
+    int clients = 16;
     Duration duration = Duration.ZERO;
     String troubleKey = "NG/29465";
     Duration troubleAfter = Duration.ofMinutes(6);
@@ -102,7 +103,7 @@ public final class DemoTraffic {
   }
 
   private void run(int rate, int clients, Duration duration, long seed) throws InterruptedException {
-    System.out.printf("demo traffic: %d requests/s from %d networks in %d countries through %s%s%n", rate,
+    System.out.printf("demo traffic: up to %d visits/s from %d networks in %d countries through %s%s%n", rate,
         DemoWorld.NETWORKS.size(), DemoWorld.NETWORKS.stream().map(DemoWorld.Network::country).distinct().count(),
         base, trouble == null ? "" : "; " + trouble.key() + " (" + trouble.isp() + ") turns bad later");
     var workers = Executors.newFixedThreadPool(clients);

@@ -29,7 +29,10 @@ public final class DevModeInsights implements DevInsights {
     // Detection judges minutes, not a day: in a demo that has run for a few minutes the troubled
     // network can be seen flagged (and the edge steering it) without waiting for a day's baseline.
     env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_WINDOW", "3m");
-    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_MIN_BASELINE_REQUESTS", "100");
+    // A demo's few requests per second give one network tens of requests in minutes, not hundreds.
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_MIN_REQUESTS", "10");
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_MIN_BASELINE_REQUESTS", "40");
+    env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_MIN_ERRORS", "3");
     env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_BASELINE_REFRESH", "1m");
     env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_RAISE_AFTER", "30s");
     env.putIfAbsent("MEDIA_EDGE_INSIGHTS_DETECTION_CLEAR_AFTER", "2m");

@@ -58,33 +58,38 @@ final class TroubleRule {
     }
   }
 
-  /** Raised at k × the baseline's p95 and above the rest of the country's. */
+  /**
+   * Raised at k × ref, where ref is the higher of the baseline's p95 and the rest of the country's,
+   * as for errors: a whole country slowing down (a congested PoP, or our own overload) is not one
+   * ISP's trouble.
+   */
   private void judgeLatency(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
       Set<Signal> holding) {
-    if (!enough(w.latencyCount(), b.latencyCount(), rest.latencyCount()) || w.p95Ms() <= rest.p95Ms()) {
+    if (!enough(w.latencyCount(), b.latencyCount(), rest.latencyCount())) {
       return;
     }
-    // a 0 ms baseline (sub-millisecond uploads) would make any latency a departure
-    double base = Math.max(1, b.p95Ms());
-    if (w.p95Ms() >= config.latencyFactor() * base) {
+    // a 0 ms reference (sub-millisecond uploads) would make any latency a departure
+    double ref = Math.max(1, Math.max(b.p95Ms(), rest.p95Ms()));
+    if (w.p95Ms() >= config.latencyFactor() * ref) {
       raising.add(Signal.P95_LATENCY);
     }
-    if (w.p95Ms() >= config.holdFactor(config.latencyFactor()) * base) {
+    if (w.p95Ms() >= config.holdFactor(config.latencyFactor()) * ref) {
       holding.add(Signal.P95_LATENCY);
     }
   }
 
-  /** Raised at the baseline's throughput / k and below the rest of the country's. */
+  /** Raised at ref / k, where ref is the lower of the baseline's throughput and the rest of the country's. */
   private void judgeThroughput(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
       Set<Signal> holding) {
     if (!enough(w.uploads(), b.uploads(), rest.uploads()) || w.throughput() < 0 || b.throughput() <= 0
-        || rest.throughput() < 0 || w.throughput() >= rest.throughput()) {
+        || rest.throughput() <= 0) {
       return;
     }
-    if (w.throughput() <= b.throughput() / config.throughputFactor()) {
+    double ref = Math.min(b.throughput(), rest.throughput());
+    if (w.throughput() <= ref / config.throughputFactor()) {
       raising.add(Signal.UPLOAD_THROUGHPUT);
     }
-    if (w.throughput() <= b.throughput() / config.holdFactor(config.throughputFactor())) {
+    if (w.throughput() <= ref / config.holdFactor(config.throughputFactor())) {
       holding.add(Signal.UPLOAD_THROUGHPUT);
     }
   }

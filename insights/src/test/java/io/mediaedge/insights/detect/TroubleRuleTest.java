@@ -73,6 +73,10 @@ class TroubleRuleTest {
     // twice its own baseline, but the rest of the country is slower still
     assertEquals(Set.of(), rule.judge(ng(figures(200, 2, 850, 1_000_000), figures(1000, 10, 900, 1_000_000)))
         .raising());
+    // seen in dev mode on an overloaded machine: five times its baseline and a little above a country
+    // that is as slow (every upload waited on the same server) is not this ISP's trouble
+    assertEquals(Set.of(), rule.judge(ng(figures(200, 2, 2_100, 1_000_000), figures(1000, 10, 1_950, 1_000_000)))
+        .raising());
   }
 
   @Test
@@ -81,6 +85,8 @@ class TroubleRuleTest {
     assertEquals(Set.of(Signal.UPLOAD_THROUGHPUT), finding.raising());
     assertEquals(Set.of(), rule.judge(ng(figures(200, 2, 400, 450_000), figures(1000, 10, 400, 400_000)))
         .raising(), "the rest of the country is slower");
+    assertEquals(Set.of(), rule.judge(ng(figures(200, 2, 400, 450_000), figures(1000, 10, 400, 500_000)))
+        .raising(), "a little faster than a country that slowed down as much");
   }
 
   @Test
