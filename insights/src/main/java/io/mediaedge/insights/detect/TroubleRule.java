@@ -32,8 +32,8 @@ final class TroubleRule {
     Set<Signal> raising = EnumSet.noneOf(Signal.class);
     Set<Signal> holding = EnumSet.noneOf(Signal.class);
     judgeErrorRate(n.window(), n.baseline(), n.restOfCountry(), raising, holding);
-    judgeLatency(n.window(), n.baseline(), n.restOfCountry(), raising, holding);
-    judgeThroughput(n.window(), n.baseline(), n.restOfCountry(), raising, holding);
+    judgeLatency(n.window(), n.baseline(), n.restOfCountry(), n.restOfWorld(), raising, holding);
+    judgeThroughput(n.window(), n.baseline(), n.restOfCountry(), n.restOfWorld(), raising, holding);
     return new Finding(raising, holding);
   }
 
@@ -59,17 +59,18 @@ final class TroubleRule {
   }
 
   /**
-   * Raised at k × ref, where ref is the higher of the baseline's p95 and the rest of the country's,
-   * as for errors: a whole country slowing down (a congested PoP, or our own overload) is not one
-   * ISP's trouble.
+   * Raised at k × ref, where ref is the highest of the baseline's p95, the rest of the country's and
+   * (when it has enough uploads) the rest of the world's, as for errors: a whole country slowing down
+   * (a congested PoP), or everyone slowing down (our own overload), is not one ISP's trouble.
    */
-  private void judgeLatency(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
-      Set<Signal> holding) {
+  private void judgeLatency(NetworkFigures w, NetworkFigures b, NetworkFigures rest, NetworkFigures world,
+      Set<Signal> raising, Set<Signal> holding) {
     if (!enough(w.latencyCount(), b.latencyCount(), rest.latencyCount())) {
       return;
     }
+    double worldP95 = world.latencyCount() >= config.minRequests() ? world.p95Ms() : 0;
     // a 0 ms reference (sub-millisecond uploads) would make any latency a departure
-    double ref = Math.max(1, Math.max(b.p95Ms(), rest.p95Ms()));
+    double ref = Math.max(1, Math.max(Math.max(b.p95Ms(), rest.p95Ms()), worldP95));
     if (w.p95Ms() >= config.latencyFactor() * ref) {
       raising.add(Signal.P95_LATENCY);
     }
@@ -78,14 +79,20 @@ final class TroubleRule {
     }
   }
 
-  /** Raised at ref / k, where ref is the lower of the baseline's throughput and the rest of the country's. */
-  private void judgeThroughput(NetworkFigures w, NetworkFigures b, NetworkFigures rest, Set<Signal> raising,
-      Set<Signal> holding) {
+  /**
+   * Raised at ref / k, where ref is the lowest of the baseline's throughput, the rest of the
+   * country's and (when it has enough uploads) the rest of the world's.
+   */
+  private void judgeThroughput(NetworkFigures w, NetworkFigures b, NetworkFigures rest, NetworkFigures world,
+      Set<Signal> raising, Set<Signal> holding) {
     if (!enough(w.uploads(), b.uploads(), rest.uploads()) || w.throughput() < 0 || b.throughput() <= 0
         || rest.throughput() <= 0) {
       return;
     }
     double ref = Math.min(b.throughput(), rest.throughput());
+    if (world.uploads() >= config.minRequests() && world.throughput() > 0) {
+      ref = Math.min(ref, world.throughput());
+    }
     if (w.throughput() <= ref / config.throughputFactor()) {
       raising.add(Signal.UPLOAD_THROUGHPUT);
     }

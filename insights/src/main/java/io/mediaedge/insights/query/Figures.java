@@ -45,11 +45,17 @@ public final class Figures {
 
   /**
    * One (country, ASN) as detection judges it: its figures over the window, over its trailing
-   * baseline, and the rest of its country's (every other network of the country, summed) over the
-   * same window.
+   * baseline, and the rest of its country's and of the world's (every other network, summed) over
+   * the same window.
    */
   public record NetworkComparison(String country, String asn, String isp, NetworkFigures window,
-      NetworkFigures baseline, NetworkFigures restOfCountry) {
+      NetworkFigures baseline, NetworkFigures restOfCountry, NetworkFigures restOfWorld) {
+
+    /** Without the rest of the world (unknown, or not wanted in a comparison). */
+    public NetworkComparison(String country, String asn, String isp, NetworkFigures window, NetworkFigures baseline,
+        NetworkFigures restOfCountry) {
+      this(country, asn, isp, window, baseline, restOfCountry, NetworkFigures.NONE);
+    }
 
     /** {@code country/asn}, the advisory topic's key. */
     public String key() {

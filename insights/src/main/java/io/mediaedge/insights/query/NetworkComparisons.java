@@ -45,8 +45,11 @@ public final class NetworkComparisons {
     Aggregate current = queries.aggregate(first, now);
     Aggregate before = baseline(baselineMinutes, first, now - queries.retentionMinutes() + 1);
     Map<String, NetworkSlot> countries = new HashMap<>();
-    current.forEachNetwork((key, network) -> countries.computeIfAbsent(country(key), c -> new NetworkSlot(""))
-        .addAll(network));
+    NetworkSlot world = new NetworkSlot("");
+    current.forEachNetwork((key, network) -> {
+      countries.computeIfAbsent(country(key), c -> new NetworkSlot("")).addAll(network);
+      world.addAll(network);
+    });
     List<NetworkComparison> compared = new ArrayList<>();
     current.forEachNetwork((key, network) -> {
       if (network.outcomes().total() < minRequests) {
@@ -55,8 +58,11 @@ public final class NetworkComparisons {
       String country = country(key);
       NetworkSlot rest = countries.get(country).copy();
       rest.removeAll(network);
+      NetworkSlot others = world.copy();
+      others.removeAll(network);
       compared.add(new NetworkComparison(country, key.substring(country.length() + 1), network.isp(),
-          NetworkFigures.of(network), NetworkFigures.of(before.networkOrNull(key)), NetworkFigures.of(rest)));
+          NetworkFigures.of(network), NetworkFigures.of(before.networkOrNull(key)), NetworkFigures.of(rest),
+          NetworkFigures.of(others)));
     });
     return compared;
   }

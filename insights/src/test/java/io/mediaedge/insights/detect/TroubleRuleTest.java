@@ -80,6 +80,20 @@ class TroubleRuleTest {
   }
 
   @Test
+  void everyoneSlowingDownTogetherIsOurOverloadNotAnIspsTrouble() {
+    NetworkFigures baseline = figures(3000, 30, 400, 1_000_000);
+    NetworkFigures slowNetwork = figures(200, 2, 2_100, 300_000);
+    NetworkFigures fastCountry = figures(1000, 10, 400, 1_000_000);
+    // the rest of the world is as slow: every upload waited on the same overloaded server
+    NetworkFigures slowWorld = figures(20_000, 200, 2_000, 320_000);
+    assertEquals(Set.of(), rule.judge(new NetworkComparison("NG", "29465", "MTN Nigeria", slowNetwork, baseline,
+        fastCountry, slowWorld)).raising());
+    // the same network while the rest of the world is fine: both signals raise
+    assertEquals(Set.of(Signal.P95_LATENCY, Signal.UPLOAD_THROUGHPUT), rule.judge(new NetworkComparison("NG",
+        "29465", "MTN Nigeria", slowNetwork, baseline, fastCountry, figures(20_000, 200, 420, 950_000))).raising());
+  }
+
+  @Test
   void halvedThroughputBelowTheCountrysRaisesThroughput() {
     Finding finding = rule.judge(ng(figures(200, 2, 400, 450_000), healthyCountry()));
     assertEquals(Set.of(Signal.UPLOAD_THROUGHPUT), finding.raising());
