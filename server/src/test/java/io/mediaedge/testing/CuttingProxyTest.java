@@ -204,7 +204,10 @@ class CuttingProxyTest {
       assertTrue(echoed.size() <= n, "no more than was forwarded comes back");
     }
     Ended ended = echo.nextEnded();
-    assertEquals(n, ended.received(), "the server received exactly the armed byte count");
+    // The proxy forwards exactly n bytes, then resets. A reset throws away what is still in flight
+    // or unread in the server's socket (a CI run on a loaded machine saw 75,536 of 100,003 arrive),
+    // so the server can be sure of the upper bound only.
+    assertTrue(ended.received() <= n, "the server received no more than the armed byte count: " + ended.received());
     assertTrue(ended.abrupt(), "the server sees a reset, not EOF");
     assertEquals(1, proxy.cuts());
   }
