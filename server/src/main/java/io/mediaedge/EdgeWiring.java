@@ -3,7 +3,6 @@ package io.mediaedge;
 import io.mediaedge.auth.JwtAuthenticator;
 import io.mediaedge.cassandra.HistoryModule;
 import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.events.AdvisoryFollower;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.http.ApiHandlers;
 import io.mediaedge.http.ApiRoutes;
@@ -88,15 +87,15 @@ final class EdgeWiring {
       throw e;
     }
     // Kafka exists only with history on, and the configuration refuses steering without it.
-    Optional<AdvisoryFollower> follower = edge.steering().filter(table -> publisher.isPresent())
-        .map(table -> new AdvisoryFollower(vertx, config.events(), config.steering(), table::apply, edge.metrics()));
+    Optional<SteeringParts> steering = edge.steering().filter(table -> publisher.isPresent())
+        .map(table -> new SteeringParts(vertx, config, table, publisher.get(), edge.metrics()));
     UploadService streaming = new UploadService(vertx, store, new MemoryBudget(config.upload().memoryBudget()),
         config.storage(), config.upload(), config.server());
     Future<Optional<HistoryParts>> history;
     if (publisher.isPresent()) {
       history = HistoryModule.start(vertx, config.history(), config.quota())
           .map(module -> Optional.of(new HistoryParts(vertx, config, store, s3.assembledObjects(), streaming, module,
-              publisher.get(), follower)));
+              publisher.get(), steering)));
     } else {
       log.info("History is off (history.enabled: false): no Cassandra, no Kafka. Uploads, downloads and deletes"
           + " work on S3 alone; media history, quotas, events, listings and resumable uploads are off");
@@ -106,7 +105,7 @@ final class EdgeWiring {
         .map(parts -> new EdgeWiring(vertx, config, tls, store, edge, streaming, parts, ready))
         .onFailure(e -> {
           edge.close();
-          follower.ifPresent(AdvisoryFollower::stop);
+          steering.ifPresent(SteeringParts::stop);
           publisher.ifPresent(KafkaEventPublisher::close);
           store.close();
         });

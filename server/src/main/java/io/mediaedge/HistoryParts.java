@@ -2,7 +2,6 @@ package io.mediaedge;
 
 import io.mediaedge.cassandra.HistoryModule;
 import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.events.AdvisoryFollower;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.media.DeletionSweeper;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Everything that exists only with history on: Cassandra, the Kafka publisher, the flows that
  * record (uploads, resumable uploads, the recorded media port), the rounds that work from
  * Cassandra (outbox relay, deletion sweeper, orphan reconciler, resumable expiry) and, when the
- * region follows advisories, the Kafka advisory follower.
+ * region follows advisories, the Kafka advisory follower and steering reporter.
  */
 final class HistoryParts {
   private static final Logger log = LoggerFactory.getLogger(HistoryParts.class);
@@ -42,14 +41,14 @@ final class HistoryParts {
   final ResumableUploads resumable;
   final MediaApi media;
   /** Empty unless {@code steering.enabled}. */
-  final Optional<AdvisoryFollower> follower;
+  final Optional<SteeringParts> steering;
   private final String topic;
 
   HistoryParts(Vertx vertx, EdgeConfig config, MediaStore store, AssembledObjects assemblies, UploadService streaming,
-      HistoryModule module, KafkaEventPublisher publisher, Optional<AdvisoryFollower> follower) {
+      HistoryModule module, KafkaEventPublisher publisher, Optional<SteeringParts> steering) {
     this.module = module;
     this.publisher = publisher;
-    this.follower = follower;
+    this.steering = steering;
     this.topic = config.events().topic();
     this.relay = new OutboxRelay(vertx, module.history(), publisher, config.events());
     this.sweeper = new DeletionSweeper(vertx, module.history(), store, config.events().sweepInterval());
@@ -71,7 +70,7 @@ final class HistoryParts {
     sweeper.start();
     reconciler.start();
     expiry.start();
-    follower.ifPresent(AdvisoryFollower::start);
+    steering.ifPresent(SteeringParts::start);
   }
 
   /** The rounds stop at once; the relay and the clients only after the listeners drained ({@link #close}). */
@@ -79,11 +78,11 @@ final class HistoryParts {
     sweeper.stop();
     reconciler.stop();
     expiry.stop();
-    follower.ifPresent(AdvisoryFollower::stop);
+    steering.ifPresent(SteeringParts::stop);
   }
 
   Future<Void> close() {
-    Future<Void> following = follower.map(AdvisoryFollower::stop).orElseGet(Future::succeededFuture);
+    Future<Void> following = steering.map(SteeringParts::stop).orElseGet(Future::succeededFuture);
     return Future.join(relay.stop(), following).<Void>mapEmpty().eventually(publisher::close)
         .eventually(module::close);
   }

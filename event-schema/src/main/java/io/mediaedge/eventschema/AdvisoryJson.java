@@ -1,16 +1,19 @@
 package io.mediaedge.eventschema;
 
+import static io.mediaedge.eventschema.JsonValues.instant;
+import static io.mediaedge.eventschema.JsonValues.required;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The JSON form of an {@link Advisory}, described by {@link #SCHEMA_RESOURCE}. */
 public final class AdvisoryJson {
+  /** How refusals name what is read: "An advisory has no …". */
+  private static final String WHAT = "an advisory";
   /** The JSON Schema (draft 2020-12) of an encoded advisory, on the class path of this module. */
   public static final String SCHEMA_RESOURCE = "/io/mediaedge/eventschema/advisory.schema.json";
 
@@ -98,9 +101,10 @@ public final class AdvisoryJson {
       throw new IllegalArgumentException("advisory " + advisoryId + " has schemaVersion " + schemaVersion
           + "; this reader knows up to " + Advisory.SCHEMA_VERSION);
     }
-    return new Advisory(required("advisoryId", advisoryId), instant(required("issuedAt", issuedAt)),
-        state(required("state", state)), required("country", country), required("asn", asn), isp, signals,
-        windowSeconds, required("evidence", evidence));
+    return new Advisory(required(WHAT, "advisoryId", advisoryId),
+        instant("issuedAt", required(WHAT, "issuedAt", issuedAt)), state(required(WHAT, "state", state)),
+        required(WHAT, "country", country), required(WHAT, "asn", asn), isp, signals, windowSeconds,
+        required(WHAT, "evidence", evidence));
   }
 
   private static List<Advisory.Signal> signals(JsonParser parser) throws IOException {
@@ -150,20 +154,7 @@ public final class AdvisoryJson {
     return parser.getDoubleValue();
   }
 
-  private static <T> T required(String field, T value) {
-    if (value == null) {
-      throw new IllegalArgumentException("an advisory has no " + field);
-    }
-    return value;
-  }
 
-  private static Instant instant(String text) {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("issuedAt is not an ISO-8601 instant: " + text, e);
-    }
-  }
 
   private static Advisory.State state(String name) {
     try {

@@ -1,10 +1,11 @@
 package io.mediaedge.eventschema;
 
+import static io.mediaedge.eventschema.JsonValues.instant;
+import static io.mediaedge.eventschema.JsonValues.required;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * The JSON form of a {@link HistoryEvent}: the value of a history-topic record and of a stored
@@ -12,6 +13,8 @@ import java.time.format.DateTimeParseException;
  * the origin's fields sit flat beside the event's.
  */
 public final class HistoryEventJson {
+  /** How refusals name what is read: "A history event has no …". */
+  private static final String WHAT = "a history event";
   /** The JSON Schema (draft 2020-12) of an encoded event, on the class path of this module. */
   public static final String SCHEMA_RESOURCE = "/io/mediaedge/eventschema/history-event.schema.json";
 
@@ -90,25 +93,13 @@ public final class HistoryEventJson {
       throw new IllegalArgumentException("history event " + eventId + " has schemaVersion " + schemaVersion
           + "; this reader knows up to " + HistoryEvent.SCHEMA_VERSION);
     }
-    return new HistoryEvent(required("eventId", eventId), instant(required("occurredAt", occurredAt)),
-        action(required("action", action)), required("userId", userId), mediaId, contentType, contentLength,
-        sha256, status, latencyMs, origin.origin());
+    return new HistoryEvent(required(WHAT, "eventId", eventId),
+        instant("occurredAt", required(WHAT, "occurredAt", occurredAt)), action(required(WHAT, "action", action)),
+        required(WHAT, "userId", userId), mediaId, contentType, contentLength, sha256, status, latencyMs,
+        origin.origin());
   }
 
-  private static String required(String field, String value) {
-    if (value == null) {
-      throw new IllegalArgumentException("a history event has no " + field);
-    }
-    return value;
-  }
 
-  private static Instant instant(String text) {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("occurredAt is not an ISO-8601 instant: " + text, e);
-    }
-  }
 
   private static HistoryEvent.Action action(String name) {
     try {

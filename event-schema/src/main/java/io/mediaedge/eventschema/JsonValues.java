@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -60,6 +62,31 @@ final class JsonValues {
       throw new IllegalArgumentException("field " + parser.currentName() + " must be an integer, not " + token);
     }
     return parser.getLongValue();
+  }
+
+  /** {@code value}, or a refusal naming what lacks which field ("an advisory has no asn"). */
+  static <T> T required(String what, String field, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException(what + " has no " + field);
+    }
+    return value;
+  }
+
+  /** An ISO-8601 instant, or a refusal naming the field. */
+  static Instant instant(String field, String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(field + " is not an ISO-8601 instant: " + text, e);
+    }
+  }
+
+  static boolean bool(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+      throw new IllegalArgumentException("field " + parser.currentName() + " must be true or false, not " + token);
+    }
+    return token == JsonToken.VALUE_TRUE;
   }
 
   /**

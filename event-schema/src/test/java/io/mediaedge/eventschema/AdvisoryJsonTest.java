@@ -2,17 +2,10 @@ package io.mediaedge.eventschema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +16,7 @@ class AdvisoryJsonTest {
       395, 180_000, 2_400_000, 2_150_000);
   private static final Advisory RAISED = new Advisory("a-1", AT, Advisory.State.RAISED, "NG", "29465", "MTN Nigeria",
       List.of(Advisory.Signal.ERROR_RATE, Advisory.Signal.UPLOAD_THROUGHPUT), 300, EVIDENCE);
-  private static final Schema SCHEMA = loadSchema();
+  private static final SchemaFiles SCHEMA = SchemaFiles.load(AdvisoryJson.SCHEMA_RESOURCE);
 
   @Test
   void raisedAndClearedEncodeToWhatTheSchemaAcceptsAndDecodeBack() {
@@ -60,15 +53,7 @@ class AdvisoryJsonTest {
   }
 
   private static List<Error> errors(String json) {
-    return SCHEMA.validate(json, InputFormat.JSON);
+    return SCHEMA.errors(json);
   }
 
-  private static Schema loadSchema() {
-    try (InputStream in = AdvisoryJson.class.getResourceAsStream(AdvisoryJson.SCHEMA_RESOURCE)) {
-      assertNotNull(in, AdvisoryJson.SCHEMA_RESOURCE + " is on the class path");
-      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
 }

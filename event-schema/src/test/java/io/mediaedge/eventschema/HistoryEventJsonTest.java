@@ -2,17 +2,10 @@ package io.mediaedge.eventschema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +16,7 @@ class HistoryEventJsonTest {
   private static final String SHA256 = "9f2c".repeat(16);
   private static final Origin AMSTERDAM = new Origin("eu", "AMS", "NL", "Amsterdam", "1136", "KPN B.V.",
       "203.0.113.0", Map.of("appVersion", "5.1.0", "plan", "pro"));
-  private static final Schema SCHEMA = loadSchema();
+  private static final SchemaFiles SCHEMA = SchemaFiles.load(HistoryEventJson.SCHEMA_RESOURCE);
 
   private static final List<HistoryEvent> ONE_OF_EACH_ACTION = List.of(
       HistoryEvent.upload("e-1", AT, "alice", "m-1", "video/mp4", 73_400_320, SHA256, 1840, AMSTERDAM),
@@ -145,15 +138,7 @@ class HistoryEventJsonTest {
   }
 
   private static List<Error> errors(String json) {
-    return SCHEMA.validate(json, InputFormat.JSON);
+    return SCHEMA.errors(json);
   }
 
-  private static Schema loadSchema() {
-    try (InputStream in = HistoryEventJson.class.getResourceAsStream(HistoryEventJson.SCHEMA_RESOURCE)) {
-      assertNotNull(in, HistoryEventJson.SCHEMA_RESOURCE + " is on the class path");
-      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
 }

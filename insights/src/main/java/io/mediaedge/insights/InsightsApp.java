@@ -10,11 +10,14 @@ import io.mediaedge.insights.kafka.AdvisoryProducer;
 import io.mediaedge.insights.kafka.HistoryConsumer;
 import io.mediaedge.insights.kafka.PartialsReader;
 import io.mediaedge.insights.kafka.PartialsTopic;
+import io.mediaedge.insights.kafka.SteeringReportReader;
 import io.mediaedge.insights.metrics.AdvisoryMetrics;
 import io.mediaedge.insights.metrics.InsightsMetrics;
+import io.mediaedge.insights.metrics.SteeringMetrics;
 import io.mediaedge.insights.query.InsightsQueries;
 import io.mediaedge.insights.query.NetworkComparisons;
 import io.mediaedge.insights.slots.GlobalSlots;
+import io.mediaedge.insights.steering.SteeringBoard;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,6 +50,8 @@ public final class InsightsApp {
   private final HistoryConsumer consumer;
   private final PartialsReader reader;
   private final AdvisoryBoard advisories;
+  private final SteeringBoard steering;
+  private final SteeringReportReader steeringReader;
   /** Null when detection is off. */
   private final DetectionParts detection;
   private HttpServer http;
@@ -74,6 +79,12 @@ public final class InsightsApp {
         kafka.historyTopic(), kafka.partialsTopic(), config.instanceName(), run, slots.publishInterval()),
         ingest, metrics);
     this.advisories = new AdvisoryBoard(config.detection());
+    this.steering = new SteeringBoard(clock);
+    SteeringMetrics steeringMetrics = new SteeringMetrics(registry, steering);
+    this.steeringReader = new SteeringReportReader(kafka.bootstrapServers(), kafka.steeringTopic(), report -> {
+      steering.accept(report);
+      steeringMetrics.regionSeen(report.region());
+    }, steeringMetrics::undecodable, clock);
     this.detection = config.detection().enabled() ? detection(clock) : null;
   }
 
@@ -99,6 +110,7 @@ public final class InsightsApp {
       PartialsTopic.ensure(kafka.bootstrapServers(), kafka.partialsTopic(), kafka.partialsPartitions(),
           kafka.replicationFactor(), config.slots().retention());
       app.reader.start();
+      app.steeringReader.start();
       app.consumer.start().get();
       if (app.detection != null) {
         AdvisoryProducer.ensureTopic(kafka.bootstrapServers(), kafka.advisoriesTopic(), kafka.replicationFactor());
@@ -106,7 +118,8 @@ public final class InsightsApp {
       }
       return null;
     }, false).compose(v -> vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()))
-        .requestHandler(InsightsRoutes.router(vertx, app.queries, app.registry, app::ready, app.advisories))
+        .requestHandler(InsightsRoutes.router(vertx, app.queries, app.registry, app::ready, app.advisories,
+            app.steering))
         .listen(config.http().port()))
         .map(server -> {
           app.http = server;
@@ -136,6 +149,7 @@ public final class InsightsApp {
       }
       consumer.stop(STOP_TIMEOUT);
       reader.stop(STOP_TIMEOUT);
+      steeringReader.stop(STOP_TIMEOUT);
       gcMetrics.close();
       return null;
     }, false));
@@ -153,6 +167,11 @@ public final class InsightsApp {
   /** The figures over windows: what the API serves, for the page and detection to build on. */
   public InsightsQueries queries() {
     return queries;
+  }
+
+  /** What the regions that follow advisories report they steer. */
+  public SteeringBoard steering() {
+    return steering;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param maxSteeredNetworks how many (country, ASN) pairs may be steered at once; a RAISED beyond
  *     it is refused
  * @param killSwitchFile while this file exists no override applies (an engineer's {@code touch})
+ * @param reportTopic where each instance reports the networks it steers (insights shows them)
+ * @param reportInterval the longest gap between two reports; a change is reported at once
  */
 public record SteeringConfig(boolean enabled, String topic, String alternativeHost, boolean alternativeProxied,
-    Duration ttl, int maxSteeredNetworks, Optional<Path> killSwitchFile) {
+    Duration ttl, int maxSteeredNetworks, Optional<Path> killSwitchFile, String reportTopic,
+    Duration reportInterval) {
 
   public static final boolean ENABLED_BY_DEFAULT = false;
   public static final String DEFAULT_TOPIC = "media.advisories.v1";
@@ -29,12 +32,19 @@ public record SteeringConfig(boolean enabled, String topic, String alternativeHo
   public static final Duration MAX_TTL = Duration.ofHours(24);
   public static final int DEFAULT_MAX_STEERED_NETWORKS = 20;
   public static final int MAX_STEERED_NETWORKS = 10_000;
+  public static final String DEFAULT_REPORT_TOPIC = "media.steering.v1";
+  public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(15);
 
   static SteeringConfig read(ConfigTree c, boolean historyEnabled) {
     boolean enabled = c.bool("steering.enabled", ENABLED_BY_DEFAULT);
     String topic = c.string("steering.topic", DEFAULT_TOPIC);
     if (!topic.matches(EdgeConfig.TOPIC_NAME)) {
       throw c.invalid("steering.topic", "must be a valid Kafka topic name (got '" + topic + "')");
+    }
+    String reportTopic = c.string("steering.reportTopic", DEFAULT_REPORT_TOPIC);
+    if (!reportTopic.matches(EdgeConfig.TOPIC_NAME) || reportTopic.equals(topic)) {
+      throw c.invalid("steering.reportTopic", "must be a valid Kafka topic name other than steering.topic (got '"
+          + reportTopic + "')");
     }
     String host = c.string("steering.alternativeHost", "");
     if (!host.isEmpty() && !host.matches(EdgeNetworkConfig.HOST_NAME)) {
@@ -44,7 +54,9 @@ public record SteeringConfig(boolean enabled, String topic, String alternativeHo
     SteeringConfig config = new SteeringConfig(enabled, topic, host, c.bool("steering.alternativeProxied", false),
         c.duration("steering.ttl", DEFAULT_TTL.toMinutes() + "m", MIN_TTL, MAX_TTL),
         c.integer("steering.maxSteeredNetworks", DEFAULT_MAX_STEERED_NETWORKS, 1, MAX_STEERED_NETWORKS),
-        killSwitchFile(c));
+        killSwitchFile(c), reportTopic,
+        c.duration("steering.reportInterval", DEFAULT_REPORT_INTERVAL.toSeconds() + "s", Duration.ofSeconds(1),
+            Duration.ofMinutes(5)));
     if (enabled && host.isEmpty()) {
       throw c.invalid("steering.alternativeHost", "is required when steering.enabled is true: it is where clients"
           + " of a network in trouble are sent");

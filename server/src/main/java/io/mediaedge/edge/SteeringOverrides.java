@@ -3,6 +3,7 @@ package io.mediaedge.edge;
 import io.mediaedge.config.SteeringConfig;
 import io.mediaedge.edge.RouteTable.RouteHint;
 import io.mediaedge.eventschema.Advisory;
+import io.mediaedge.eventschema.SteeringReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,6 +75,8 @@ public final class SteeringOverrides {
   private final Clock clock;
   private final MeterRegistry metrics;
   private volatile boolean killSwitch;
+  /** Bumped by every change a steering report would show: an override added, moved, removed; the switch. */
+  private volatile long changes;
 
   public SteeringOverrides(SteeringConfig config, Clock clock, MeterRegistry metrics) {
     this.config = config;
@@ -124,6 +127,7 @@ public final class SteeringOverrides {
         advisory.issuedAt(), current == null ? now : current.steeredSince(),
         current == null || expiresAt.isAfter(current.expiresAt()) ? expiresAt : current.expiresAt());
     byNetwork.put(key, next);
+    changes++;
     Outcome outcome = current == null ? Outcome.APPLIED : Outcome.EXTENDED;
     log.info("Steering override {}: country={} asn={} isp='{}' host={} advisory={} signals={} until {}{}",
         outcome.label(), country, asn, next.isp(), config.alternativeHost(), next.advisoryId(), next.signals(),
@@ -138,6 +142,7 @@ public final class SteeringOverrides {
       return count(Outcome.IGNORED, current == null ? "" : current.country());
     }
     byNetwork.remove(key);
+    changes++;
     log.info("Steering override cleared: country={} asn={} isp='{}' advisory={} (raised by {}, steered since {})",
         current.country(), current.asn(), current.isp(), advisory.advisoryId(), current.advisoryId(),
         current.steeredSince());
@@ -156,6 +161,7 @@ public final class SteeringOverrides {
         log.info("Steering override expired: country={} asn={} isp='{}' advisory={} (steered since {}, no newer"
             + " advisory within {})", o.country(), o.asn(), o.isp(), o.advisoryId(), o.steeredSince(), config.ttl());
         count(Outcome.EXPIRED, o.country());
+        changes++;
         expired++;
       }
     }
@@ -187,6 +193,9 @@ public final class SteeringOverrides {
     synchronized (this) {
       was = killSwitch;
       killSwitch = on;
+      if (was != on) {
+        changes++;
+      }
     }
     if (was != on) {
       String file = config.killSwitchFile().map(Object::toString).orElse("-");
@@ -216,6 +225,22 @@ public final class SteeringOverrides {
     }
     out.sort(Comparator.comparing(SteeredNetwork::expiresAt));
     return out;
+  }
+
+  /** How many changes the table has seen; a reporter that saw another number has news to send. */
+  public long changes() {
+    return changes;
+  }
+
+  /** The whole table as a steering report of this instance. */
+  public SteeringReport report(String region, String instance, long everySeconds) {
+    List<SteeringReport.Steered> steered = new ArrayList<>();
+    for (SteeredNetwork o : active()) {
+      steered.add(new SteeringReport.Steered(o.country(), o.asn(), o.isp(), o.advisoryId(), o.steeredSince(),
+          o.expiresAt()));
+    }
+    return new SteeringReport(region, instance, clock.instant(), everySeconds, config.alternativeHost(), killSwitch,
+        config.maxSteeredNetworks(), steered);
   }
 
   public int activeCount() {

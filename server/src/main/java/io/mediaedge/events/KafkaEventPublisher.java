@@ -108,7 +108,11 @@ public final class KafkaEventPublisher implements EventPublisher {
    */
   @Override
   public Future<Void> ensureTopic() {
-    String topic = config.topic();
+    return ensureTopic(config.topic());
+  }
+
+  /** The same for another topic of ours (the steering reports), with the same partitions and replication. */
+  Future<Void> ensureTopic(String topic) {
     return admin.listTopics()
         .compose(topics -> topics.contains(topic) ? Future.<Void>succeededFuture() : create(topic))
         .compose(v -> producer.partitionsFor(topic))
@@ -140,6 +144,14 @@ public final class KafkaEventPublisher implements EventPublisher {
         KafkaProducerRecord.create(config.topic(), entry.key(), entry.payload())
             .addHeader(EVENT_ID_HEADER, entry.eventId());
     return producer.send(record).mapEmpty();
+  }
+
+  /**
+   * Sends a record that is not a history event (a steering report) through the same producer:
+   * one set of connections per instance, and the same acks and idempotence.
+   */
+  Future<Void> send(String topic, String key, String value) {
+    return producer.send(KafkaProducerRecord.create(topic, key, value)).mapEmpty();
   }
 
   /** Flushes what is buffered (bounded by the delivery timeout), then closes both clients. */

@@ -47,7 +47,7 @@ class SteeringConfigTest {
   @Test
   void committedSteeringIsOffWithBoundedDefaults() {
     assertEquals(new SteeringConfig(false, "media.advisories.v1", "", false, Duration.ofMinutes(15), 20,
-        Optional.empty()), load());
+        Optional.empty(), "media.steering.v1", Duration.ofSeconds(15)), load());
   }
 
   @Test
@@ -70,9 +70,11 @@ class SteeringConfigTest {
         "MEDIA_EDGE_STEERING_ALTERNATIVE_PROXIED", "true",
         "MEDIA_EDGE_STEERING_TTL", "3s",
         "MEDIA_EDGE_STEERING_MAX_STEERED_NETWORKS", "5",
-        "MEDIA_EDGE_STEERING_KILL_SWITCH_FILE", killSwitch.toString());
+        "MEDIA_EDGE_STEERING_KILL_SWITCH_FILE", killSwitch.toString(),
+        "MEDIA_EDGE_STEERING_REPORT_TOPIC", "region-eu.steering",
+        "MEDIA_EDGE_STEERING_REPORT_INTERVAL", "2s");
     assertEquals(new SteeringConfig(true, "region-eu.advisories", "upload-direct-eu.example.com:8443", true,
-        Duration.ofSeconds(3), 5, Optional.of(killSwitch)), steering);
+        Duration.ofSeconds(3), 5, Optional.of(killSwitch), "region-eu.steering", Duration.ofSeconds(2)), steering);
     assertFalse(Files.exists(killSwitch), "the kill switch file need not exist: absent means off");
   }
 
@@ -116,7 +118,11 @@ class SteeringConfigTest {
         Arguments.of("steering.maxSteeredNetworks", "MEDIA_EDGE_STEERING_MAX_STEERED_NETWORKS", "many"),
         Arguments.of("steering.killSwitchFile", "MEDIA_EDGE_STEERING_KILL_SWITCH_FILE",
             dir.resolve("no-such-directory/steering-off").toString()),
-        Arguments.of("steering.killSwitchFile", "MEDIA_EDGE_STEERING_KILL_SWITCH_FILE", dir.toString()));
+        Arguments.of("steering.killSwitchFile", "MEDIA_EDGE_STEERING_KILL_SWITCH_FILE", dir.toString()),
+        Arguments.of("steering.reportTopic", "MEDIA_EDGE_STEERING_REPORT_TOPIC", "steering reports"),
+        Arguments.of("steering.reportTopic", "MEDIA_EDGE_STEERING_REPORT_TOPIC", "media.advisories.v1"),
+        Arguments.of("steering.reportInterval", "MEDIA_EDGE_STEERING_REPORT_INTERVAL", "500ms"),
+        Arguments.of("steering.reportInterval", "MEDIA_EDGE_STEERING_REPORT_INTERVAL", "6m"));
   }
 
   /** Checked while steering is off too, so a region finds a typo before it opts in. */

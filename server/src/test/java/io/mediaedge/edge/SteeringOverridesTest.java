@@ -59,7 +59,7 @@ class SteeringOverridesTest {
 
   static SteeringConfig config(int cap) {
     return new SteeringConfig(true, SteeringConfig.DEFAULT_TOPIC, "upload-direct-eu.example.com", false, TTL, cap,
-        Optional.empty());
+        Optional.empty(), SteeringConfig.DEFAULT_REPORT_TOPIC, SteeringConfig.DEFAULT_REPORT_INTERVAL);
   }
 
   private SteeringOverrides table(int cap) {

@@ -18,6 +18,8 @@ import io.mediaedge.devstack.KafkaServer;
 import io.mediaedge.eventschema.Advisory;
 import io.mediaedge.eventschema.Advisory.Signal;
 import io.mediaedge.eventschema.AdvisoryJson;
+import io.mediaedge.eventschema.SteeringReport;
+import io.mediaedge.eventschema.SteeringReportJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
@@ -31,13 +33,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -200,6 +208,52 @@ class SteeringIT {
   }
 
   @Test
+  void theInstanceReportsWhatItSteersToTheReportTopic() {
+    SteeringReport report = awaitReport(r -> steers(r, "DE/24940"));
+    assertEquals(following.config().server().region(), report.region());
+    assertEquals(ALTERNATIVE, report.alternativeHost());
+    assertEquals(SteeringConfig.DEFAULT_MAX_STEERED_NETWORKS, report.maxSteeredNetworks());
+    SteeringReport.Steered de = report.steered().stream().filter(s -> s.networkKey().equals("DE/24940")).findFirst()
+        .orElseThrow();
+    assertEquals("ISP 24940", de.isp());
+    assertTrue(de.until().isAfter(report.reportedAt()) && !de.until().isAfter(de.since().plus(Duration.ofMinutes(2))),
+        "the override lasts at most the ttl (2m) from when it was issued: " + de);
+  }
+
+  private static boolean steers(SteeringReport report, String network) {
+    return report.steered().stream().anyMatch(s -> s.networkKey().equals(network));
+  }
+
+  /** Reads the report topic from its start until a report of the steering server matches; fails after a while. */
+  private static SteeringReport awaitReport(Predicate<SteeringReport> wanted) {
+    try (KafkaConsumer<String, String> reports = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.dev().kafka().bootstrapServers(),
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+      long deadline = System.nanoTime() + SECONDS.toNanos();
+      List<TopicPartition> partitions = List.of();
+      while (partitions.isEmpty() && System.nanoTime() < deadline) {
+        partitions = reports.partitionsFor(SteeringConfig.DEFAULT_REPORT_TOPIC, Duration.ofSeconds(2)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      }
+      reports.assign(partitions);
+      reports.seekToBeginning(partitions);
+      SteeringReport last = null;
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : reports.poll(Duration.ofMillis(200))) {
+          SteeringReport report = SteeringReportJson.decode(record.value());
+          assertEquals(report.key(), record.key(), "reports are keyed region/instance");
+          if (wanted.test(report)) {
+            return report;
+          }
+          last = report;
+        }
+      }
+      throw new AssertionError("no matching steering report within " + SECONDS + "; the last one: " + last);
+    }
+  }
+
+  @Test
   void aFileRuleNamingTheAsnWinsOverAnAdvisory() throws Exception {
     publish(raised("KR", "9318", Instant.now()));
     HistoryFlowsIT.poll(() -> metrics(client),
@@ -226,6 +280,8 @@ class SteeringIT {
     String metrics = metrics(client);
     assertTrue(metrics.contains("media_edge_steering_kill_switch 1.0"), metrics);
     assertTrue(metrics.contains("media_edge_steering_kill_switch_suppressed_total{country=\"SE\"}"), metrics);
+    SteeringReport reported = awaitReport(SteeringReport::killSwitch);
+    assertTrue(steers(reported, "SE/29518"), "the switch is reported at once, with what it holds back: " + reported);
 
     Files.delete(killSwitch);
     assertEquals(ALTERNATIVE, awaitReason(client, LINKOPING_IP, "advisory").getString("host"),

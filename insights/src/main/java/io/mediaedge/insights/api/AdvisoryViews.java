@@ -8,6 +8,7 @@ import io.mediaedge.insights.detect.AdvisoryBoard.RowAdvisory;
 import io.mediaedge.insights.detect.AdvisoryBoard.Snapshot;
 import io.mediaedge.insights.detect.FlagView;
 import io.mediaedge.insights.query.Figures.NetworkHealth;
+import io.mediaedge.insights.steering.SteeringBoard;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -20,11 +21,13 @@ import java.time.Instant;
 final class AdvisoryViews {
   private AdvisoryViews() {}
 
-  static JsonObject board(AdvisoryBoard board) {
+  /** @param steering what the regions report they steer: each raised flag shows who follows it */
+  static JsonObject board(AdvisoryBoard board, SteeringBoard steering) {
     Snapshot s = board.snapshot();
     DetectionConfig c = board.config();
     JsonArray active = new JsonArray();
-    s.active().forEach(flag -> active.add(flag(flag)));
+    s.active().forEach(flag -> active.add(flag(flag)
+        .put("steering", SteeringViews.network(steering, flag.country(), flag.asn()))));
     JsonArray recent = new JsonArray();
     s.recent().forEach(decision -> recent.add(new JsonObject(AdvisoryJson.encode(decision))));
     return new JsonObject().put("enabled", c.enabled()).put("publishing", s.publishing())
@@ -55,13 +58,17 @@ final class AdvisoryViews {
         .put("countryThroughput", e.countryThroughput());
   }
 
-  /** A row's {@code advisory}: null, or what the ISP table shows. */
-  /** A row of the ISP table: the network's figures and what detection says of it in the window. */
-  static JsonObject networkRow(NetworkHealth n, AdvisoryBoard advisories,
+  /**
+   * A row of the ISP table: the network's figures, what detection says of it in the window, and
+   * which regions steer it now.
+   */
+  static JsonObject networkRow(NetworkHealth n, AdvisoryBoard advisories, SteeringBoard steering,
       Instant windowStart) {
-    return JsonViews.network(n, row(advisories.forNetwork(n.country(), n.asn(), windowStart).orElse(null)));
+    return JsonViews.network(n, row(advisories.forNetwork(n.country(), n.asn(), windowStart).orElse(null)))
+        .put("steering", SteeringViews.network(steering, n.country(), n.asn()));
   }
 
+  /** A row's {@code advisory}: null, or what the ISP table shows. */
   static JsonObject row(RowAdvisory advisory) {
     if (advisory == null) {
       return null;

@@ -4,6 +4,7 @@ import io.mediaedge.eventschema.HistoryEvent.Action;
 import io.mediaedge.insights.detect.AdvisoryBoard;
 import io.mediaedge.insights.query.InsightsQueries;
 import io.mediaedge.insights.query.Window;
+import io.mediaedge.insights.steering.SteeringBoard;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,10 +24,12 @@ final class FigureHandlers {
 
   private final InsightsQueries queries;
   private final AdvisoryBoard advisories;
+  private final SteeringBoard steering;
 
-  FigureHandlers(InsightsQueries queries, AdvisoryBoard advisories) {
+  FigureHandlers(InsightsQueries queries, AdvisoryBoard advisories, SteeringBoard steering) {
     this.queries = queries;
     this.advisories = advisories;
+    this.steering = steering;
   }
 
   void summary(RoutingContext ctx) {
@@ -80,13 +83,18 @@ final class FigureHandlers {
       Instant windowStart = Instant.ofEpochSecond(window.firstMinute(queries.nowMinute()) * 60);
       return withWindow(window).put("baselineWindow", Window.describe(baseline))
           .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream().limit(limit).toList(),
-              n -> AdvisoryViews.networkRow(n, advisories, windowStart)));
+              n -> AdvisoryViews.networkRow(n, advisories, steering, windowStart)));
     });
   }
 
   /** The networks flagged now and the recent decisions: a snapshot, nothing to compute. */
   void advisories(RoutingContext ctx) {
-    answer(ctx, () -> AdvisoryViews.board(advisories));
+    answer(ctx, () -> AdvisoryViews.board(advisories, steering));
+  }
+
+  /** What each region that follows advisories reports it steers now. */
+  void steering(RoutingContext ctx) {
+    answer(ctx, () -> SteeringViews.board(steering));
   }
 
   private static JsonObject withWindow(Window window) {

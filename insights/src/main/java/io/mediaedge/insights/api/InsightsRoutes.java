@@ -2,6 +2,7 @@ package io.mediaedge.insights.api;
 
 import io.mediaedge.insights.detect.AdvisoryBoard;
 import io.mediaedge.insights.query.InsightsQueries;
+import io.mediaedge.insights.steering.SteeringBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -32,12 +33,13 @@ public final class InsightsRoutes {
    * @param ready whether this instance answers with global figures (read the partials topic up to
    *     its end at start, and consumes)
    * @param advisories what ISP-trouble detection decided (empty when it is off)
+   * @param steering what the regions that follow advisories report they steer
    */
   public static Router router(Vertx vertx, InsightsQueries queries, PrometheusMeterRegistry registry,
-      BooleanSupplier ready, AdvisoryBoard advisories) {
+      BooleanSupplier ready, AdvisoryBoard advisories, SteeringBoard steering) {
     Router router = Router.router(vertx);
-    FigureHandlers figures = new FigureHandlers(queries, advisories);
-    LiveFeed live = new LiveFeed(queries, advisories);
+    FigureHandlers figures = new FigureHandlers(queries, advisories, steering);
+    LiveFeed live = new LiveFeed(queries, advisories, steering);
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/readyz").handler(ctx -> json(ctx, ready.getAsBoolean() ? 200 : 503,
         new JsonObject().put("ready", ready.getAsBoolean())));
@@ -52,6 +54,7 @@ public final class InsightsRoutes {
     router.get("/api/v1/latency").handler(figures::latency);
     router.get("/api/v1/isps").handler(figures::isps);
     router.get("/api/v1/advisories").handler(figures::advisories);
+    router.get("/api/v1/steering").handler(figures::steering);
     router.get("/api/v1/live").handler(live::stream);
     // The page and its chart library come from the class path, never from a CDN: it works offline.
     // WebJars carry their version in the path, so browsers may keep them; the page's own files

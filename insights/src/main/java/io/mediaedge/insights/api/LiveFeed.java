@@ -2,6 +2,7 @@ package io.mediaedge.insights.api;
 
 import io.mediaedge.eventschema.HistoryEvent.Action;
 import io.mediaedge.insights.detect.AdvisoryBoard;
+import io.mediaedge.insights.steering.SteeringBoard;
 import io.mediaedge.insights.query.InsightsQueries;
 import io.mediaedge.insights.query.Window;
 import io.vertx.core.Vertx;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +31,12 @@ final class LiveFeed {
 
   private final InsightsQueries queries;
   private final AdvisoryBoard advisories;
+  private final SteeringBoard steering;
 
-  LiveFeed(InsightsQueries queries, AdvisoryBoard advisories) {
+  LiveFeed(InsightsQueries queries, AdvisoryBoard advisories, SteeringBoard steering) {
     this.queries = queries;
     this.advisories = advisories;
+    this.steering = steering;
   }
 
   void stream(RoutingContext ctx) {
@@ -94,6 +98,8 @@ final class LiveFeed {
             .put("regions", JsonViews.array(queries.latency(window, Action.UPLOAD, step), JsonViews::region)))
         .put("isps", new JsonObject().put("baselineWindow", Window.describe(BASELINE_MINUTES))
             .put("rows", JsonViews.array(queries.networks(window, BASELINE_MINUTES, 1).stream()
-                .limit(ISP_ROWS).toList(), n -> AdvisoryViews.networkRow(n, advisories, windowStart))));
+                .limit(ISP_ROWS).toList(), n -> AdvisoryViews.networkRow(n, advisories, steering, windowStart))))
+        .put("steering", new JsonObject().put("instances", steering.current().size())
+            .put("steeredNetworksByRegion", new JsonObject(new TreeMap<>(steering.steeredNetworksByRegion()))));
   }
 }

@@ -21,6 +21,8 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
   public static final String DEFAULT_PARTIALS_TOPIC = "media.insights.partials.v1";
   /** What media-edge follows ({@code steering.topic} in conf/media-edge.yaml). */
   public static final String DEFAULT_ADVISORIES_TOPIC = "media.advisories.v1";
+  /** Where media-edge reports what it steers ({@code steering.reportTopic} in conf/media-edge.yaml). */
+  public static final String DEFAULT_STEERING_TOPIC = "media.steering.v1";
 
   private static final Set<String> KNOWN = known();
 
@@ -28,9 +30,10 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
    * @param partialsPartitions and {@code replicationFactor}: used when insights creates the
    *     partials topic because it is missing
    * @param advisoriesTopic where ISP-trouble advisories are published (created when missing)
+   * @param steeringTopic where media-edge instances report what they steer (read, never created here)
    */
   public record KafkaConfig(List<String> bootstrapServers, String groupId, String historyTopic, String partialsTopic,
-      int partialsPartitions, short replicationFactor, String advisoriesTopic) {}
+      int partialsPartitions, short replicationFactor, String advisoriesTopic, String steeringTopic) {}
 
   public record HttpConfig(String host, int port) {}
 
@@ -61,12 +64,16 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
     KafkaConfig kafka = new KafkaConfig(servers, o.required("kafka.groupId"),
         topic(o, "kafka.historyTopic", "media.history.v1"), topic(o, "kafka.partialsTopic", DEFAULT_PARTIALS_TOPIC),
         o.integer("kafka.partialsPartitions", 3, 1, 1000), (short) o.integer("kafka.replicationFactor", 1, 1, 10),
-        topic(o, "kafka.advisoriesTopic", DEFAULT_ADVISORIES_TOPIC));
+        topic(o, "kafka.advisoriesTopic", DEFAULT_ADVISORIES_TOPIC),
+        topic(o, "kafka.steeringTopic", DEFAULT_STEERING_TOPIC));
     if (kafka.historyTopic().equals(kafka.partialsTopic())) {
       throw o.invalid("kafka.partialsTopic", "must differ from kafka.historyTopic");
     }
     if (Set.of(kafka.historyTopic(), kafka.partialsTopic()).contains(kafka.advisoriesTopic())) {
       throw o.invalid("kafka.advisoriesTopic", "must differ from kafka.historyTopic and kafka.partialsTopic");
+    }
+    if (Set.of(kafka.historyTopic(), kafka.partialsTopic(), kafka.advisoriesTopic()).contains(kafka.steeringTopic())) {
+      throw o.invalid("kafka.steeringTopic", "must differ from the history, partials and advisories topics");
     }
     HttpConfig http = new HttpConfig(o.string("http.host", "0.0.0.0"),
         o.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535));
@@ -91,7 +98,7 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
   private static Set<String> known() {
     Set<String> known = new HashSet<>(Set.of("kafka.bootstrapServers", "kafka.groupId",
         "kafka.historyTopic", "kafka.partialsTopic", "kafka.partialsPartitions", "kafka.replicationFactor",
-        "kafka.advisoriesTopic", "http.host", "http.port", "slots.retention", "slots.publishInterval", "dedup.window",
+        "kafka.advisoriesTopic", "kafka.steeringTopic", "http.host", "http.port", "slots.retention", "slots.publishInterval", "dedup.window",
         "instance.name"));
     known.addAll(DetectionConfig.OPTIONS);
     return Set.copyOf(known);

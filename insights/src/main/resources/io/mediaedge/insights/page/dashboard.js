@@ -45,6 +45,7 @@ function render(panels) {
   set(charts.latency, latencyOption(panels.latency.regions));
   tiles(panels.summary);
   ispTable(panels.isps);
+  steeringLine(panels.steering);
   updates++;
   document.body.dataset.updates = String(updates);
   status(`live · ${panels.window} · updated ${new Date(panels.at).toLocaleTimeString()}`, false);
@@ -75,8 +76,11 @@ function ispTable(isps) {
     cell(tr, now.uploadLatencyMs.count ? ms(now.uploadLatencyMs.p95) : '—', 'num');
     cell(tr, now.throughputBytesPerSecond === null ? '—' : `${bytes(now.throughputBytesPerSecond)}/s`, 'num');
     cell(tr, change(now, row.baseline));
-    const advisory = row.advisory ? advisoryText(row.advisory) : '—';
-    cell(tr, advisory, 'advisory' + (row.advisory && row.advisory.state === 'RAISED' ? ' flagged' : ''));
+    const advisory = row.advisory ? advisoryText(row.advisory) : '';
+    const steering = steeringText(row.steering || []);
+    const flagged = row.advisory && row.advisory.state === 'RAISED';
+    cell(tr, [advisory, steering].filter((t) => t).join(' · ') || '—',
+      'advisory' + (flagged ? ' flagged' : '') + ((row.steering || []).some((o) => !o.heldBack) ? ' steered' : ''));
     body.append(tr);
   }
   if (!isps.rows.length) {
@@ -108,6 +112,36 @@ function advisoryText(advisory) {
   const signals = (advisory.signals || []).map((s) => SIGNALS[s] || String(s).toLowerCase());
   const state = String(advisory.state || 'advisory').toLowerCase();
   return signals.length ? `${state}: ${signals.join(', ')}` : state;
+}
+
+/**
+ * What the regions that follow advisories do about this network, one phrase per region: steered
+ * (to which host, until when), or held back by the region's kill switch.
+ */
+function steeringText(overrides) {
+  const byRegion = new Map();
+  for (const o of overrides) {
+    const seen = byRegion.get(o.region);
+    // a region with several instances: steered if any instance steers, until the latest
+    if (!seen || (seen.heldBack && !o.heldBack) || (seen.heldBack === o.heldBack && o.until > seen.until)) {
+      byRegion.set(o.region, o);
+    }
+  }
+  return [...byRegion.entries()].sort().map(([region, o]) => (o.heldBack
+    ? `held back in ${region} (kill switch)`
+    : `steered by ${region} to ${o.host} until ${new Date(o.until).toLocaleTimeString()}`)).join('; ');
+}
+
+/** How many media-edge instances report their steering, and what each region steers now. */
+function steeringLine(steering) {
+  if (!steering || !steering.instances) {
+    $('isp-steering').textContent = 'no media-edge instance reports steering';
+    return;
+  }
+  const regions = Object.entries(steering.steeredNetworksByRegion)
+    .map(([region, networks]) => `${region} ${networks}`).join(', ');
+  $('isp-steering').textContent = `steering reported by ${steering.instances} media-edge instance(s);`
+    + ` networks steered now: ${regions}`;
 }
 
 function cell(tr, text, className) {
@@ -162,7 +196,9 @@ window.insightsDashboard = {
         return Array.isArray(v) ? Number.isFinite(v[1]) : Number.isFinite(v) && v > 0;
       }).length;
     const rows = document.querySelectorAll('#isps tbody tr:not(.empty)').length;
-    return Object.fromEntries([...Object.entries(charts).map(([k, c]) => [k, points(c)]), ['isps', rows]]);
+    const steered = document.querySelectorAll('#isps td.steered').length;
+    return Object.fromEntries([...Object.entries(charts).map(([k, c]) => [k, points(c)]), ['isps', rows],
+      ['steered', steered]]);
   },
 };
 

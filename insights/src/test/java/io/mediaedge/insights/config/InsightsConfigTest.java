@@ -21,6 +21,7 @@ class InsightsConfigTest {
     assertEquals(1_000_000, config.dedupWindow());
     assertTrue(!config.instanceName().isEmpty());
     assertEquals("media.advisories.v1", config.kafka().advisoriesTopic());
+    assertEquals("media.steering.v1", config.kafka().steeringTopic());
     DetectionConfig rule = config.detection();
     assertTrue(rule.enabled());
     assertEquals(Duration.ofSeconds(15), rule.evaluateEvery());
@@ -67,6 +68,8 @@ class InsightsConfigTest {
         Map.of("MEDIA_EDGE_INSIGHTS_DETECTION_WINDOW", "90s"), "test"));
     assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
         Map.of("MEDIA_EDGE_INSIGHTS_KAFKA_ADVISORIES_TOPIC", "media.history.v1"), "test"));
+    assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(tree,
+        Map.of("MEDIA_EDGE_INSIGHTS_KAFKA_STEERING_TOPIC", "media.advisories.v1"), "test"));
   }
 
   @Test

@@ -33,7 +33,9 @@ class DashboardBrowserE2E {
       + " window: insightsDashboard.window(), panels: insightsDashboard.panels(),"
       + " events: document.getElementById('tile-events').textContent,"
       + " status: document.getElementById('status').textContent, marker: window.e2eMarker || null,"
-      + " change: document.querySelector('#isps tbody td:nth-child(8)')?.textContent ?? null})";
+      + " change: document.querySelector('#isps tbody td:nth-child(8)')?.textContent ?? null,"
+      + " steered: document.querySelector('#isps td.steered')?.textContent ?? null,"
+      + " steering: document.getElementById('isp-steering').textContent})";
 
   private static InsightsStack stack;
   private static InsightsApp app;
@@ -44,6 +46,7 @@ class DashboardBrowserE2E {
   static void startInsightsWithKnownEventsAndABrowser() throws Exception {
     stack = InsightsStack.get();
     topic = stack.createTopic("history.browser-e2e", 2);
+    DashboardEvents.steeringReport(stack, topic, "eu-west");
     app = stack.start(stack.config("browser-e2e", topic, topic));
     DashboardEvents.batch(Instant.now(), FIRST, 200).forEach(event -> stack.send(topic, event));
     DashboardEvents.batch(Instant.now().minus(Duration.ofHours(2)), BASELINE, 600)
@@ -68,7 +71,8 @@ class DashboardBrowserE2E {
   void everyPanelRendersLiveDataWithoutConsoleErrors() throws Exception {
     chromium.call("Page.navigate", new JsonObject().put("url", "http://127.0.0.1:" + app.httpPort() + "/?window=1h"));
     JsonObject shown = awaitPage(state -> state.getInteger("updates") >= 1
-        && state.getJsonObject("panels").getInteger("isps") > 0, "the first panels");
+        && state.getJsonObject("panels").getInteger("isps") > 0 && state.getJsonObject("panels").getInteger("steered") > 0,
+        "the first panels, with the steered network");
     JsonObject panels = shown.getJsonObject("panels");
     long countries = List.of(DashboardEvents.NETWORKS).stream().map(n -> n[0]).distinct().count();
     assertEquals(countries, (long) panels.getInteger("map"), "countries coloured on the map: " + shown);
@@ -79,6 +83,11 @@ class DashboardBrowserE2E {
     assertTrue(panels.getInteger("latency") >= 9, "latency points: " + shown);
     assertEquals(DashboardEvents.NETWORKS.length, panels.getInteger("isps"), "ISP rows: " + shown);
     assertEquals("" + FIRST, shown.getString("events").replace(",", ""));
+    assertEquals(1, shown.getJsonObject("panels").getInteger("steered"), "the steered network's row: " + shown);
+    assertTrue(shown.getString("steered").contains("steered by eu-west to upload-alt.example.com until"),
+        shown.getString("steered"));
+    assertTrue(shown.getString("steering").contains("1 media-edge instance(s)") && shown.getString("steering")
+        .contains("eu-west 1"), shown.getString("steering"));
     assertTrue(shown.getString("change").matches("errors [+−]\\d+\\.\\d pp · p95 ×\\d+\\.\\d\\d · throughput ×.*"),
         "the busiest network's change against its baseline: " + shown.getString("change"));
 

@@ -2,6 +2,9 @@ package io.mediaedge.insights.it;
 
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
+import io.mediaedge.eventschema.SteeringReport;
+import io.mediaedge.eventschema.SteeringReportJson;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +28,22 @@ final class DashboardEvents {
   static final long[] LENGTHS = {700, 48_000, 3_000_000, 250_000_000, 2_100_000_000L};
 
   private DashboardEvents() {}
+
+  /**
+   * Creates the steering report topic of {@code historyTopic} (as {@link InsightsStack#config}
+   * names it) and reports that region {@code region} steers the network {@code NETWORKS[3]} (DE):
+   * what a media-edge that follows advisories sends.
+   */
+  static void steeringReport(InsightsStack stack, String historyTopic, String region) throws Exception {
+    String topic = stack.createNamedTopic(historyTopic + ".steering", 1);
+    String[] network = NETWORKS[3];
+    Instant now = Instant.now();
+    SteeringReport report = new SteeringReport(region, "e2e-1", now, 300, "upload-alt.example.com", false, 20,
+        List.of(new SteeringReport.Steered(network[0], network[1], network[2], "advisory-e2e", now.minusSeconds(30),
+            now.plus(Duration.ofMinutes(10)))));
+    stack.sendRaw(topic, report.key(), null, SteeringReportJson.encode(report));
+    stack.flush();
+  }
 
   /**
    * {@code count} events spread over the last {@code spreadSeconds} before {@code now}: network i

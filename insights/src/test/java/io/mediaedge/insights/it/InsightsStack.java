@@ -79,7 +79,11 @@ final class InsightsStack {
    * {@code prefix} and a random suffix, so a rerun of a failed test starts from nothing.
    */
   String createTopic(String prefix, int partitions) throws Exception {
-    String topic = prefix + "." + UUID.randomUUID().toString().substring(0, 8);
+    return createNamedTopic(prefix + "." + UUID.randomUUID().toString().substring(0, 8), partitions);
+  }
+
+  /** A topic of exactly this name (one the test made unique already). */
+  String createNamedTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
@@ -115,13 +119,14 @@ final class InsightsStack {
 
   /**
    * The same with detection options ({@code detection.*} names without the prefix); advisories go
-   * to the test's own topic, {@code historyTopic.advisories}.
+   * to the test's own topic, {@code historyTopic.advisories}, and steering reports are read from
+   * {@code historyTopic.steering}.
    */
   InsightsConfig config(String name, String historyTopic, String group, Map<String, Object> detection) {
     return InsightsConfig.fromTree(Map.of(
         "kafka", Map.of("bootstrapServers", List.of(kafka.bootstrapServers()), "groupId", group,
             "historyTopic", historyTopic, "partialsTopic", historyTopic + ".partials", "partialsPartitions", 2,
-            "advisoriesTopic", historyTopic + ".advisories"),
+            "advisoriesTopic", historyTopic + ".advisories", "steeringTopic", historyTopic + ".steering"),
         "http", Map.of("host", "127.0.0.1", "port", 0),
         "slots", Map.of("publishInterval", "200ms"),
         "dedup", Map.of("window", 10_000),

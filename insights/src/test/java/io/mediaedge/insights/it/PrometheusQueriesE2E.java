@@ -58,6 +58,7 @@ class PrometheusQueriesE2E {
     }
     stack = InsightsStack.get();
     String topic = stack.createTopic("history.prometheus-e2e", 2);
+    DashboardEvents.steeringReport(stack, topic, "eu-west");
     app = stack.start(stack.config("prometheus-e2e", topic, topic));
     DashboardEvents.batch(Instant.now(), BATCH, 60).forEach(event -> stack.send(topic, event));
     stack.flush();
@@ -85,6 +86,7 @@ class PrometheusQueriesE2E {
     DashboardEvents.batch(Instant.now(), BATCH, 30).forEach(event -> stack.send(topic, event));
     stack.flush();
     await("the second batch scraped", () -> value("sum(insights_events_total)") >= 2 * BATCH);
+    await("the steering report scraped", () -> value("sum(insights_steering_networks)") >= 1);
     Thread.sleep(3_000); // a few more scrapes after the last change, so rates are over several samples
   }
 
@@ -101,7 +103,7 @@ class PrometheusQueriesE2E {
   @Test
   void everyQueryOfTheGrafanaDashboardAnswersWithData() throws Exception {
     List<String> queries = GrafanaDashboard.queries();
-    assertEquals(7, queries.size(), queries.toString());
+    assertEquals(8, queries.size(), queries.toString());
     for (String query : queries) {
       String promql = query.replace("$__range", RANGE);
       JsonArray result = query(promql);
