@@ -1,6 +1,5 @@
 package io.mediaedge.upload;
 
-import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,8 +16,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import org.reactivestreams.Publisher;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 
 /**
  * An upload's request body, read from the client socket on demand. It reads ahead at most one
@@ -232,7 +229,7 @@ public final class UploadBody {
 
   /** Exactly {@code length} bytes of the body as a single-subscriber publisher. */
   public Publisher<ByteBuffer> slice(long length) {
-    return new Slice(length, Promise.promise());
+    return new BodySlice(forSlices, length, Promise.promise());
   }
 
   /**
@@ -241,8 +238,53 @@ public final class UploadBody {
    * the slice ends otherwise.
    */
   public Publisher<ByteBuffer> slice(long length, Promise<Void> handedOver) {
-    return new Slice(length, handedOver);
+    return new BodySlice(forSlices, length, handedOver);
   }
+
+  /** The queue and state the slices read, kept off this class's public API. */
+  private final BodySlice.Source forSlices = new BodySlice.Source() {
+    @Override
+    public Context context() {
+      return context;
+    }
+
+    @Override
+    public Throwable failure() {
+      return failure;
+    }
+
+    @Override
+    public boolean hasQueued() {
+      return !queue.isEmpty();
+    }
+
+    @Override
+    public boolean sourceEnded() {
+      return sourceEnded;
+    }
+
+    @Override
+    public Buffer next(long atMost) {
+      return UploadBody.this.next(atMost);
+    }
+
+    @Override
+    public void waitFor(Runnable task) {
+      waiter = task;
+    }
+
+    @Override
+    public void stopWaiting(Runnable task) {
+      if (waiter == task) {
+        waiter = null;
+      }
+    }
+
+    @Override
+    public void fillWindow() {
+      UploadBody.this.fillWindow();
+    }
+  };
 
   private Buffer next(long atMost) {
     Buffer head = queue.poll();
@@ -255,7 +297,7 @@ public final class UploadBody {
     return head;
   }
 
-  private static ByteBuffer nio(Buffer chunk) {
+  static ByteBuffer nio(Buffer chunk) {
     return ((BufferInternal) chunk).getByteBuf().nioBuffer();
   }
 
@@ -370,94 +412,6 @@ public final class UploadBody {
     if (w != null) {
       waiter = null;
       w.run();
-    }
-  }
-
-  /** One exact-length run of the body as a Reactive Streams publisher. */
-  private final class Slice implements Publisher<ByteBuffer>, Subscription {
-    private long remaining;
-    private long demand;
-    private Subscriber<? super ByteBuffer> subscriber;
-    private boolean done;
-    private final Promise<Void> handedOver;
-    private final Runnable drainTask = this::drain;
-
-    Slice(long length, Promise<Void> handedOver) {
-      this.remaining = length;
-      this.handedOver = handedOver;
-    }
-
-    @Override
-    public void subscribe(Subscriber<? super ByteBuffer> s) {
-      if (subscriber != null) {
-        // The body cannot be read twice: a retried S3 request must fail, not send other bytes.
-        s.onSubscribe(new Subscription() {
-          @Override
-          public void request(long n) {}
-
-          @Override
-          public void cancel() {}
-        });
-        s.onError(new IllegalStateException("an upload body can be subscribed to only once"));
-        return;
-      }
-      subscriber = s;
-      s.onSubscribe(this);
-    }
-
-    @Override
-    public void request(long n) {
-      context.runOnContext(v -> {
-        if (n <= 0) {
-          finish(new IllegalArgumentException("Reactive Streams rule 3.9: request must be positive"));
-          return;
-        }
-        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-        drain();
-      });
-    }
-
-    @Override
-    public void cancel() {
-      context.runOnContext(v -> {
-        done = true;
-        handedOver.tryFail(new IllegalStateException("the store cancelled its read of the body"));
-        if (waiter == drainTask) {
-          waiter = null;
-        }
-      });
-    }
-
-    private void drain() {
-      if (done) {
-        return;
-      }
-      while (demand > 0 && remaining > 0 && !queue.isEmpty() && failure == null) {
-        Buffer chunk = next(remaining);
-        remaining -= chunk.length();
-        demand--;
-        subscriber.onNext(nio(chunk));
-      }
-      if (failure != null) {
-        finish(failure);
-      } else if (remaining == 0) {
-        done = true;
-        handedOver.tryComplete();
-        subscriber.onComplete();
-      } else if (queue.isEmpty() && sourceEnded) {
-        finish(ErrorCode.UPLOAD_INCOMPLETE.error());
-      } else if (demand > 0) {
-        waiter = drainTask;
-      }
-      fillWindow();
-    }
-
-    private void finish(Throwable cause) {
-      if (!done) {
-        done = true;
-        handedOver.tryFail(cause);
-        subscriber.onError(cause);
-      }
     }
   }
 }
