@@ -20,16 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -44,7 +40,8 @@ import javax.net.ssl.SSLContext;
  * jstat and its resident memory from /proc ({@link ServerSampler}). A benchmark marks each
  * transfer as a phase ({@link #begin}, {@link #end}) and gets that phase's peak heap, heap after
  * GC, peak RSS, GC counts and CPU seconds of every JVM involved. {@link #stop} summarises the
- * whole run, stops everything and deletes the servers' data.
+ * whole run, stops everything and deletes the servers' data. {@link ForkedEdgeFigures} lays the
+ * phases and the timeline out in the result.
  */
 final class ForkedEdge {
   static final String USER = "bench-user";
@@ -139,7 +136,7 @@ final class ForkedEdge {
     edgePid = edge.pid();
     lifetimePeakRssKiB = Proc.statusKiB(edgePid, "VmHWM");
     JsonObject facts = edge.facts();
-    setup.put("edge", facts).put("edgeConfig", configFacts(facts.getString("vmFlags")));
+    setup.put("edge", facts).put("edgeConfig", EdgeConfigFacts.of(config, facts.getString("vmFlags")));
     run.say(String.format(Locale.ROOT, "media-edge up in %.1f s (pid %d, RSS %.0f MiB)",
         facts.getDouble("startSeconds"), edgePid, mib(Proc.statusKiB(edgePid, "VmRSS"))));
 
@@ -158,38 +155,6 @@ final class ForkedEdge {
     JsonObject merged = new JsonObject(DevStackConfig.tree(dev, port, 0, bench).encode());
     EdgeFork.applyOverrides(merged, options.configOverrides());
     return merged;
-  }
-
-  /**
-   * The settings that bear on memory and throughput, and the memory budget media-edge works out
-   * for "auto" at this heap (it does not log it): a quarter of the heap, at least one part plus one
-   * window plus 64 KiB.
-   */
-  private JsonObject configFacts(String vmFlags) {
-    JsonObject server = config.getJsonObject("server", new JsonObject());
-    JsonObject upload = config.getJsonObject("upload", new JsonObject());
-    JsonObject storage = config.getJsonObject("storage", new JsonObject());
-    JsonObject resumable = config.getJsonObject("resumable", new JsonObject());
-    JsonObject facts = new JsonObject()
-        .put("server.eventLoops", server.getValue("eventLoops"))
-        .put("server.https.openssl", server.getJsonObject("https").getValue("openssl"))
-        .put("server.https.http2", server.getJsonObject("https").getValue("http2"))
-        .put("upload.memoryBudget", upload.getValue("memoryBudget"))
-        .put("upload.streamWindow", upload.getValue("streamWindow"))
-        .put("upload.budgetWait", upload.getValue("budgetWait"))
-        .put("storage.singlePutThreshold", storage.getValue("singlePutThreshold"))
-        .put("storage.partSize", storage.getValue("partSize"))
-        .put("resumable.partSize", resumable.getValue("partSize"))
-        .put("resumable.lease", resumable.getValue("lease"));
-    Matcher heap = Pattern.compile("-XX:MaxHeapSize=(\\d+)").matcher(vmFlags);
-    if (heap.find() && "auto".equals(String.valueOf(upload.getValue("memoryBudget")))) {
-      long maxHeap = Long.parseLong(heap.group(1));
-      long window = BenchOptions.parseSize(String.valueOf(upload.getValue("streamWindow")));
-      long part = BenchOptions.parseSize(String.valueOf(storage.getValue("partSize")));
-      long budget = Math.max(part + window + (64 << 10), maxHeap / 4);
-      facts.put("memoryBudgetBytesAtThisHeap", budget);
-    }
-    return facts;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -237,36 +202,8 @@ final class ForkedEdge {
   }
 
   /** Prints a progress line every 5 s of a transfer of {@code total} bytes. */
-  Progress progress(long total) {
-    return new Progress(total);
-  }
-
-  final class Progress {
-    private final long total;
-    private final long start = System.nanoTime();
-    private long lastPrint = start;
-
-    private Progress(long total) {
-      this.total = total;
-    }
-
-    void report(String what, long bytes) {
-      long now = System.nanoTime();
-      if (now - lastPrint < TimeUnit.SECONDS.toNanos(5)) {
-        return;
-      }
-      lastPrint = now;
-      if (bytes >= total) {
-        run.say(String.format(Locale.ROOT, "  %s: all bytes sent, waiting for the response (%.0f s so far)", what,
-            seconds(now - start)));
-        return;
-      }
-      List<ServerSampler.Sample> samples = sampler == null ? List.of() : sampler.samples();
-      ServerSampler.Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
-      run.say(String.format(Locale.ROOT, "  %s %3.0f%%  %,6.0f MB  %5.1f MB/s  edge heap %s MiB  RSS %s MiB", what,
-          100.0 * bytes / total, bytes / 1e6, bytes / 1e6 / seconds(now - start),
-          last == null ? "?" : mib(last.heapUsedKiB()), last == null ? "?" : mib(last.rssKiB())));
-    }
+  TransferProgress progress(long total) {
+    return new TransferProgress(run, sampler, total);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -290,40 +227,12 @@ final class ForkedEdge {
     Map<String, Double> cpuEnd = cpuNow();
     // Let the sampler take one more look, so a short phase still has samples.
     EdgeMemory.Figures f = phase.window().measure(options.sampleInterval().plusMillis(20));
-    double wall = f.wallSeconds();
-    boolean alive = f.alive();
-    long hwm = f.peakRssKiB();
-    if (alive) {
-      lifetimePeakRssKiB = Math.max(lifetimePeakRssKiB, hwm);
+    if (f.alive()) {
+      lifetimePeakRssKiB = Math.max(lifetimePeakRssKiB, f.peakRssKiB());
     }
-    JsonObject out = new JsonObject()
-        .put("wallSeconds", round(wall, 2))
-        .put("peakHeapUsedMiB", mib(f.peakHeapKiB()))
-        .put("sampledPeakHeapUsedMiB", mib(f.sampledPeakHeapKiB()))
-        .put("maxHeapBeforeGcMiB", mib(f.gcMaxBeforeKiB()))
-        .put("maxHeapAfterGcMiB", mib(f.gcMaxAfterKiB()))
-        .put("peakHeapCommittedMiB", mib(f.sampledPeakCommittedKiB()))
-        .put("peakRssMiB", hwmResettable && hwm > 0 ? mib(hwm) : mib(f.sampledPeakRssKiB()))
-        .put("peakRssSource", hwmResettable && hwm > 0 ? "VmHWM (reset at phase start)" : "max sampled VmRSS")
-        .put("sampledPeakRssMiB", mib(f.sampledPeakRssKiB()))
-        .put("rssAtEndMiB", alive ? rssBreakdown() : null)
-        .put("samples", f.samples());
-    out.put("gc", new JsonObject()
-        .put("youngGcs", f.gcDelta("youngGcs"))
-        .put("fullGcs", f.gcDelta("fullGcs"))
-        .put("concurrentGcs", f.gcDelta("concurrentGcs"))
-        .put("gcSeconds", f.gcSeconds())
-        .put("allocatedMiBApprox", f.allocatedKiB() < 0 ? null : mib(f.allocatedKiB()))
-        .put("pausesLogged", f.gcs().size())
-        .put("pauseMsTotal", round(f.pauseMsTotal(), 1))
-        .put("pauseMsMax", round(f.pauseMsMax(), 1)));
-    JsonObject cpu = new JsonObject();
-    phase.cpu().forEach((jvm, start) -> {
-      Double end = cpuEnd.get(jvm);
-      cpu.put(jvm, start < 0 || end == null || end < 0 ? null : round(end - start, 1));
-    });
-    out.put("cpuSeconds", cpu.put("cores", Runtime.getRuntime().availableProcessors()).put("wallSeconds", round(wall, 2)));
-    if (!alive && edge != null) {
+    JsonObject out = ForkedEdgeFigures.phase(f, hwmResettable, f.alive() ? EdgeNativeMemory.rss(edgePid) : null,
+        phase.cpu(), cpuEnd);
+    if (!f.alive() && edge != null) {
       out.put("mediaEdgeExited", true);
     }
     return out;
@@ -342,36 +251,7 @@ final class ForkedEdge {
 
   /** NMT summary of media-edge (only with --nmt): committed MiB per category, biggest first. */
   JsonObject nativeMemory(String label) {
-    String text = Proc.jcmd(edgePid, "VM.native_memory", "summary", "scale=KB");
-    try {
-      Files.writeString(logs.resolve("nmt-" + label + ".txt"), text);
-    } catch (IOException ignored) {
-      // the numbers still go into the result
-    }
-    JsonObject out = new JsonObject().put("file", logs.resolve("nmt-" + label + ".txt").toString());
-    Matcher total = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(text);
-    if (total.find()) {
-      out.put("totalCommittedMiB", mib(Long.parseLong(total.group(2))));
-    }
-    Matcher m = Pattern.compile("(?m)^-\\s+(.+?) \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)").matcher(text);
-    List<Map.Entry<String, Long>> categories = new ArrayList<>();
-    while (m.find()) {
-      categories.add(Map.entry(m.group(1).trim(), Long.parseLong(m.group(3))));
-    }
-    categories.sort(Map.Entry.<String, Long>comparingByValue().reversed());
-    JsonObject committed = new JsonObject();
-    categories.forEach(e -> committed.put(e.getKey(), mib(e.getValue())));
-    out.put("committedMiB", committed);
-    out.put("rssMiBAtSnapshot", rssBreakdown());
-    return out;
-  }
-
-  /** Resident memory now, split as Linux counts it: anonymous (heap, malloc, stacks) vs file-backed. */
-  private JsonObject rssBreakdown() {
-    return new JsonObject()
-        .put("total", mib(Proc.statusKiB(edgePid, "VmRSS")))
-        .put("anonymous", mib(Proc.statusKiB(edgePid, "RssAnon")))
-        .put("file", mib(Proc.statusKiB(edgePid, "RssFile")));
+    return EdgeNativeMemory.summary(edgePid, logs, label);
   }
 
   /** What explains a failed transfer: media-edge's last log lines, its heap, any heap dump. */
@@ -411,7 +291,7 @@ final class ForkedEdge {
       if (sampler.jstatProblem() != null) {
         summary.put("samplerProblem", sampler.jstatProblem());
       }
-      summary.put("timeline", timeline(sampler.samples()));
+      summary.put("timeline", ForkedEdgeFigures.timeline(sampler.samples()));
     }
     if (edge != null) {
       if (edge.isAlive()) {
@@ -467,23 +347,4 @@ final class ForkedEdge {
     }
   }
 
-  /** One row per second: the largest heap and RSS seen in that second, and the client's progress. */
-  private static JsonArray timeline(List<ServerSampler.Sample> samples) {
-    Map<Long, ServerSampler.Sample> perSecond = new LinkedHashMap<>();
-    Map<Long, long[]> peaks = new LinkedHashMap<>();
-    for (ServerSampler.Sample s : samples) {
-      long second = s.atMillis() / 1000;
-      perSecond.put(second, s);
-      peaks.merge(second, new long[] {s.heapUsedKiB(), s.rssKiB()},
-          (a, b) -> new long[] {Math.max(a[0], b[0]), Math.max(a[1], b[1])});
-    }
-    JsonArray rows = new JsonArray()
-        .add(new JsonArray(List.of("second", "phase", "heapUsedMiB", "rssMiB", "clientMB", "youngGcs")));
-    perSecond.forEach((second, last) -> {
-      long[] p = peaks.get(second);
-      rows.add(new JsonArray(Arrays.asList(second, last.phase(), mib(p[0]), mib(p[1]),
-          Math.round(last.clientBytes() / 1e6), last.youngGcs())));
-    });
-    return rows;
-  }
 }

@@ -83,7 +83,7 @@ final class MediaClient {
           BodyHandlers.ofInputStream());
       download.put("status", response.statusCode())
           .put("httpVersion", response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1");
-      ForkedEdge.Progress progress = edge.progress(size);
+      TransferProgress progress = edge.progress(size);
       Hashed hashed = hash(response.body(), n -> {
         read[0] = n;
         progress.report("download", n);

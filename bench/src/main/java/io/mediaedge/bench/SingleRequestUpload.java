@@ -82,7 +82,7 @@ final class SingleRequestUpload {
     JsonObject nmt = null;
     try {
       CompletableFuture<HttpResponse<String>> sent = client.http().sendAsync(request, BodyHandlers.ofString());
-      ForkedEdge.Progress progress = edge.progress(options.size());
+      TransferProgress progress = edge.progress(options.size());
       while (true) {
         try {
           response = sent.get(500, TimeUnit.MILLISECONDS);
