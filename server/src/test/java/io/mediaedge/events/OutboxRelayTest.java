@@ -11,9 +11,9 @@ import io.mediaedge.history.HistoryStore.OutboxEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,22 +56,8 @@ class OutboxRelayTest {
   }
 
   private OutboxRelay relay(Duration interval) {
-    return new OutboxRelay(vertx, store, publisher, interval, MIN_AGE, 10, new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now[0];
-      }
-    });
+    return new OutboxRelay(vertx, store, publisher, interval, MIN_AGE, 10,
+        ((InstantSource) () -> now[0]).withZone(ZoneOffset.UTC));
   }
 
   @Test

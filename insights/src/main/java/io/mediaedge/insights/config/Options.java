@@ -21,6 +21,14 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * The options of the YAML file as dotted names ({@code kafka.groupId}), each overridable by an
  * environment variable named after it ({@code MEDIA_EDGE_INSIGHTS_KAFKA_GROUP_ID}). Only known
  * options are accepted, so a misspelt one fails the start instead of being silently ignored.
+ *
+ * <p>Why not the edge's reader ({@code io.mediaedge.config.ConfigTree}): the two deployables may
+ * not import each other, and the only main code both depend on is event-schema, the events'
+ * contract, no home for config. What the two share is thin (a range-checked integer, the "set it
+ * in" message) and already reads differently: the edge walks a Vert.x JSON tree with open sections
+ * (per-type sizes, region URLs, pins), takes JSON in variables and yes/on/1 for true; insights
+ * reads a closed set of dotted names, strict booleans, decimals and days. A module of its own for
+ * that would cost more than the lines it saves.
  */
 final class Options {
   static final String ENV_PREFIX = "MEDIA_EDGE_INSIGHTS_";

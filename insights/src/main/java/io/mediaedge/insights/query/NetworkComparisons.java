@@ -2,6 +2,7 @@ package io.mediaedge.insights.query;
 
 import io.mediaedge.insights.query.Figures.NetworkComparison;
 import io.mediaedge.insights.slots.Aggregate;
+import io.mediaedge.insights.slots.LatencyHistogram;
 import io.mediaedge.insights.slots.NetworkSlot;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.Map;
  * networks a minute takes seconds. So it is merged again only every {@code baselineRefresh}; in
  * between it keeps the span it was merged over, which then ends a little before the window
  * starts: a gap of minutes in a day-long baseline changes nothing, and the two never overlap. The
- * rest of a country is its total less the network, so a country of a thousand networks costs a
- * thousand subtractions, not a million merges. Not thread-safe: one detection thread calls it.
+ * rest of a country (or of the world) is its total, summed once, less the network: each network
+ * costs what its own figures hold, neither a merge of the others nor a copy of the total. Not
+ * thread-safe: one detection thread calls it.
  */
 public final class NetworkComparisons {
   private final InsightsQueries queries;
@@ -44,11 +46,11 @@ public final class NetworkComparisons {
     long first = window.firstMinute(now);
     Aggregate current = queries.aggregate(first, now);
     Aggregate before = baseline(baselineMinutes, first, now - queries.retentionMinutes() + 1);
-    Map<String, NetworkSlot> countries = new HashMap<>();
-    NetworkSlot world = new NetworkSlot("");
+    Map<String, NetworkSum> countries = new HashMap<>();
+    NetworkSum world = new NetworkSum();
     current.forEachNetwork((key, network) -> {
-      countries.computeIfAbsent(country(key), c -> new NetworkSlot("")).addAll(network);
-      world.addAll(network);
+      countries.computeIfAbsent(country(key), c -> new NetworkSum()).add(network);
+      world.add(network);
     });
     List<NetworkComparison> compared = new ArrayList<>();
     current.forEachNetwork((key, network) -> {
@@ -56,13 +58,9 @@ public final class NetworkComparisons {
         return;
       }
       String country = country(key);
-      NetworkSlot rest = countries.get(country).copy();
-      rest.removeAll(network);
-      NetworkSlot others = world.copy();
-      others.removeAll(network);
       compared.add(new NetworkComparison(country, key.substring(country.length() + 1), network.isp(),
-          NetworkFigures.of(network), NetworkFigures.of(before.networkOrNull(key)), NetworkFigures.of(rest),
-          NetworkFigures.of(others)));
+          NetworkFigures.of(network), NetworkFigures.of(before.networkOrNull(key)),
+          countries.get(country).without(network), world.without(network)));
     });
     return compared;
   }
@@ -84,5 +82,24 @@ public final class NetworkComparisons {
 
   private static String country(String networkKey) {
     return networkKey.substring(0, networkKey.indexOf('/'));
+  }
+
+  /** Networks summed (a country's, the world's), to read the rest without any one of them. */
+  private static final class NetworkSum {
+    private final NetworkSlot sum = new NetworkSlot("");
+    private LatencyHistogram.Cumulative latency;
+
+    void add(NetworkSlot network) {
+      sum.addAll(network);
+      latency = null;
+    }
+
+    /** The figures of every network added but {@code part}, one of them. */
+    NetworkFigures without(NetworkSlot part) {
+      if (latency == null) {
+        latency = sum.uploadLatency().cumulative();
+      }
+      return NetworkFigures.without(sum, latency, part);
+    }
   }
 }

@@ -2,8 +2,10 @@ package io.mediaedge.insights.query;
 
 import io.mediaedge.insights.slots.LatencyHistogram;
 import io.mediaedge.insights.slots.NetworkSlot;
+import io.mediaedge.insights.slots.OutcomeCounts;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.DoubleToLongFunction;
 
 /**
  * How one (country, ASN) fared over a span: requests, errors by error code, its uploads' latency
@@ -20,18 +22,39 @@ public record NetworkFigures(long requests, long errors, double errorRate, Map<S
     if (network == null) {
       return NONE;
     }
+    LatencyHistogram h = network.uploadLatency();
+    return of(network.outcomes(), null, h.totalCount(), h::valueAtPercentile, network.uploads(),
+        network.uploadBytes(), network.uploadMillis());
+  }
+
+  /**
+   * The figures of the networks summed in {@code sum} less {@code part}, one of them, read by
+   * subtraction in time of the part's size. An error code only the part had stays, with 0.
+   *
+   * @param sumLatency {@code sum}'s upload latency, {@linkplain LatencyHistogram#cumulative() cumulative}
+   */
+  static NetworkFigures without(NetworkSlot sum, LatencyHistogram.Cumulative sumLatency, NetworkSlot part) {
+    LatencyHistogram h = part.uploadLatency();
+    return of(sum.outcomes(), part.outcomes(), sumLatency.totalCount() - h.totalCount(),
+        percentile -> sumLatency.valueAtPercentileWithout(h, percentile), sum.uploads() - part.uploads(),
+        sum.uploadBytes() - part.uploadBytes(), sum.uploadMillis() - part.uploadMillis());
+  }
+
+  /** The figures of {@code outcomes} less {@code less} (null: nothing less), and of the uploads given. */
+  private static NetworkFigures of(OutcomeCounts outcomes, OutcomeCounts less, long latencyCount,
+      DoubleToLongFunction latencyAt, long uploads, long uploadBytes, long uploadMillis) {
     Map<String, Long> byCode = new TreeMap<>();
-    network.outcomes().forEach((outcome, count) -> {
+    outcomes.forEach((outcome, count) -> {
       if (outcome.isError()) {
-        byCode.merge(outcome.status().isEmpty() ? "UNKNOWN" : outcome.status(), count, Long::sum);
+        byCode.merge(outcome.status().isEmpty() ? "UNKNOWN" : outcome.status(),
+            less == null ? count : count - less.count(outcome), Long::sum);
       }
     });
-    long requests = network.outcomes().total();
-    long errors = network.outcomes().errors();
-    LatencyHistogram h = network.uploadLatency();
-    double throughput = network.uploadMillis() > 0 ? network.uploadBytes() * 1000.0 / network.uploadMillis() : -1;
+    long requests = outcomes.total() - (less == null ? 0 : less.total());
+    long errors = outcomes.errors() - (less == null ? 0 : less.errors());
+    double throughput = uploadMillis > 0 ? uploadBytes * 1000.0 / uploadMillis : -1;
     return new NetworkFigures(requests, errors, requests == 0 ? 0 : (double) errors / requests, Map.copyOf(byCode),
-        h.totalCount(), h.valueAtPercentile(50), h.valueAtPercentile(95), h.valueAtPercentile(99),
-        network.uploads(), network.uploadBytes(), throughput);
+        latencyCount, latencyAt.applyAsLong(50), latencyAt.applyAsLong(95), latencyAt.applyAsLong(99), uploads,
+        uploadBytes, throughput);
   }
 }

@@ -104,26 +104,6 @@ public final class LatencyHistogram {
     size = k;
   }
 
-  /**
-   * Takes away the values of {@code part}, which must have been added to this one (a country's
-   * total less one of its networks: the rest of the country, without merging the others again).
-   * Emptied buckets stay, with a count of 0; percentiles skip them.
-   *
-   * @throws IllegalArgumentException when {@code part} holds values this one does not
-   */
-  public void removeAll(LatencyHistogram part) {
-    for (int i = 0; i < part.size; i++) {
-      int at = find(part.bucketAt(i));
-      if (at < 0 || countAt(at) < part.countAt(i)) {
-        throw new IllegalArgumentException("removing values that were never added (bucket " + part.bucketAt(i) + ")");
-      }
-    }
-    for (int i = 0; i < part.size; i++) {
-      entries[find(part.bucketAt(i))] -= part.countAt(i);
-      total -= part.countAt(i);
-    }
-  }
-
   /** Gives back the spare room of the array once no more values are expected (a closed slot). */
   public void trim() {
     if (entries.length > size) {
@@ -151,16 +131,34 @@ public final class LatencyHistogram {
     if (total == 0) {
       return 0;
     }
-    double requested = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0.0), 100.0);
-    long countAtPercentile = Math.max(1, (long) Math.ceil((requested / 100.0) * total));
+    long countAtPercentile = countAtPercentile(percentile, total);
     long running = 0;
     for (int i = 0; i < size; i++) {
       running += countAt(i);
       if (running >= countAtPercentile) {
-        return percentile == 0.0 ? bucketAt(i) : LAYOUT.highestEquivalentValue(bucketAt(i));
+        return valueOf(bucketAt(i), percentile);
       }
     }
     return LAYOUT.highestEquivalentValue(bucketAt(size - 1));
+  }
+
+  /** How many of {@code total} values lie at or below {@code percentile}, by HdrHistogram's rule. */
+  private static long countAtPercentile(double percentile, long total) {
+    double requested = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0.0), 100.0);
+    return Math.max(1, (long) Math.ceil((requested / 100.0) * total));
+  }
+
+  /** The value a percentile reports when it falls in {@code bucket}. */
+  private static long valueOf(int bucket, double percentile) {
+    return percentile == 0.0 ? bucket : LAYOUT.highestEquivalentValue(bucket);
+  }
+
+  /**
+   * This histogram as it is now, with running counts, to read the percentiles of it less any part
+   * that was added to it (a country's total less one of its networks: the rest of the country).
+   */
+  public Cumulative cumulative() {
+    return new Cumulative(this);
   }
 
   /** The same values in a real HdrHistogram (for means, other percentiles, its own encodings). */
@@ -201,5 +199,79 @@ public final class LatencyHistogram {
       }
     }
     return -(low + 1);
+  }
+
+  /**
+   * A histogram's buckets with the count of values up to each: the total of many parts, built once,
+   * from which the rest without any one part is read in time of that part's size (a few binary
+   * searches), where a copy less the part would cost the whole total per part. What the rest of a
+   * country or of the world is, for each of its networks.
+   */
+  public static final class Cumulative {
+    private final int[] buckets;
+    /** {@code upTo[i]}: the values in buckets 0 to i. */
+    private final long[] upTo;
+
+    private Cumulative(LatencyHistogram histogram) {
+      buckets = new int[histogram.size];
+      upTo = new long[histogram.size];
+      long running = 0;
+      for (int i = 0; i < histogram.size; i++) {
+        buckets[i] = histogram.bucketAt(i);
+        running += histogram.countAt(i);
+        upTo[i] = running;
+      }
+    }
+
+    public long totalCount() {
+      return upTo.length == 0 ? 0 : upTo[upTo.length - 1];
+    }
+
+    /**
+     * {@link LatencyHistogram#valueAtPercentile} of this total less {@code part}: the same answer as
+     * a histogram of every other part merged (buckets emptied by the part are skipped alike).
+     *
+     * @throws IllegalArgumentException when {@code part} holds values this total does not
+     */
+    public long valueAtPercentileWithout(LatencyHistogram part, double percentile) {
+      long[] partUpTo = new long[part.size];
+      long running = 0;
+      for (int i = 0; i < part.size; i++) {
+        int at = Arrays.binarySearch(buckets, part.bucketAt(i));
+        if (at < 0 || upTo[at] - (at == 0 ? 0 : upTo[at - 1]) < part.countAt(i)) {
+          throw new IllegalArgumentException("the part holds values the total does not (bucket "
+              + part.bucketAt(i) + ")");
+        }
+        running += part.countAt(i);
+        partUpTo[i] = running;
+      }
+      long rest = totalCount() - part.total;
+      if (rest == 0) {
+        return 0;
+      }
+      long countAtPercentile = countAtPercentile(percentile, rest);
+      // the rest's running count never falls as the buckets rise: the first to reach it is found by halving
+      int low = 0;
+      int high = buckets.length - 1;
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (restUpTo(mid, part, partUpTo) >= countAtPercentile) {
+          high = mid;
+        } else {
+          low = mid + 1;
+        }
+      }
+      if (restUpTo(low, part, partUpTo) < countAtPercentile) {
+        return LAYOUT.highestEquivalentValue(buckets[buckets.length - 1]);
+      }
+      return valueOf(buckets[low], percentile);
+    }
+
+    /** The values of the rest in buckets 0 to {@code index}: the total's less the part's. */
+    private long restUpTo(int index, LatencyHistogram part, long[] partUpTo) {
+      int at = part.find(buckets[index]);
+      int partBuckets = at >= 0 ? at + 1 : -at - 1;
+      return upTo[index] - (partBuckets == 0 ? 0 : partUpTo[partBuckets - 1]);
+    }
   }
 }

@@ -60,13 +60,6 @@ public final class NetworkSlot {
     addUploads(other.uploads, other.uploadBytes, other.uploadMillis);
   }
 
-  /** Takes away a part previously added (see {@link LatencyHistogram#removeAll}); the ISP name stays. */
-  public void removeAll(NetworkSlot part) {
-    part.outcomes.forEach((outcome, count) -> outcomes.add(outcome, -count));
-    uploadLatency.removeAll(part.uploadLatency);
-    addUploads(-part.uploads, -part.uploadBytes, -part.uploadMillis);
-  }
-
   public NetworkSlot copy() {
     return new NetworkSlot(isp, outcomes.copy(), uploadLatency.copy()).withUploads(uploads, uploadBytes, uploadMillis);
   }

@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,9 @@ class DetectionLoopTest {
   private static final Instant T0 = Instant.parse("2026-12-05T09:00:00Z");
   private static final Duration EVERY = Duration.ofSeconds(15);
 
-  private final TestClock clock = new TestClock(T0);
+  /** Now, as the test moves it: what the clock of the slots and the loops reads. */
+  private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  private final Clock clock = ((InstantSource) now::get).withZone(ZoneOffset.UTC);
   private final DetectionConfig config = Networks.rule(Map.of("raiseAfter", "30s", "clearAfter", "30s",
       "republishInterval", "1m"));
   private final GlobalSlots slots = new GlobalSlots(1440, clock);
@@ -81,7 +84,7 @@ class DetectionLoopTest {
     for (int i = 0; i < 3; i++) {
       a.evaluate();
       b.evaluate();
-      clock.advance(EVERY);
+      now.updateAndGet(at -> at.plus(EVERY));
     }
     assertEquals(1, toA.sent.size(), "raised at the third tick: 30 s after the first");
     Advisory raised = toA.sent.get(0);
@@ -110,7 +113,7 @@ class DetectionLoopTest {
     DetectionLoop loop = loop(new AdvisoryBoard(config), publisher, () -> true, () -> true);
     for (int i = 0; i < 3; i++) {
       loop.evaluate();
-      clock.advance(EVERY);
+      now.updateAndGet(at -> at.plus(EVERY));
     }
     assertEquals(List.of(), publisher.sent);
     assertEquals(1.0, registry.get("insights.advisories.publish.failures").counter().count());
@@ -154,34 +157,6 @@ class DetectionLoopTest {
       }
       sent.add(advisory);
       return CompletableFuture.completedFuture(null);
-    }
-  }
-
-  /** A clock that stands still until the test moves it. */
-  private static final class TestClock extends Clock {
-    private volatile Instant now;
-
-    TestClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
     }
   }
 }

@@ -56,17 +56,23 @@ class LatencyHistogramTest {
       long value = (long) Math.exp(random.nextDouble() * 10);
       (i % 3 == 0 ? part : rest).record(value);
     }
+    part.record(LatencyHistogram.HIGHEST_MS); // a bucket only the part holds, the total's last
     total.addAll(part);
     total.addAll(rest);
-    total.removeAll(part);
-    assertEquals(rest.totalCount(), total.totalCount());
+    LatencyHistogram.Cumulative cumulative = total.cumulative();
+    assertEquals(total.totalCount(), cumulative.totalCount());
     for (double p : PERCENTILES) {
-      assertEquals(rest.valueAtPercentile(p), total.valueAtPercentile(p), "p" + p);
+      assertEquals(rest.valueAtPercentile(p), cumulative.valueAtPercentileWithout(part, p), "p" + p);
+      assertEquals(part.valueAtPercentile(p), cumulative.valueAtPercentileWithout(rest, p), "p" + p);
     }
-    LatencyHistogram all = part.copy();
-    total.removeAll(rest);
-    assertEquals(0, total.valueAtPercentile(95), "emptied: no values left");
-    assertThrows(IllegalArgumentException.class, () -> total.removeAll(all), "never added");
+    assertEquals(0, cumulative.valueAtPercentileWithout(total, 95), "all of it: no values left");
+    LatencyHistogram more = total.copy();
+    more.record(5);
+    assertThrows(IllegalArgumentException.class, () -> cumulative.valueAtPercentileWithout(more, 50), "never added");
+    LatencyHistogram elsewhere = new LatencyHistogram();
+    elsewhere.record(LatencyHistogram.HIGHEST_MS - 1_000_000);
+    assertThrows(IllegalArgumentException.class, () -> cumulative.valueAtPercentileWithout(elsewhere, 50),
+        "a bucket the total does not hold");
   }
 
   @Test
