@@ -45,6 +45,9 @@ public final class DemoTraffic {
   private final JsonObject env;
   private final HttpClient http;
   private final URI base;
+  /** At about 256 KiB/s, a troubled upload of at most this size takes 4 s. */
+  static final int TROUBLED_MAX_BYTES = 1 << 20;
+
   private final DemoWorld.Network trouble;
   private final long troubleAtNanos;
   private final AtomicLong uploads = new AtomicLong();
@@ -156,7 +159,9 @@ public final class DemoTraffic {
       refusedUpload(random, address, ray);
       return;
     }
-    Sample sample = Sample.pick(random);
+    // A troubled network's uploads are kept small (its users send less on a crawling network), so
+    // they still finish within seconds and the network keeps enough requests in the window to judge.
+    Sample sample = Sample.pick(random, troubled ? TROUBLED_MAX_BYTES : Integer.MAX_VALUE);
     if (troubled && random.nextInt(3) == 0) {
       cutOffUpload(sample, address, ray);
       return;
@@ -219,10 +224,11 @@ public final class DemoTraffic {
 
   /** What a visit uploads: photos most, then videos, voice clips and screenshots, over a wide range of sizes. */
   private record Sample(String type, byte[] bytes) {
-    static Sample pick(Random random) {
+    static Sample pick(Random random, int maxBytes) {
       int roll = random.nextInt(100);
       // log-uniform sizes: many small, a few large
       int size = (int) Math.round(Math.exp(Math.log(4_000) + random.nextDouble() * Math.log(2_000)));
+      size = Math.min(size, roll >= 70 && roll < 85 ? maxBytes / 4 : maxBytes);
       if (roll < 55) {
         return new Sample("image/jpeg", MediaSamples.jpeg(Math.min(size, 3_000_000)));
       } else if (roll < 70) {
