@@ -32,3 +32,15 @@ output "drain" {
   description = "Per region: shutdown grace, deregistration delay and stop timeout."
   value       = { for name, region in module.region : name => region.drain }
 }
+
+output "services" {
+  description = "Per region: where its media-edge tasks run, for the aws CLI in the runbooks."
+  value = {
+    for name, region in module.region : name => {
+      aws_region       = local.regions[name].aws_region
+      cluster          = region.ecs_cluster_name
+      service          = region.ecs_service_name
+      target_group_arn = region.target_group_arn
+    }
+  }
+}
