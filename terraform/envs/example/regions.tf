@@ -38,6 +38,9 @@ module "region" {
   accelerator_enabled    = each.value.accelerator_enabled
   secrets                = var.secrets[each.key]
 
+  # media-edge also needs its TLS chain and key and the pin-signing key as files in the task
+  # (server.https.certFile/keyFile, pins.signingKeyFile): getting them there is not done here,
+  # see modules/region/README.md, "Not settled here".
   environment = merge(var.environment[each.key], {
     # Pins: the served certificates' pins come from the files media-edge serves; these are the
     # rest of the signed pin document. Cloudflare's pins are announced whenever they are known,
