@@ -16,6 +16,13 @@ module "routing" {
   backup_pins = var.backup_pins
 }
 
+check "cdn_pins_announced_as_routing_expects" {
+  assert {
+    condition     = jsonencode(local.media_edge_cdn_pins) == jsonencode(module.routing.media_edge_cdn_pins)
+    error_message = "The pins.cdnPins given to the regions differ from modules/routing's media_edge_cdn_pins: fix local.media_edge_cdn_pins in regions.tf."
+  }
+}
+
 # Keyed by region: a switch is an in-place update of that region's record.
 resource "cloudflare_dns_record" "upload_host" {
   for_each = module.routing.dns_records

@@ -22,6 +22,17 @@ locals {
   }
 }
 
+# pins.cdnPins per region: Cloudflare's pins of its hostname whenever they are known. Computed
+# here, not read from module.routing, which depends on every region's load balancer: feeding its
+# output back into the regions would be a cycle. The check in dns.tf keeps the two equal.
+locals {
+  media_edge_cdn_pins = {
+    for name, region in local.regions : name => (
+      length(lookup(var.cloudflare_edge_pins, name, [])) > 0 ? { (region.hostname) = var.cloudflare_edge_pins[name] } : {}
+    )
+  }
+}
+
 module "region" {
   source   = "../../modules/region"
   for_each = local.regions
@@ -47,7 +58,7 @@ module "region" {
     # proxied or not, so a switch to proxied finds clients ready and changes no task.
     MEDIA_EDGE_PINS_ENABLED     = "true"
     MEDIA_EDGE_PINS_BACKUP_PINS = jsonencode(var.backup_pins)
-    MEDIA_EDGE_PINS_CDN_PINS    = jsonencode(module.routing.media_edge_cdn_pins[each.key])
+    MEDIA_EDGE_PINS_CDN_PINS    = jsonencode(local.media_edge_cdn_pins[each.key])
     # What GET /v1/edge offers troubled networks (conf/routes.yaml, steering.alternativeHost).
     MEDIA_EDGE_EDGE_DEFAULT_UPLOAD_HOST = each.value.hostname
   })
