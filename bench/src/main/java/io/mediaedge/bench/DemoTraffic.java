@@ -40,6 +40,7 @@ public final class DemoTraffic {
         --duration D          how long, e.g. 10m; 0 runs until Ctrl-C (default 0)
         --trouble C/ASN       the network that turns bad, or none (default NG/29465, MTN Nigeria)
         --trouble-after D     healthy for this long first (default 6m: a baseline for detection)
+        --trouble-share P     percent of all visits from that network, before and after (default 12)
         --seed N              random seed (default 1)""";
 
   private final JsonObject env;
@@ -49,6 +50,7 @@ public final class DemoTraffic {
   static final int TROUBLED_MAX_BYTES = 1 << 20;
 
   private final DemoWorld.Network trouble;
+  private final int troubleShare;
   private final long troubleAtNanos;
   private final AtomicLong uploads = new AtomicLong();
   private final AtomicLong downloads = new AtomicLong();
@@ -57,7 +59,7 @@ public final class DemoTraffic {
   private final AtomicLong cut = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
 
-  private DemoTraffic(JsonObject env, DemoWorld.Network trouble, Duration troubleAfter) {
+  private DemoTraffic(JsonObject env, DemoWorld.Network trouble, int troubleShare, Duration troubleAfter) {
     this.env = env;
     String plain = env.getString("plainBaseUrl");
     if (plain == null) {
@@ -67,6 +69,7 @@ public final class DemoTraffic {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
         .build();
     this.trouble = trouble;
+    this.troubleShare = troubleShare;
     this.troubleAtNanos = System.nanoTime() + troubleAfter.toNanos();
   }
 
@@ -77,6 +80,7 @@ public final class DemoTraffic {
     Duration duration = Duration.ZERO;
     String troubleKey = "NG/29465";
     Duration troubleAfter = Duration.ofMinutes(6);
+    int troubleShare = 12;
     long seed = 1;
     BenchArgs in = new BenchArgs(args);
     while (in.hasNext()) {
@@ -88,6 +92,7 @@ public final class DemoTraffic {
         case "--duration" -> duration = in.duration(option);
         case "--trouble" -> troubleKey = in.value(option);
         case "--trouble-after" -> troubleAfter = in.duration(option);
+        case "--trouble-share" -> troubleShare = Math.min(100, in.wholeNumber(option));
         case "--seed" -> seed = in.wholeNumber(option);
         case "--help" -> {
           System.out.println(USAGE);
@@ -102,7 +107,7 @@ public final class DemoTraffic {
     }
     JsonObject env = new JsonObject(Files.readString(envFile));
     DemoWorld.Network trouble = troubleKey.equals("none") ? null : DemoWorld.network(troubleKey);
-    new DemoTraffic(env, trouble, troubleAfter).run(rate, clients, duration, seed);
+    new DemoTraffic(env, trouble, troubleShare, troubleAfter).run(rate, clients, duration, seed);
   }
 
   private void run(int rate, int clients, Duration duration, long seed) throws InterruptedException {
@@ -150,7 +155,10 @@ public final class DemoTraffic {
 
   /** One client's visit: an upload, then perhaps a download and a delete of it. */
   private void oneVisit(Random random) throws Exception {
-    DemoWorld.Network network = DemoWorld.pick(random);
+    // The network that turns bad is one of the busiest, before and after: detection judges only
+    // networks with enough requests in its window, and the demo's windows are short.
+    DemoWorld.Network network = trouble != null && random.nextInt(100) < troubleShare ? trouble
+        : DemoWorld.pick(random);
     String address = network.randomAddress(random);
     String ray = HexFormat.of().formatHex(new byte[] {(byte) random.nextInt(), (byte) random.nextInt(),
         (byte) random.nextInt(), (byte) random.nextInt()}) + "-" + network.pop();
