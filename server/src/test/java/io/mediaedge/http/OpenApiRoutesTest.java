@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.EdgeServices;
 import io.mediaedge.auth.JwtAuthenticator;
 import io.mediaedge.config.DevConfigFiles;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.tls.TlsModule;
 import io.mediaedge.tus.ResumableUploads;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -28,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The document against the real route table: {@link ApiRoutes} with the handlers
  * {@link ApiHandlers#build} makes, from the committed configuration with history on (the table
- * with every route; with history off the same paths answer 501). A route that is not documented,
- * or a documented operation no route serves, fails. The handlers are only registered here, never
- * called, so the flows and stores behind them are left out.
+ * with every route; with history off the same paths answer 501), the real edge services and TLS
+ * module. A route that is not documented, or a documented operation no route serves, fails; so does
+ * an operation that asks for a token where the document says it needs none, or the reverse. No
+ * request here gets past the token check to a flow, so the media flows and stores are left out.
  */
 class OpenApiRoutesTest {
   private static final Set<String> OPERATION_KEYS = Set.of("get", "put", "post", "delete", "options", "head",
@@ -38,6 +43,8 @@ class OpenApiRoutesTest {
 
   @TempDir static Path dir;
   private static Vertx vertx;
+  private static EdgeServices edge;
+  private static TlsModule tls;
   private static Router router;
 
   /** One operation of the API: a method and a path in OpenAPI's form ({@code /v1/media/{id}}). */
@@ -60,14 +67,18 @@ class OpenApiRoutesTest {
     assertTrue(config.historyEnabled(), "the committed configuration runs with history, so tus routes exist");
     ResumableUploads resumable = new ResumableUploads(vertx, null, null, null, null, null, null, null, null,
         config.resumable(), config.upload(), config.server());
+    edge = EdgeServices.open(vertx, config);
+    tls = TlsModule.load(vertx, config.server(), config.pins());
     ApiHandlers.Parts parts = new ApiHandlers.Parts(null, null, Optional.of(resumable), new byte[32], () -> true,
-        null, null, null, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, OpenApiDocument.load(),
+        edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins(), OpenApiDocument.load(),
         config.server(), config.upload(), config.resumable(), config.properties(), true);
     router = ApiRoutes.create(vertx, ApiHandlers.build(parts, new JwtAuthenticator(vertx, config.auth())));
   }
 
   @AfterAll
   static void close() {
+    tls.stop();
+    edge.close();
     vertx.close().await();
   }
 
@@ -98,11 +109,40 @@ class OpenApiRoutesTest {
   }
 
   @Test
-  void theSubRouterOfResumableUploadsIsWalked() {
+  void theWalkSeesTheTusSubRouterAndTheDocumentsOwnRoute() {
     Set<Operation> routed = new TreeSet<>();
     collect(router, "", routed, new TreeSet<>());
     assertTrue(routed.contains(new Operation("PATCH", "/v1/uploads/{id}")), () -> "routes seen: " + routed);
     assertTrue(routed.contains(new Operation("GET", "/openapi.json")), () -> "routes seen: " + routed);
+  }
+
+  @Test
+  void operationsAskForATokenExactlyWhereTheDocumentSaysSo() {
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    HttpClient client = vertx.createHttpClient();
+    try {
+      JsonObject doc = OpenApiDocumentTest.document();
+      boolean securedByDefault = !doc.getJsonArray("security").isEmpty();
+      Set<String> wrong = new TreeSet<>();
+      for (Operation op : documented()) {
+        JsonObject operation = doc.getJsonObject("paths").getJsonObject(op.path())
+            .getJsonObject(op.method().toLowerCase(Locale.ROOT));
+        JsonArray security = operation.getJsonArray("security");
+        boolean secured = security == null ? securedByDefault : !security.isEmpty();
+        // No token; tus' version header so that tus routes reach their token check.
+        int status = client.request(HttpMethod.valueOf(op.method()), server.actualPort(), "127.0.0.1",
+                op.path().replace("{id}", "0190a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b"))
+            .compose(request -> request.putHeader("Tus-Resumable", "1.0.0").send())
+            .map(HttpClientResponse::statusCode).await();
+        if (secured != (status == 401)) {
+          wrong.add(op + " is documented " + (secured ? "with a token" : "as public") + " but answered " + status);
+        }
+      }
+      assertEquals(Set.of(), wrong);
+    } finally {
+      client.close().await();
+      server.close().await();
+    }
   }
 
   /**
