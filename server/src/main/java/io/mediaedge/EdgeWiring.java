@@ -6,6 +6,7 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.events.KafkaEventPublisher;
 import io.mediaedge.http.ApiHandlers;
 import io.mediaedge.http.ApiRoutes;
+import io.mediaedge.http.OpenApiDocument;
 import io.mediaedge.media.MediaApi;
 import io.mediaedge.media.StorageOnlyMedia;
 import io.mediaedge.storage.MediaStore;
@@ -44,7 +45,7 @@ final class EdgeWiring {
   private final ApiHandlers.Parts handlerParts;
 
   private EdgeWiring(Vertx vertx, EdgeConfig config, TlsModule tls, MediaStore store, EdgeServices edge,
-      UploadService streaming, Optional<HistoryParts> history, BooleanSupplier ready) {
+      UploadService streaming, Optional<HistoryParts> history, OpenApiDocument openApi, BooleanSupplier ready) {
     this.config = config;
     this.tls = tls;
     this.store = store;
@@ -56,7 +57,7 @@ final class EdgeWiring {
         .orElseGet(() -> MediaUploads.storageOnly(streaming));
     this.handlerParts = new ApiHandlers.Parts(media, uploads, history.map(parts -> parts.resumable),
         CursorKeys.load(config), ready, edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins(),
-        config.server(), config.upload(), config.resumable(), config.properties(), history.isPresent());
+        openApi, config.server(), config.upload(), config.resumable(), config.properties(), history.isPresent());
   }
 
   /**
@@ -71,6 +72,8 @@ final class EdgeWiring {
     new JwtAuthenticator(vertx, config.auth());
     // Certificates, pin-signing key and backup pins are checked here too, before anything listens.
     TlsModule tls = TlsModule.load(vertx, config.server(), config.pins());
+    // Read here, on the caller's thread: the route tables are built on event loops.
+    OpenApiDocument openApi = OpenApiDocument.load();
     // The SDK clients load thousands of classes when built: build them here, on the caller's
     // thread, not in a callback that would run on an event loop.
     S3MediaStore s3 = new S3MediaStore(vertx, config.storage());
@@ -102,7 +105,7 @@ final class EdgeWiring {
       history = Future.succeededFuture(Optional.empty());
     }
     return history
-        .map(parts -> new EdgeWiring(vertx, config, tls, store, edge, streaming, parts, ready))
+        .map(parts -> new EdgeWiring(vertx, config, tls, store, edge, streaming, parts, openApi, ready))
         .onFailure(e -> {
           edge.close();
           steering.ifPresent(SteeringParts::stop);

@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  */
 public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, EdgeHandler edge, UploadHandler upload,
     MediaHandler media, MediaHistoryHandler listing, HealthHandler health, MetricsHandler metrics, PinsHandler pins,
-    FailureHandler failures, Optional<TusHandler> tus, Optional<CorsHandler> uploadsCors) {
+    OpenApiDocument openApi, FailureHandler failures, Optional<TusHandler> tus, Optional<CorsHandler> uploadsCors) {
 
   /**
    * What the handlers serve: the flows and the media port, the edge services, and the settings
@@ -33,8 +33,8 @@ public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, Edg
    */
   public record Parts(MediaApi media, MediaUploads uploads, Optional<ResumableUploads> resumable, byte[] cursorKey,
       BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
-      PrometheusMeterRegistry metrics, PinPublisher pins, ServerConfig server, UploadConfig upload,
-      ResumableConfig resumableConfig, PropertiesConfig propertiesConfig, boolean history) {}
+      PrometheusMeterRegistry metrics, PinPublisher pins, OpenApiDocument openApi, ServerConfig server,
+      UploadConfig upload, ResumableConfig resumableConfig, PropertiesConfig propertiesConfig, boolean history) {}
 
   /** One event loop's handlers; {@code authenticator} is that loop's own. */
   public static ApiHandlers build(Parts parts, JwtAuthenticator authenticator) {
@@ -50,6 +50,7 @@ public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, Edg
         new HealthHandler(parts.ready(), parts.server().region(), parts.history()),
         new MetricsHandler(parts.metrics(), IpRanges.of(parts.server().metricsAllowedFrom())),
         new PinsHandler(parts.pins()),
+        parts.openApi(),
         new FailureHandler(new ErrorCounter(parts.metrics())),
         parts.resumable().map(uploads -> new TusHandler(uploads, parts.upload(), parts.resumableConfig(), edge)),
         TusHandler.cors(parts.resumableConfig().corsAllowedOrigins()));

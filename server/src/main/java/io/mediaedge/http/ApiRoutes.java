@@ -17,6 +17,7 @@ public final class ApiRoutes {
     router.get("/readyz").handler(h.health()::ready);
     router.get("/metrics").handler(h.metrics()::scrape);
     router.get("/.well-known/media-edge/pins").handler(h.pins()::handle);
+    router.get("/openapi.json").handler(h.openApi()::serve);
 
     router.route("/v1/*").handler(h.edge()::tag);
     router.post("/v1/media").handler(UploadHandler::holdBody).handler(h.auth()).handler(h.upload()::upload);

@@ -10,10 +10,10 @@ import java.util.Map;
  * The variables that let the committed conf/media-edge.yaml load: they point it at a dev TLS
  * certificate and a JWT public key made under a test's folder.
  */
-final class DevConfigFiles {
+public final class DevConfigFiles {
   private DevConfigFiles() {}
 
-  static Map<String, String> make(Path dir) {
+  public static Map<String, String> make(Path dir) {
     DevCertificates.TlsFiles tls = DevCertificates.ensure(dir.resolve("certs"));
     DevJwtKeys jwt = DevJwtKeys.es256(dir.resolve("jwt"));
     return Map.of("MEDIA_EDGE_SERVER_HTTPS_CERT_FILE", tls.serverChain().toString(),
@@ -22,7 +22,7 @@ final class DevConfigFiles {
   }
 
   /** {@code files} plus the variable/value {@code pairs}. */
-  static Map<String, String> with(Map<String, String> files, String... pairs) {
+  public static Map<String, String> with(Map<String, String> files, String... pairs) {
     Map<String, String> env = new HashMap<>(files);
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mediaedge.devstack.DevJwtKeys;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.DevTokens;
+import io.mediaedge.http.OpenApiDocument;
 import io.mediaedge.media.MediaId;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -182,6 +183,25 @@ class AuthenticationIT {
     assertEquals(objectsBefore, objectKeys(), "no object was written for a refused upload");
     assertEquals(uploadsBefore, pendingUploads(), "no multipart upload was started for a refused upload");
     assertEquals(200, h1.get("/healthz", null).statusCode());
+  }
+
+  /** The API's description is public: no token, cacheable by anyone, revalidated by its ETag. */
+  @Test
+  void openApiDocumentIsServedWithoutATokenAndRevalidatesByEtag() throws java.io.IOException {
+    byte[] expected;
+    try (var in = OpenApiDocument.class.getResourceAsStream("openapi.json")) {
+      expected = in.readAllBytes();
+    }
+    for (EdgeClient client : List.of(h1, h2)) {
+      HttpResponse<byte[]> served = client.get("/openapi.json", null);
+      assertEquals(200, served.statusCode(), () -> new String(served.body(), StandardCharsets.UTF_8));
+      assertArrayEquals(expected, served.body(), "the document on the class path, byte for byte");
+      assertEquals("application/json", served.headers().firstValue("Content-Type").orElseThrow());
+      assertTrue(served.headers().firstValue("Cache-Control").orElseThrow().startsWith("public, max-age="));
+      assertTrue(json(served).getString("openapi").startsWith("3.1."));
+      String etag = served.headers().firstValue("ETag").orElseThrow();
+      assertEquals(304, client.get("/openapi.json", null, "If-None-Match", etag).statusCode());
+    }
   }
 
   @Test
