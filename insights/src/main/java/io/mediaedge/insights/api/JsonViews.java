@@ -68,6 +68,7 @@ final class JsonViews {
         .put("uploadLatencyMs", new JsonObject().put("count", f.latencyCount()).put("p50", f.p50Ms())
             .put("p95", f.p95Ms()).put("p99", f.p99Ms()))
         .put("uploads", f.uploads()).put("uploadBytes", f.uploadBytes())
+        .put("throughputUploads", f.measuredUploads())
         .put("throughputBytesPerSecond", f.throughput() < 0 ? null : Math.round(f.throughput()));
   }
 

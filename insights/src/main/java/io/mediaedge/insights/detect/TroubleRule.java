@@ -81,16 +81,18 @@ final class TroubleRule {
 
   /**
    * Raised at ref / k, where ref is the lowest of the baseline's throughput, the rest of the
-   * country's and (when it has enough uploads) the rest of the world's.
+   * country's and (when it has enough uploads) the rest of the world's. Throughput, and the volume
+   * needed to judge it, count only the uploads large enough to measure bandwidth
+   * ({@code NetworkSlot.MEASURED_MIN_BYTES}).
    */
   private void judgeThroughput(NetworkFigures w, NetworkFigures b, NetworkFigures rest, NetworkFigures world,
       Set<Signal> raising, Set<Signal> holding) {
-    if (!enough(w.uploads(), b.uploads(), rest.uploads()) || w.throughput() < 0 || b.throughput() <= 0
+    if (!enough(w.measuredUploads(), b.measuredUploads(), rest.measuredUploads()) || w.throughput() < 0 || b.throughput() <= 0
         || rest.throughput() <= 0) {
       return;
     }
     double ref = Math.min(b.throughput(), rest.throughput());
-    if (world.uploads() >= config.minRequests() && world.throughput() > 0) {
+    if (world.measuredUploads() >= config.minRequests() && world.throughput() > 0) {
       ref = Math.min(ref, world.throughput());
     }
     if (w.throughput() <= ref / config.throughputFactor()) {

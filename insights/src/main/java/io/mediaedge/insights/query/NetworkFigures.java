@@ -9,13 +9,15 @@ import java.util.function.DoubleToLongFunction;
 
 /**
  * How one (country, ASN) fared over a span: requests, errors by error code, its uploads' latency
- * percentiles (milliseconds, to the histograms' precision), and upload throughput (bytes stored per
- * second of upload time; -1 when it had no uploads). The figures detection compares.
+ * percentiles (milliseconds, to the histograms' precision), and upload throughput: bytes per second
+ * of upload time over the uploads of at least {@link NetworkSlot#MEASURED_MIN_BYTES}
+ * ({@code measuredUploads} of them; -1 when there were none). The figures detection compares.
  */
 public record NetworkFigures(long requests, long errors, double errorRate, Map<String, Long> errorsByCode,
-    long latencyCount, long p50Ms, long p95Ms, long p99Ms, long uploads, long uploadBytes, double throughput) {
+    long latencyCount, long p50Ms, long p95Ms, long p99Ms, long uploads, long uploadBytes, long measuredUploads,
+    double throughput) {
 
-  public static final NetworkFigures NONE = new NetworkFigures(0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, -1);
+  public static final NetworkFigures NONE = new NetworkFigures(0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, -1);
 
   /** The figures of a merged network entry (null: none). */
   public static NetworkFigures of(NetworkSlot network) {
@@ -24,7 +26,8 @@ public record NetworkFigures(long requests, long errors, double errorRate, Map<S
     }
     LatencyHistogram h = network.uploadLatency();
     return of(network.outcomes(), null, h.totalCount(), h::valueAtPercentile, network.uploads(),
-        network.uploadBytes(), network.uploadMillis());
+        network.uploadBytes(), new Measured(network.measuredUploads(), network.measuredBytes(),
+            network.measuredMillis()));
   }
 
   /**
@@ -37,12 +40,16 @@ public record NetworkFigures(long requests, long errors, double errorRate, Map<S
     LatencyHistogram h = part.uploadLatency();
     return of(sum.outcomes(), part.outcomes(), sumLatency.totalCount() - h.totalCount(),
         percentile -> sumLatency.valueAtPercentileWithout(h, percentile), sum.uploads() - part.uploads(),
-        sum.uploadBytes() - part.uploadBytes(), sum.uploadMillis() - part.uploadMillis());
+        sum.uploadBytes() - part.uploadBytes(), new Measured(sum.measuredUploads() - part.measuredUploads(),
+            sum.measuredBytes() - part.measuredBytes(), sum.measuredMillis() - part.measuredMillis()));
   }
+
+  /** The uploads throughput is measured on. */
+  private record Measured(long uploads, long bytes, long millis) {}
 
   /** The figures of {@code outcomes} less {@code less} (null: nothing less), and of the uploads given. */
   private static NetworkFigures of(OutcomeCounts outcomes, OutcomeCounts less, long latencyCount,
-      DoubleToLongFunction latencyAt, long uploads, long uploadBytes, long uploadMillis) {
+      DoubleToLongFunction latencyAt, long uploads, long uploadBytes, Measured measured) {
     Map<String, Long> byCode = new TreeMap<>();
     outcomes.forEach((outcome, count) -> {
       if (outcome.isError()) {
@@ -52,9 +59,9 @@ public record NetworkFigures(long requests, long errors, double errorRate, Map<S
     });
     long requests = outcomes.total() - (less == null ? 0 : less.total());
     long errors = outcomes.errors() - (less == null ? 0 : less.errors());
-    double throughput = uploadMillis > 0 ? uploadBytes * 1000.0 / uploadMillis : -1;
+    double throughput = measured.millis() > 0 ? measured.bytes() * 1000.0 / measured.millis() : -1;
     return new NetworkFigures(requests, errors, requests == 0 ? 0 : (double) errors / requests, Map.copyOf(byCode),
         latencyCount, latencyAt.applyAsLong(50), latencyAt.applyAsLong(95), latencyAt.applyAsLong(99), uploads,
-        uploadBytes, throughput);
+        uploadBytes, measured.uploads(), throughput);
   }
 }

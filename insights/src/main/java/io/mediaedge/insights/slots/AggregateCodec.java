@@ -17,18 +17,28 @@ import java.util.Map;
  * because a busy minute holds thousands of (country, ASN) entries: numbers are varints, each name
  * is written once and then referred to by number, histograms are their used buckets as deltas.
  * The first byte is the format's version; a reader refuses a version it does not know.
+ *
+ * <p>Version 2 added each network's measured uploads (those of at least
+ * {@link NetworkSlot#MEASURED_MIN_BYTES}). A version-1 partial (an instance not yet upgraded) is
+ * still read, its uploads all taken as measured, as version 1 measured them.
  */
 public final class AggregateCodec {
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  private static final int FIRST_VERSION_READ = 1;
   private static final Action[] ACTIONS = Action.values();
 
   private AggregateCodec() {}
 
   public static byte[] encode(Aggregate aggregate) {
+    return encode(aggregate, VERSION);
+  }
+
+  /** In an older {@code version} too: what an instance not yet upgraded writes (for tests). */
+  static byte[] encode(Aggregate aggregate, int version) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       Writer w = new Writer(out);
-      out.writeByte(VERSION);
+      out.writeByte(version);
       w.number(aggregate.events());
       for (KeyedCounts table : tables(aggregate)) {
         w.number(table.size());
@@ -46,6 +56,11 @@ public final class AggregateCodec {
         w.number(network.uploads());
         w.number(network.uploadBytes());
         w.number(network.uploadMillis());
+        if (version >= 2) {
+          w.number(network.measuredUploads());
+          w.number(network.measuredBytes());
+          w.number(network.measuredMillis());
+        }
       }));
       List<Map.Entry<String, LatencyHistogram[]>> regions = new ArrayList<>();
       aggregate.forEachRegionLatency((region, histograms) -> regions.add(Map.entry(region, histograms)));
@@ -73,8 +88,9 @@ public final class AggregateCodec {
   public static Aggregate decode(byte[] value) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(value))) {
       int version = in.readUnsignedByte();
-      if (version != VERSION) {
-        throw new IllegalArgumentException("partial of format version " + version + "; this reader knows " + VERSION);
+      if (version < FIRST_VERSION_READ || version > VERSION) {
+        throw new IllegalArgumentException("partial of format version " + version + "; this reader knows "
+            + FIRST_VERSION_READ + " to " + VERSION);
       }
       Reader r = new Reader(in);
       Aggregate aggregate = new Aggregate();
@@ -95,7 +111,15 @@ public final class AggregateCodec {
         network.setIsp(r.name());
         r.outcomes(network.outcomes()::add);
         r.histogram(network.uploadLatency());
-        network.addUploads(r.number(), r.number(), r.number());
+        long uploads = r.number();
+        long bytes = r.number();
+        long millis = r.number();
+        network.addUploads(uploads, bytes, millis);
+        if (version >= 2) {
+          network.addMeasured(r.number(), r.number(), r.number());
+        } else {
+          network.addMeasured(uploads, bytes, millis);
+        }
       }
       for (long n = r.number(); n > 0; n--) {
         String region = r.name();

@@ -3,20 +3,32 @@ package io.mediaedge.insights.slots;
 import io.mediaedge.eventschema.HistoryEvent.Action;
 
 /**
- * One (country, ASN) in one slot: what its requests came to, the latency of its uploads, and the
- * bytes and time that give its upload throughput. What ISP health and detection read.
+ * One (country, ASN) in one slot: what its requests came to, the latency of its uploads, their
+ * bytes and time, and the bytes and time of the uploads large enough to measure bandwidth (its
+ * upload throughput). What ISP health and detection read.
  *
  * <p>Latency is kept for uploads only: they are what the edge is for and what a troubled ISP
  * slows first, and one histogram per network is most of a slot's memory (downloads and deletes
  * keep theirs per region).
  */
 public final class NetworkSlot {
+  /**
+   * The smallest upload whose bytes over time say something about the network's bandwidth: below
+   * it an upload's time is mostly round trips and our own work, so a network whose users happened
+   * to send small files would look slow. A constant, not an option: every instance's partials
+   * must measure alike.
+   */
+  public static final long MEASURED_MIN_BYTES = 256 * 1024;
+
   private String isp;
   private final OutcomeCounts outcomes;
   private final LatencyHistogram uploadLatency;
   private long uploadBytes;
   private long uploadMillis;
   private long uploads;
+  private long measuredUploads;
+  private long measuredBytes;
+  private long measuredMillis;
 
   public NetworkSlot(String isp) {
     this(isp, new OutcomeCounts(), new LatencyHistogram());
@@ -36,14 +48,24 @@ public final class NetworkSlot {
     if (outcome.action() == Action.UPLOAD) {
       uploadLatency.record(latencyMs);
       addUploads(1, contentLength, latencyMs);
+      if (contentLength >= MEASURED_MIN_BYTES) {
+        addMeasured(1, contentLength, latencyMs);
+      }
     }
   }
 
-  /** Uploads that count toward throughput (bytes stored over the time they took). */
+  /** Successful uploads: how many, their bytes and the time they took. */
   public void addUploads(long count, long bytes, long millis) {
     uploads += count;
     uploadBytes += bytes;
     uploadMillis += millis;
+  }
+
+  /** Uploads of at least {@link #MEASURED_MIN_BYTES}: what throughput is measured on. */
+  public void addMeasured(long count, long bytes, long millis) {
+    measuredUploads += count;
+    measuredBytes += bytes;
+    measuredMillis += millis;
   }
 
   /** The latency of its successful uploads. */
@@ -58,15 +80,14 @@ public final class NetworkSlot {
     outcomes.addAll(other.outcomes);
     uploadLatency.addAll(other.uploadLatency);
     addUploads(other.uploads, other.uploadBytes, other.uploadMillis);
+    addMeasured(other.measuredUploads, other.measuredBytes, other.measuredMillis);
   }
 
   public NetworkSlot copy() {
-    return new NetworkSlot(isp, outcomes.copy(), uploadLatency.copy()).withUploads(uploads, uploadBytes, uploadMillis);
-  }
-
-  private NetworkSlot withUploads(long count, long bytes, long millis) {
-    addUploads(count, bytes, millis);
-    return this;
+    NetworkSlot copy = new NetworkSlot(isp, outcomes.copy(), uploadLatency.copy());
+    copy.addUploads(uploads, uploadBytes, uploadMillis);
+    copy.addMeasured(measuredUploads, measuredBytes, measuredMillis);
+    return copy;
   }
 
   void trim() {
@@ -96,5 +117,17 @@ public final class NetworkSlot {
 
   public long uploads() {
     return uploads;
+  }
+
+  public long measuredUploads() {
+    return measuredUploads;
+  }
+
+  public long measuredBytes() {
+    return measuredBytes;
+  }
+
+  public long measuredMillis() {
+    return measuredMillis;
   }
 }

@@ -21,12 +21,12 @@ final class Networks {
 
   /**
    * A span's figures: {@code requests} of which {@code errors} failed uploads, the others uploads
-   * with that p95 and throughput.
+   * (all large enough to measure throughput) with that p95 and throughput.
    */
   static NetworkFigures figures(long requests, long errors, long p95Ms, double throughput) {
     long uploads = requests - errors;
     return new NetworkFigures(requests, errors, requests == 0 ? 0 : (double) errors / requests, Map.of(), uploads,
-        p95Ms / 2, p95Ms, p95Ms, uploads, (long) (throughput * uploads), uploads == 0 ? -1 : throughput);
+        p95Ms / 2, p95Ms, p95Ms, uploads, (long) (throughput * uploads), uploads, uploads == 0 ? -1 : throughput);
   }
 
   /** A network of Nigeria with a healthy baseline of 1 % errors, 400 ms p95 and 1 MB/s. */

@@ -9,6 +9,7 @@ import io.mediaedge.insights.InsightsApp;
 import io.mediaedge.insights.it.InsightsStack.Answer;
 import io.mediaedge.insights.slots.LatencyHistogram;
 import io.mediaedge.insights.slots.LengthBuckets;
+import io.mediaedge.insights.slots.NetworkSlot;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -174,8 +175,14 @@ class InsightsApiIT {
     Histogram reference = reference(uploads);
     assertEquals(reference.getValueAtPercentile(95), window.getJsonObject("uploadLatencyMs").getLong("p95"));
     assertEquals(reference.getValueAtPercentile(99), window.getJsonObject("uploadLatencyMs").getLong("p99"));
-    long bytes = uploads.stream().mapToLong(HistoryEvent::contentLength).sum();
-    long millis = uploads.stream().mapToLong(HistoryEvent::latencyMs).sum();
+    // throughput over the uploads large enough to measure bandwidth only (here the 2 MB ones)
+    List<HistoryEvent> measured = uploads.stream()
+        .filter(e -> e.contentLength() >= NetworkSlot.MEASURED_MIN_BYTES).toList();
+    long bytes = measured.stream().mapToLong(HistoryEvent::contentLength).sum();
+    long millis = measured.stream().mapToLong(HistoryEvent::latencyMs).sum();
+    assertTrue(!measured.isEmpty() && measured.size() < uploads.size(), "some uploads are too small to measure");
+    assertEquals(uploads.size(), window.getLong("uploads"));
+    assertEquals(measured.size(), window.getLong("throughputUploads"));
     assertEquals(Math.round(bytes * 1000.0 / millis), window.getLong("throughputBytesPerSecond"));
     JsonObject base = isp.getJsonObject("baseline");
     assertEquals(0, base.getLong("errors"));

@@ -26,13 +26,14 @@ class NetworkComparisonsTest {
   private final Map<String, NetworkComparison> compared = compare();
 
   /**
-   * MTN (NG): 3 uploads of 1,000 bytes in 100 ms, 1 failed. Glo (NG): 4 of 4,000 bytes in 200 ms,
-   * 1 failed. Safaricom (KE): 3 of 2,000 bytes in 400 ms, 1 failed on another code.
+   * MTN (NG): 3 uploads of 1 MB in 100 ms, 1 failed. Glo (NG): 4 of 4 MB in 200 ms, 1 failed.
+   * Safaricom (KE): 3 of 2,000 bytes (too small to measure throughput on) in 400 ms, 1 failed on
+   * another code.
    */
   private static Map<String, NetworkComparison> compare() {
     Aggregate minute = new Aggregate();
-    uploads(minute, "NG", "29465", "MTN Nigeria", 3, 1_000, 100, "UPLOAD_INCOMPLETE");
-    uploads(minute, "NG", "37148", "Globacom", 4, 4_000, 200, "UPLOAD_INCOMPLETE");
+    uploads(minute, "NG", "29465", "MTN Nigeria", 3, 1_000_000, 100, "UPLOAD_INCOMPLETE");
+    uploads(minute, "NG", "37148", "Globacom", 4, 4_000_000, 200, "UPLOAD_INCOMPLETE");
     uploads(minute, "KE", "33771", "Safaricom", 3, 2_000, 400, "QUOTA_EXCEEDED");
     GlobalSlots slots = new GlobalSlots(1440, Clock.fixed(T0, ZoneOffset.UTC));
     slots.put("run-a", T0.getEpochSecond() / 60, minute);
@@ -51,15 +52,20 @@ class NetworkComparisonsTest {
 
   @Test
   void theRestOfTheWorldIsEveryOtherNetwork() {
-    // Glo and Safaricom: 9 requests, 2 failed; 4 uploads at 200 ms and 3 at 400 ms (401: its bucket's top)
+    // Glo and Safaricom: 9 requests, 2 failed; 4 uploads at 200 ms and 3 at 400 ms (401: its bucket's top);
+    // throughput over Glo's 4 uploads only: Safaricom's are too small to measure bandwidth
     assertEquals(new NetworkFigures(9, 2, 2.0 / 9, Map.of("UPLOAD_INCOMPLETE", 1L, "QUOTA_EXCEEDED", 1L), 7, 200, 401,
-        401, 7, 22_000, 22_000 * 1000.0 / 2_000), compared.get("NG/29465").restOfWorld());
+        401, 7, 16_006_000, 4, 16_000_000 * 1000.0 / 800), compared.get("NG/29465").restOfWorld());
   }
 
   @Test
   void theRestOfTheCountryIsItsOtherNetworks() {
-    assertEquals(new NetworkFigures(5, 1, 0.2, Map.of("UPLOAD_INCOMPLETE", 1L), 4, 200, 200, 200, 4, 16_000,
-        16_000 * 1000.0 / 800), compared.get("NG/29465").restOfCountry(), "Glo alone");
+    assertEquals(new NetworkFigures(5, 1, 0.2, Map.of("UPLOAD_INCOMPLETE", 1L), 4, 200, 200, 200, 4, 16_000_000, 4,
+        16_000_000 * 1000.0 / 800), compared.get("NG/29465").restOfCountry(), "Glo alone");
+    NetworkFigures safaricom = compared.get("KE/33771").window();
+    assertEquals(3, safaricom.uploads());
+    assertEquals(0, safaricom.measuredUploads());
+    assertEquals(-1, safaricom.throughput(), "uploads too small to measure bandwidth: no throughput");
     NetworkFigures none = compared.get("KE/33771").restOfCountry();
     assertEquals(0, none.requests(), "Safaricom is all of Kenya");
     assertEquals(0, none.latencyCount());
@@ -77,7 +83,8 @@ class NetworkComparisonsTest {
       assertEquals(3, own.errors() + rest.errors(), n.key());
       assertEquals(10, own.latencyCount() + rest.latencyCount(), n.key());
       assertEquals(10, own.uploads() + rest.uploads(), n.key());
-      assertEquals(3 * 1_000 + 4 * 4_000 + 3 * 2_000, own.uploadBytes() + rest.uploadBytes(), n.key());
+      assertEquals(3 * 1_000_000 + 4 * 4_000_000 + 3 * 2_000, own.uploadBytes() + rest.uploadBytes(), n.key());
+      assertEquals(7, own.measuredUploads() + rest.measuredUploads(), n.key());
     }
   }
 }

@@ -27,12 +27,30 @@ class AggregateCodecTest {
       assertEquals(network.outcomes().total(), read.outcomes().total(), key);
       assertEquals(network.outcomes().errors(), read.outcomes().errors(), key);
       assertEquals(network.uploadBytes(), read.uploadBytes(), key);
+      assertEquals(network.measuredUploads(), read.measuredUploads(), key);
+      assertEquals(network.measuredBytes(), read.measuredBytes(), key);
+      assertEquals(network.measuredMillis(), read.measuredMillis(), key);
       assertEquals(network.uploadLatency().valueAtPercentile(95), read.uploadLatency().valueAtPercentile(95), key);
     });
     assertEquals("Deutsche Telekom", back.networkOrNull("DE/3320").isp());
     assertEquals(original.regionLatency("eu", Action.UPLOAD).valueAtPercentile(99),
         back.regionLatency("eu", Action.UPLOAD).valueAtPercentile(99));
     assertArrayEquals(original.lengthCounts(Action.UPLOAD), back.lengthCounts(Action.UPLOAD));
+  }
+
+  /** During a rolling upgrade the partials of an instance still on version 1 keep counting. */
+  @Test
+  void aVersionOnePartialIsReadWithAllItsUploadsMeasured() {
+    Aggregate original = sample(new Random(4), 300);
+    byte[] old = AggregateCodec.encode(original, 1);
+    assertEquals(1, old[0]);
+    Aggregate back = AggregateCodec.decode(old);
+    original.forEachNetwork((key, network) -> {
+      NetworkSlot read = back.networkOrNull(key);
+      assertEquals(network.uploads(), read.uploads(), key);
+      assertEquals(network.uploads(), read.measuredUploads(), "version 1 measured every upload: " + key);
+      assertEquals(network.uploadBytes(), read.measuredBytes(), key);
+    });
   }
 
   @Test
