@@ -11,6 +11,7 @@ public final class ApiRoutes {
   /** Registers {@code h}: what each event loop serves. */
   public static Router create(Vertx vertx, ApiHandlers h) {
     Router router = Router.router(vertx);
+    router.route().handler(h.accessLog()::watch);
     router.route().handler(h.securityHeaders());
     router.route().handler(RequestTargetCheck::check);
     router.get("/healthz").handler(h.health()::live);
