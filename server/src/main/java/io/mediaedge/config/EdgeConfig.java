@@ -145,7 +145,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
 
   /** Builds the configuration from an already parsed tree (tests pass their own). */
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
-    ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
+    ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(LoggingConfig.withDefaults(tree), env), source);
     ServerConfig server = server(c);
     UploadConfig upload = upload(c);
     if (upload.budgetWait().compareTo(server.idleTimeout()) >= 0) {

@@ -1,5 +1,6 @@
 package io.mediaedge.config;
 
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 
 /**
@@ -17,14 +18,37 @@ public record LoggingConfig(Format format, boolean accessLog) {
   static final boolean ACCESS_LOG_BY_DEFAULT = false;
 
   public enum Format {
-    /** {@code time level [thread] logger requestId - message key=value...}, for a terminal. */
+    /** {@code time level [thread] logger [requestId] - message}, for a terminal. */
     PLAIN,
     /** One JSON object per line, for a log pipeline (Loki, Elasticsearch, CloudWatch). */
     JSON
   }
 
+  /**
+   * {@code tree} with the section's defaults filled in where the file is silent, so that
+   * {@code MEDIA_EDGE_LOGGING_FORMAT} and {@code MEDIA_EDGE_LOGGING_ACCESS_LOG} apply to any
+   * file (a variable replaces only what the tree has): an image can switch any file to JSON.
+   */
+  static JsonObject withDefaults(JsonObject tree) {
+    JsonObject copy = tree.copy();
+    Object section = copy.getValue("logging");
+    if (section == null) {
+      section = new JsonObject();
+      copy.put("logging", section);
+    }
+    if (section instanceof JsonObject logging) {
+      if (!logging.containsKey("format")) {
+        logging.put("format", DEFAULT_FORMAT.name().toLowerCase(Locale.ROOT));
+      }
+      if (!logging.containsKey("accessLog")) {
+        logging.put("accessLog", ACCESS_LOG_BY_DEFAULT);
+      }
+    }
+    return copy;
+  }
+
   static LoggingConfig parse(ConfigTree c) {
-    String format = c.string("logging.format", DEFAULT_FORMAT.name().toLowerCase(Locale.ROOT)).trim();
+    String format = c.string("logging.format", DEFAULT_FORMAT.name().toLowerCase(Locale.ROOT));
     Format parsed = switch (format.toLowerCase(Locale.ROOT)) {
       case "plain" -> Format.PLAIN;
       case "json" -> Format.JSON;

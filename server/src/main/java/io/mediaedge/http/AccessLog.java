@@ -4,7 +4,9 @@ import io.mediaedge.edge.EdgeView;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 final class AccessLog {
   /** The logger to route or silence on its own: {@code media-edge.access}. */
   static final String LOGGER = "media-edge.access";
+  private static final String ROUTE = "media-edge.route";
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
   private final boolean enabled;
@@ -30,7 +33,7 @@ final class AccessLog {
   void watch(RoutingContext ctx) {
     if (enabled) {
       long started = System.nanoTime();
-      ctx.addEndHandler(done -> write(ctx.request(), started, route(ctx), EdgeHandler.viewIfTagged(ctx)));
+      ctx.addEndHandler(done -> write(ctx.request(), started, ctx.get(ROUTE), EdgeHandler.viewIfTagged(ctx)));
     }
     ctx.next();
   }
@@ -67,18 +70,32 @@ final class AccessLog {
   }
 
   /**
-   * The pattern of the route that answered ({@code /v1/media/:id}), with its sub-router's mount
-   * point; null when no route with a path did (a 404, the router's own answers).
+   * Makes every route of {@code router} with a path pattern note that pattern (with the mount
+   * point of a sub-router) before anything else runs for it: a handler that fails sends the
+   * request through the failure handlers, after which the router no longer tells which route it
+   * was on. Call it once the table is complete; wildcard routes ({@code /v1/*}) are left out.
+   * Without the access log the table is left as it is.
    */
-  static String route(RoutingContext ctx) {
-    Route current = ctx.currentRoute();
-    if (current == null || current.getPath() == null) {
-      return null;
+  void nameRoutes(Router router) {
+    if (!enabled) {
+      return;
     }
-    String mount = ctx.mountPoint();
-    if (mount == null || mount.isEmpty()) {
-      return current.getPath();
+    for (Route route : List.copyOf(router.getRoutes())) {
+      String path = route.getPath();
+      if (path == null || path.endsWith("*")) {
+        continue;
+      }
+      // Before every route the table registered (their orders count up from 0).
+      Route naming = router.route(path).order(-1);
+      if (route.methods() != null) {
+        route.methods().forEach(naming::method);
+      }
+      naming.handler(ctx -> {
+        String mount = ctx.mountPoint();
+        ctx.put(ROUTE, mount == null || mount.isEmpty() ? path
+            : (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount) + path);
+        ctx.next();
+      });
     }
-    return (mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount) + current.getPath();
   }
 }

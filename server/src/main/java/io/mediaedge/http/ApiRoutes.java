@@ -40,6 +40,7 @@ public final class ApiRoutes {
     router.errorHandler(404, ctx -> failures.send(ctx.request(), ErrorCode.NOT_FOUND.error()));
     router.errorHandler(405, ctx -> failures.send(ctx.request(), ErrorCode.METHOD_NOT_ALLOWED.error()));
     router.errorHandler(500, failures);
+    h.accessLog().nameRoutes(router);
     return router;
   }
 
@@ -58,6 +59,7 @@ public final class ApiRoutes {
     uploads.head("/:id").handler(h.auth()).handler(tus::head);
     uploads.patch("/:id").handler(h.auth()).handler(tus::patch);
     uploads.delete("/:id").handler(h.auth()).handler(tus::terminate);
+    h.accessLog().nameRoutes(uploads);
     return uploads;
   }
 

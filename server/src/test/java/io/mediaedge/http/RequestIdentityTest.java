@@ -45,7 +45,8 @@ class RequestIdentityTest {
   static void start() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Router router = Router.router(vertx);
-    router.route().handler(new AccessLog(true)::watch);
+    AccessLog accessLog = new AccessLog(true);
+    router.route().handler(accessLog::watch);
     // Waits, logs, answers: while one request waits, the loop serves the others.
     router.get("/wait/:name/:millis").handler(ctx -> {
       String name = ctx.pathParam("name");
@@ -59,6 +60,7 @@ class RequestIdentityTest {
     });
     router.get("/refused/:name").handler(ctx -> ctx.fail(404));
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(ctx.statusCode()).end());
+    accessLog.nameRoutes(router);
     server = vertx.createHttpServer()
         .requestHandler(request -> {
           RequestIdentity.begin(request);
@@ -136,6 +138,7 @@ class RequestIdentityTest {
 
       JsonObject error = byId.get("access-404");
       assertEquals(404, error.getInteger("status"));
+      assertEquals("/refused/:name", error.getString("route"), error::encode);
       assertNotEquals(line.getString("traceId"), error.getString("traceId"));
     }
   }
