@@ -12,9 +12,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -26,13 +28,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Request ids over a real socket on ONE event loop, so that requests interleave on one thread: each
- * response names its id, and every line logged while serving a request (after timers and
- * futures, on the same thread as the others) names that request's id and no other.
+ * Request ids over a real socket on ONE event loop, so that requests interleave on one thread
+ * (over HTTP/2, as streams of one connection): each response names its id, and every line logged
+ * while serving a request (after timers and futures, on the same thread as the others) names that
+ * request's id and no other.
  */
 class RequestIdentityTest {
   private static final String LOGGER = "io.mediaedge.http.request-identity-test";
@@ -40,6 +45,8 @@ class RequestIdentityTest {
   private static Vertx vertx;
   private static HttpServer server;
   private static HttpClientAgent client;
+  /** Prior-knowledge HTTP/2 over cleartext: one connection, the requests as streams on it. */
+  private static HttpClientAgent h2;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,6 +75,8 @@ class RequestIdentityTest {
         })
         .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
+    h2 = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false));
   }
 
   @AfterAll
@@ -76,6 +85,10 @@ class RequestIdentityTest {
   }
 
   private static Future<HttpClientResponse> get(String path, String requestId) {
+    return get(client, path, requestId);
+  }
+
+  private static Future<HttpClientResponse> get(HttpClientAgent client, String path, String requestId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
         .setPort(server.actualPort()).setURI(path);
     if (requestId != null) {
@@ -84,13 +97,16 @@ class RequestIdentityTest {
     return client.request(options).compose(r -> r.send().compose(response -> response.body().map(response)));
   }
 
-  @Test
-  void interleavedRequestsLogOnlyTheirOwnIds() throws Exception {
-    try (JsonLogCapture lines = new JsonLogCapture(LOGGER)) {
+  @ParameterizedTest
+  @EnumSource(value = HttpVersion.class, names = {"HTTP_1_1", "HTTP_2"})
+  void interleavedRequestsLogOnlyTheirOwnIds(HttpVersion version) throws Exception {
+    HttpClientAgent over = version == HttpVersion.HTTP_2 ? h2 : client;
+    try (JsonLogCapture lines = new JsonLogCapture(LOGGER); JsonLogCapture access = new JsonLogCapture(AccessLog.LOGGER)) {
       // slow starts first and ends last; fast and anonymous start and end while it waits.
-      List<HttpClientResponse> responses = Future.all(List.of(
-              get("/wait/slow/300", "id-slow"), get("/wait/fast/20", "id-fast"), get("/wait/anonymous/50", null)))
+      List<HttpClientResponse> responses = Future.all(List.of(get(over, "/wait/slow/300", "id-slow"),
+              get(over, "/wait/fast/20", "id-fast"), get(over, "/wait/anonymous/50", null)))
           .await(10, TimeUnit.SECONDS).list();
+      assertEquals(version, responses.get(0).version());
       log.info("outside any request");
 
       assertEquals("id-slow", responses.get(0).getHeader("X-Request-Id"));
@@ -117,7 +133,7 @@ class RequestIdentityTest {
 
   @Test
   void accessLogLineNamesTheRouteAndTheOutcome() throws Exception {
-    try (JsonLogCapture lines = new JsonLogCapture(AccessLog.LOGGER)) {
+    try (JsonLogCapture lines = new JsonLogCapture(AccessLog.LOGGER); JsonLogCapture handler = new JsonLogCapture(LOGGER)) {
       HttpClientResponse ok = get("/wait/access/1", "access-ok").await(10, TimeUnit.SECONDS);
       HttpClientResponse refused = get("/refused/x", "access-404").await(10, TimeUnit.SECONDS);
       assertEquals(200, ok.statusCode());

@@ -143,6 +143,7 @@ class HostileInputIT {
       assertEquals(status, answer.status(), () -> why + ": " + answer.text());
       assertEquals(code, answer.json().getString("error"), why);
       assertEquals("close", answer.headers().get("connection"));
+      assertTrue(answer.headers().get("x-request-id").matches(FRESH_ID), why + ": " + answer.headers());
       assertTrue(conn.closedWithin(PATIENCE), why + ": the connection is closed after the answer");
     }
     Leftovers.awaitNone(user, stack.server());
