@@ -68,7 +68,7 @@ public final class EdgeServer {
         .setThreadingModel(ThreadingModel.EVENT_LOOP);
     return vertx.deployVerticle(() -> {
       HttpVerticle verticle = new HttpVerticle(config.server(), parts::routes, parts.tls.reloader().orElse(null),
-          parts.edge.metrics());
+          parts.edge.metrics(), config.logging().accessLog());
       verticles.add(verticle);
       return verticle;
     }, options).onSuccess(id -> {

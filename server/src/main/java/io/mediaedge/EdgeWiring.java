@@ -57,7 +57,8 @@ final class EdgeWiring {
         .orElseGet(() -> MediaUploads.storageOnly(streaming));
     this.handlerParts = new ApiHandlers.Parts(media, uploads, history.map(parts -> parts.resumable),
         CursorKeys.load(config), ready, edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins(),
-        openApi, config.server(), config.upload(), config.resumable(), config.properties(), history.isPresent());
+        openApi, config.server(), config.upload(), config.resumable(), config.properties(), history.isPresent(),
+        config.logging().accessLog());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.mediaedge;
 
 import io.mediaedge.config.ConfigException;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.logging.LogOutput;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ public final class Main {
       System.exit(2);
       return;
     }
+    // Dev mode and the tests start EdgeServer directly and keep logback(-test).xml's plain lines.
+    LogOutput.use(config.logging().format());
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.server().eventLoopsOrCores()));
     EdgeServer server;
     try {

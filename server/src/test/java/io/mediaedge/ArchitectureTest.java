@@ -69,6 +69,11 @@ class ArchitectureTest {
       .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", "io.vertx.kafka..")
       .because("events owns publishing (outbox, relay, idempotent producer); nothing else may send around it");
 
+  static final ArchRule LOGBACK_ONLY_IN_LOGGING = noClasses()
+      .that().resideOutsideOfPackage("io.mediaedge.logging..")
+      .should().dependOnClassesThat().resideInAnyPackage("ch.qos.logback..")
+      .because("every room logs through SLF4J; only logging knows the backend that formats the lines");
+
   static final ArchRule HTTP_IMPORTS_NO_ADAPTER = noClasses()
       .that().resideInAPackage("io.mediaedge.http..")
       .should().dependOnClassesThat().resideInAnyPackage(ADAPTER_ROOMS)
@@ -108,6 +113,11 @@ class ArchitectureTest {
   @Test
   void kafkaClientsOnlyInEvents() {
     KAFKA_ONLY_IN_EVENTS.check(PRODUCTION);
+  }
+
+  @Test
+  void logbackOnlyInLogging() {
+    LOGBACK_ONLY_IN_LOGGING.check(PRODUCTION);
   }
 
   @Test

@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
     HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
     PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo,
-    PinsConfig pins, SteeringConfig steering) {
+    PinsConfig pins, SteeringConfig steering, LoggingConfig logging) {
 
   /** The default of {@code history.enabled}: history, quotas and events on. */
   public static final boolean HISTORY_ENABLED_BY_DEFAULT = true;
@@ -145,7 +145,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
 
   /** Builds the configuration from an already parsed tree (tests pass their own). */
   public static EdgeConfig fromTree(JsonObject tree, Map<String, String> env, String source) {
-    ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(tree, env), source);
+    ConfigTree c = new ConfigTree(ConfigTree.withEnvironment(LoggingConfig.withDefaults(tree), env), source);
     ServerConfig server = server(c);
     UploadConfig upload = upload(c);
     if (upload.budgetWait().compareTo(server.idleTimeout()) >= 0) {
@@ -160,7 +160,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     return new EdgeConfig(server, auth(c), storage(c, env), upload, history ? HistorySection.parse(c, env) : null,
         history ? quota(c) : null, history ? events(c) : null,
         EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c),
-        PinsConfig.parse(c), SteeringConfig.read(c, history));
+        PinsConfig.parse(c), SteeringConfig.read(c, history), LoggingConfig.parse(c));
   }
 
   public static JsonObject readYaml(Path file) {

@@ -25,7 +25,8 @@ import java.util.function.BooleanSupplier;
  */
 public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, EdgeHandler edge, UploadHandler upload,
     MediaHandler media, MediaHistoryHandler listing, HealthHandler health, MetricsHandler metrics, PinsHandler pins,
-    OpenApiDocument openApi, FailureHandler failures, Optional<TusHandler> tus, Optional<CorsHandler> uploadsCors) {
+    OpenApiDocument openApi, FailureHandler failures, Optional<TusHandler> tus, Optional<CorsHandler> uploadsCors,
+    AccessLog accessLog) {
 
   /**
    * What the handlers serve: the flows and the media port, the edge services, and the settings
@@ -34,7 +35,8 @@ public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, Edg
   public record Parts(MediaApi media, MediaUploads uploads, Optional<ResumableUploads> resumable, byte[] cursorKey,
       BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
       PrometheusMeterRegistry metrics, PinPublisher pins, OpenApiDocument openApi, ServerConfig server,
-      UploadConfig upload, ResumableConfig resumableConfig, PropertiesConfig propertiesConfig, boolean history) {}
+      UploadConfig upload, ResumableConfig resumableConfig, PropertiesConfig propertiesConfig, boolean history,
+      boolean accessLog) {}
 
   /** One event loop's handlers; {@code authenticator} is that loop's own. */
   public static ApiHandlers build(Parts parts, JwtAuthenticator authenticator) {
@@ -53,6 +55,7 @@ public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, Edg
         parts.openApi(),
         new FailureHandler(new ErrorCounter(parts.metrics())),
         parts.resumable().map(uploads -> new TusHandler(uploads, parts.upload(), parts.resumableConfig(), edge)),
-        TusHandler.cors(parts.resumableConfig().corsAllowedOrigins()));
+        TusHandler.cors(parts.resumableConfig().corsAllowedOrigins()),
+        new AccessLog(parts.accessLog()));
   }
 }

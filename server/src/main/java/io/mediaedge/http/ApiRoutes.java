@@ -11,6 +11,7 @@ public final class ApiRoutes {
   /** Registers {@code h}: what each event loop serves. */
   public static Router create(Vertx vertx, ApiHandlers h) {
     Router router = Router.router(vertx);
+    router.route().handler(h.accessLog()::watch);
     router.route().handler(h.securityHeaders());
     router.route().handler(RequestTargetCheck::check);
     router.get("/healthz").handler(h.health()::live);
@@ -40,6 +41,7 @@ public final class ApiRoutes {
     router.errorHandler(404, ctx -> failures.send(ctx.request(), ErrorCode.NOT_FOUND.error()));
     router.errorHandler(405, ctx -> failures.send(ctx.request(), ErrorCode.METHOD_NOT_ALLOWED.error()));
     router.errorHandler(500, failures);
+    h.accessLog().nameRoutes(router);
     return router;
   }
 
@@ -58,6 +60,7 @@ public final class ApiRoutes {
     uploads.head("/:id").handler(h.auth()).handler(tus::head);
     uploads.patch("/:id").handler(h.auth()).handler(tus::patch);
     uploads.delete("/:id").handler(h.auth()).handler(tus::terminate);
+    h.accessLog().nameRoutes(uploads);
     return uploads;
   }
 

@@ -1,6 +1,7 @@
 package io.mediaedge.http;
 
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.trace.RequestIds;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -42,6 +43,8 @@ final class BodyFramingGuard extends ChannelDuplexHandler {
   private boolean responseOpen;
   /** The connection is ours to close: nothing more goes to Vert.x or out from it. */
   private boolean takenOver;
+  /** The latest request's {@code X-Request-Id}, settled here so that our answer and Vert.x's agree. */
+  private String requestId;
 
   /** @param refusals told of each body refused here, for the metrics */
   BodyFramingGuard(Consumer<ErrorCode> refusals) {
@@ -54,8 +57,10 @@ final class BodyFramingGuard extends ChannelDuplexHandler {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (msg instanceof HttpRequest) {
+    if (msg instanceof HttpRequest request) {
       requestsIn++;
+      requestId = RequestIds.keepOrMake(request.headers().getAll(RequestIds.HEADER));
+      request.headers().set(RequestIds.HEADER, requestId);
     } else if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
       // Only the trailer section can overflow the header limit once the body has begun.
       ErrorCode code = content.decoderResult().cause() instanceof TooLongHttpHeaderException
@@ -105,7 +110,8 @@ final class BodyFramingGuard extends ChannelDuplexHandler {
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .set(HttpHeaderNames.CONTENT_LENGTH, json.length)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+        .set(RequestIds.HEADER, requestId);
     // Written from here, so it passes the encoder but not this handler's own write filter.
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }

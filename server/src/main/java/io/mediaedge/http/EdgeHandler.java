@@ -96,6 +96,11 @@ final class EdgeHandler {
     }
   }
 
+  /** The request's view, or null before (or without) {@link #tag}: the access log asks for every route. */
+  static EdgeView viewIfTagged(RoutingContext ctx) {
+    return ctx.get(VIEW);
+  }
+
   static EdgeView view(RoutingContext ctx) {
     EdgeView view = ctx.get(VIEW);
     if (view == null) {

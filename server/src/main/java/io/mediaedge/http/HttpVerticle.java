@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final CertificateReloader certificates;
   private final MeterRegistry metrics;
+  private final AccessLog accessLog;
   private FailureHandler failures;
   private ErrorCounter errors;
   private final List<HttpServer> servers = new ArrayList<>();
@@ -45,13 +46,16 @@ public final class HttpVerticle extends VerticleBase {
    * @param certificates what the TLS listener serves and the reloader it follows; null when
    *     {@code server.https} is off
    * @param metrics where refused requests are counted
+   * @param accessLog whether requests the codec refuses get an access-log line (the route table
+   *     logs the others)
    */
   public HttpVerticle(ServerConfig config, Function<io.vertx.core.Vertx, Router> routes,
-      CertificateReloader certificates, MeterRegistry metrics) {
+      CertificateReloader certificates, MeterRegistry metrics, boolean accessLog) {
     this.config = config;
     this.routes = routes;
     this.certificates = certificates;
     this.metrics = metrics;
+    this.accessLog = new AccessLog(accessLog);
   }
 
   @Override
@@ -82,6 +86,7 @@ public final class HttpVerticle extends VerticleBase {
           if (timer != null) {
             vertx.cancelTimer(timer);
           }
+          RequestIdentity.begin(request);
           router.handle(request);
         });
     servers.add(server);
@@ -124,6 +129,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Requests the HTTP codec or our decoder refused still get the JSON error shape. */
   private void invalidRequest(HttpServerRequest request) {
+    RequestIdentity.begin(request);
+    accessLog.watch(request);
     Throwable cause = request.decoderResult().cause();
     ApiException error = ErrorCode.BAD_REQUEST.error();
     if (cause instanceof ApiException refused) {

@@ -76,6 +76,7 @@ public final class S3MediaStore implements MediaStore {
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
         .overrideConfiguration(o -> o
+            .addExecutionInterceptor(new TraceparentInterceptor())
             .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
             .apiCallAttemptTimeout(config.readTimeout()));
     config.endpoint().ifPresent(builder::endpointOverride);

@@ -9,6 +9,8 @@ import io.mediaedge.storage.MediaStore.ObjectContent;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
 import io.mediaedge.storage.MediaStore.StreamedBody;
 import io.mediaedge.storage.S3Errors.S3Status;
+import io.mediaedge.trace.RequestScope;
+import io.mediaedge.trace.TraceParent;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -153,7 +155,9 @@ final class S3Transfers {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(presigned.httpRequest().method().name()))
         .setAbsoluteURI(presigned.url())
-        .setIdleTimeout(readTimeoutMillis);
+        .setIdleTimeout(readTimeoutMillis)
+        // Not signed, and need not be: it only names the trace this call belongs to.
+        .putHeader(TraceParent.HEADER, RequestScope.outgoingTraceparent());
     // Signed headers (range, length, type, metadata) must go out exactly as signed; Host comes from the URL.
     presigned.signedHeaders().forEach((name, values) -> {
       if (!name.equalsIgnoreCase("host")) {

@@ -71,7 +71,7 @@ class OpenApiRoutesTest {
     tls = TlsModule.load(vertx, config.server(), config.pins());
     ApiHandlers.Parts parts = new ApiHandlers.Parts(null, null, Optional.of(resumable), new byte[32], () -> true,
         edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins(), OpenApiDocument.load(),
-        config.server(), config.upload(), config.resumable(), config.properties(), true);
+        config.server(), config.upload(), config.resumable(), config.properties(), true, false);
     router = ApiRoutes.create(vertx, ApiHandlers.build(parts, new JwtAuthenticator(vertx, config.auth())));
   }
 

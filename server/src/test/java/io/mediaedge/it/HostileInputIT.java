@@ -143,6 +143,7 @@ class HostileInputIT {
       assertEquals(status, answer.status(), () -> why + ": " + answer.text());
       assertEquals(code, answer.json().getString("error"), why);
       assertEquals("close", answer.headers().get("connection"));
+      assertTrue(answer.headers().get("x-request-id").matches(FRESH_ID), why + ": " + answer.headers());
       assertTrue(conn.closedWithin(PATIENCE), why + ": the connection is closed after the answer");
     }
     Leftovers.awaitNone(user, stack.server());
@@ -258,6 +259,67 @@ class HostileInputIT {
       RawResponse answer = conn.response(PATIENCE);
       assertEquals(505, answer.status(), answer::text);
       assertTrue(conn.closedWithin(PATIENCE));
+    }
+  }
+
+  // ---- request ids: on every response, the client's kept when sane ----
+
+  private static final String FRESH_ID = "[0-9a-f]{32}";
+
+  @Test
+  void everyResponseCarriesARequestIdAndASaneClientIdIsKept() {
+    HttpResponse<byte[]> made = h1.get("/healthz", null);
+    assertEquals(200, made.statusCode());
+    assertTrue(made.headers().firstValue("X-Request-Id").orElse("").matches(FRESH_ID), made.headers()::toString);
+
+    HttpResponse<byte[]> kept = h1.send(h1.request("/healthz", null).header("X-Request-Id", "app-7f3a:retry-2").build());
+    assertEquals(200, kept.statusCode());
+    assertEquals("app-7f3a:retry-2", kept.headers().firstValue("X-Request-Id").orElse(null));
+
+    HttpResponse<byte[]> refused = h1.send(h1.request("/v1/edge", "not.a.token")
+        .header("X-Request-Id", "app-7f3a:retry-3")
+        .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").build());
+    UploadFailuresIT.assertError(401, "UNAUTHORIZED", refused);
+    assertEquals("app-7f3a:retry-3", refused.headers().firstValue("X-Request-Id").orElse(null));
+
+    HttpResponse<byte[]> noRoute = h1.get("/v1/no-such-thing", stack.token());
+    assertEquals(404, noRoute.statusCode());
+    assertTrue(noRoute.headers().firstValue("X-Request-Id").orElse("").matches(FRESH_ID));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"<script>alert(1)</script>", "two words", "quote\"d", "new%0d%0aline: injected",
+      "{\"json\":true}", "ends-with-tab\t.", "\u00e9t\u00e9"})
+  void hostileRequestIdIsReplaced(String hostile) throws IOException {
+    try (RawHttp conn = RawHttp.plain(stack.server().httpPort())) {
+      conn.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: " + hostile + "\r\n\r\n");
+      RawResponse answer = conn.response(PATIENCE);
+      assertEquals(200, answer.status(), answer::text);
+      assertTrue(answer.headers().get("x-request-id").matches(FRESH_ID), answer.headers()::toString);
+    }
+  }
+
+  @Test
+  void overlongOrRepeatedRequestIdIsReplaced() throws IOException {
+    try (RawHttp conn = RawHttp.plain(stack.server().httpPort())) {
+      conn.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: " + "a".repeat(129) + "\r\n\r\n"
+          + "GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: one\r\nX-Request-Id: two\r\n\r\n");
+      for (int i = 0; i < 2; i++) {
+        RawResponse answer = conn.response(PATIENCE);
+        assertEquals(200, answer.status(), answer::text);
+        assertTrue(answer.headers().get("x-request-id").matches(FRESH_ID), answer.headers()::toString);
+      }
+    }
+  }
+
+  @Test
+  void requestTheCodecRefusesStillGetsARequestId() throws IOException {
+    try (RawHttp conn = RawHttp.plain(stack.server().httpPort())) {
+      conn.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: smuggler-1\r\nContent-Length: 5\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n");
+      RawResponse answer = conn.response(PATIENCE);
+      assertEquals(400, answer.status(), answer::text);
+      assertEquals("smuggler-1", answer.headers().get("x-request-id"), answer.headers()::toString);
     }
   }
 
