@@ -53,6 +53,18 @@ class TroubleRuleTest {
   }
 
   @Test
+  void aNetworkAloneInItsCountryIsComparedWithTheRestOfTheWorld() {
+    NetworkFigures bad = figures(200, 40, 400, 1_000_000);
+    NetworkFigures tinyCountry = figures(5, 0, 400, 1_000_000);
+    NetworkComparison alone = new NetworkComparison("NG", "29465", "MTN Nigeria", bad,
+        figures(3000, 30, 400, 1_000_000), tinyCountry, healthyCountry());
+    assertEquals(Set.of(Signal.ERROR_RATE), rule.judge(alone).raising(), "20 % against 1 % in the rest of the world");
+    NetworkComparison worldAsBad = new NetworkComparison("NG", "29465", "MTN Nigeria", bad,
+        figures(3000, 30, 400, 1_000_000), tinyCountry, figures(5000, 1000, 400, 1_000_000));
+    assertEquals(Set.of(), rule.judge(worldAsBad).raising(), "everyone fails as often: not this ISP's trouble");
+  }
+
+  @Test
   void theHoldThresholdIsLooserThanTheRaiseThreshold() {
     // raise at 6 % over a 1 % reference, hold down to 1 % + 0.5 × 5 % = 3.5 %
     Finding between = rule.judge(ng(figures(1000, 45, 400, 1_000_000), healthyCountry()));
