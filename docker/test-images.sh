@@ -5,7 +5,8 @@
 #   2. builds the distributions (./mvnw -DskipTests package for server and insights);
 #   3. makes the base image with debootstrap (Debian bookworm minbase + openjdk-17-jre-headless +
 #      ca-certificates), once: the root file system is cached as a tar in
-#      ${XDG_CACHE_HOME:-~/.cache}/media-edge/ and imported into podman when the image is missing;
+#      ${XDG_CACHE_HOME:-~/.cache}/media-edge/ and imported into podman when the image is missing
+#      (remove that folder and `podman rmi localhost/media-edge-base:bookworm-jre17` to refresh it);
 #   4. builds both images with BASE set to it;
 #   5. starts the dev stack on the host (dev mode: real S3, Cassandra and Kafka, dev keys, and its
 #      own media-edge and insights on free ports; it writes target/dev/dev-env.json);
@@ -85,7 +86,7 @@ insights_dist=$(echo insights/target/insights-*-dist/insights-*/)
 [[ -x $edge_dist/bin/media-edge && -x $insights_dist/bin/insights ]] || fail "no distribution in server/target or insights/target"
 
 # 3. The base image.
-cache=${XDG_CACHE_HOME:-$HOME/.cache}/media-edge
+cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/media-edge
 base_image=localhost/media-edge-base:bookworm-jre17
 base_tar=$cache/base-bookworm-jre17.tar
 if ! podman image exists "$base_image"; then
