@@ -62,6 +62,7 @@ dev_pid=""
 
 cleanup() {
   podman rm -f -t 0 test-images-media-edge test-images-insights >/dev/null 2>&1 || true
+  rm -rf "$work/secrets"
   if [[ -n "$dev_pid" ]] && kill -0 "$dev_pid" 2>/dev/null; then
     # Dev mode stops its servers on SIGTERM; what is left after a minute is killed with its group.
     kill -TERM "$dev_pid" 2>/dev/null || true
