@@ -5,8 +5,10 @@ import io.mediaedge.insights.config.InsightsConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** Entry point: {@code java -jar insights.jar [--config insights/conf/insights.yaml]}. */
 public final class Main {
@@ -33,15 +35,39 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Drain drain = new Drain(() -> {
       log.info("Shutting down: publishing the last partials and leaving the group");
       try {
         app.stop().await(40, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
+        return true;
       } catch (Exception e) {
         log.warn("Stop did not finish cleanly: {}", e.toString());
+        return false;
       }
-    }, "insights-shutdown"));
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(drain::run, "insights-shutdown"));
+    // SIGTERM is how containers and orchestrators stop us. The JVM's own handler exits with 143
+    // however well the stop went, which they report as a failure: stop first, then exit 0 when
+    // it finished, 1 when it did not (the hook finds it done).
+    Signal.handle(new Signal("TERM"), signal -> System.exit(drain.run() ? 0 : 1));
+  }
+
+  /** The stop runs once, whichever of the SIGTERM handler and the shutdown hook asks first. */
+  static final class Drain {
+    private final BooleanSupplier work;
+    private Boolean clean;
+
+    Drain(BooleanSupplier work) {
+      this.work = work;
+    }
+
+    synchronized boolean run() {
+      if (clean == null) {
+        clean = work.getAsBoolean();
+      }
+      return clean;
+    }
   }
 
   static Path configPath(String[] args) {
