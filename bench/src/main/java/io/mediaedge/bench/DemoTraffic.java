@@ -45,6 +45,12 @@ public final class DemoTraffic {
 
   private final JsonObject env;
   private final HttpClient http;
+  /**
+   * The troubled network's own client: its throttled bodies are read from a blocking stream, and
+   * on a shared client that read can hold the threads that pump everyone else's bodies, which
+   * slowed every network's uploads in a demo run (the edge's memory budget was idle meanwhile).
+   */
+  private final HttpClient throttledHttp;
   private final URI base;
   /** At about 256 KiB/s, a troubled upload of at most this size takes 4 s. */
   static final int TROUBLED_MAX_BYTES = 1 << 20;
@@ -68,6 +74,12 @@ public final class DemoTraffic {
     this.base = URI.create(plain);
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
         .build();
+    this.throttledHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newCachedThreadPool(runnable -> {
+          Thread thread = new Thread(runnable, "demo-throttled-upload");
+          thread.setDaemon(true);
+          return thread;
+        })).build();
     this.trouble = trouble;
     this.troubleShare = troubleShare;
     this.troubleAtNanos = System.nanoTime() + troubleAfter.toNanos();
@@ -177,7 +189,7 @@ public final class DemoTraffic {
     HttpRequest.BodyPublisher body = troubled
         ? HttpRequest.BodyPublishers.ofInputStream(() -> throttled(sample.bytes))
         : HttpRequest.BodyPublishers.ofByteArray(sample.bytes);
-    HttpResponse<String> created = http.send(request("/v1/media", address, ray)
+    HttpResponse<String> created = (troubled ? throttledHttp : http).send(request("/v1/media", address, ray)
         .header("Content-Type", sample.type).POST(body).build(), HttpResponse.BodyHandlers.ofString());
     if (created.statusCode() != 201) {
       refused.incrementAndGet();
