@@ -22,7 +22,8 @@ class ArchitectureTest {
       .withImportOption(new ImportOption.DoNotIncludeTests())
       .withImportOption(new ImportOption.DoNotIncludeJars())
       .withImportOption(location -> !location.contains("/io/mediaedge/devstack/")
-          && !location.contains("/io/mediaedge/insights/") && !location.contains("/io/mediaedge/eventschema/"))
+          && !location.contains("/io/mediaedge/insights/") && !location.contains("/io/mediaedge/eventschema/")
+          && !location.contains("/io/mediaedge/logformat/"))
       .importPackages("io.mediaedge");
 
   /**
@@ -71,8 +72,9 @@ class ArchitectureTest {
 
   static final ArchRule LOGBACK_ONLY_IN_LOGGING = noClasses()
       .that().resideOutsideOfPackage("io.mediaedge.logging..")
-      .should().dependOnClassesThat().resideInAnyPackage("ch.qos.logback..")
-      .because("every room logs through SLF4J; only logging knows the backend that formats the lines");
+      .should().dependOnClassesThat().resideInAnyPackage("ch.qos.logback..", "io.mediaedge.logformat..")
+      .because("every room logs through SLF4J; only logging knows the backend that formats the lines (Logback,"
+          + " and the JSON line of the log-format module on it)");
 
   static final ArchRule HTTP_IMPORTS_NO_ADAPTER = noClasses()
       .that().resideInAPackage("io.mediaedge.http..")

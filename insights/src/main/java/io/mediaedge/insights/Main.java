@@ -2,6 +2,8 @@ package io.mediaedge.insights;
 
 import io.mediaedge.insights.config.ConfigException;
 import io.mediaedge.insights.config.InsightsConfig;
+import io.mediaedge.logformat.JsonConsole;
+import io.mediaedge.logformat.LineFields;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,10 @@ public final class Main {
       System.err.println("insights cannot start: " + e.getMessage());
       System.exit(2);
       return;
+    }
+    // Dev mode and the tests start InsightsApp directly and keep logback.xml's plain lines.
+    if (config.logFormat() == InsightsConfig.LogFormat.JSON && !JsonConsole.install(LineFields.NONE)) {
+      System.err.println("insights: logging.format json needs Logback as the SLF4J backend; keeping its format");
     }
     Vertx vertx = Vertx.vertx();
     InsightsApp app;

@@ -4,7 +4,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import io.mediaedge.logging.JsonLineEncoder;
+import io.mediaedge.logformat.JsonLineEncoder;
+import io.mediaedge.logging.RequestLineFields;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one logger writes in the production JSON format, kept in memory instead of printed: the
- * real Logback pipeline (SLF4J call, event, {@link JsonLineEncoder}), so tests read the lines a log
- * pipeline would get. Close it to give the logger back its usual appenders.
+ * real Logback pipeline (SLF4J call, event, {@link JsonLineEncoder} with the request's fields), so
+ * tests read the lines a log pipeline would get. Close it to give the logger back its usual
+ * appenders.
  */
 public final class JsonLogCapture implements AutoCloseable {
   private final Logger logger;
@@ -27,7 +29,7 @@ public final class JsonLogCapture implements AutoCloseable {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     logger = context.getLogger(loggerName);
     additive = logger.isAdditive();
-    JsonLineEncoder encoder = new JsonLineEncoder();
+    JsonLineEncoder encoder = new JsonLineEncoder(RequestLineFields.CURRENT_REQUEST);
     encoder.setContext(context);
     encoder.start();
     appender.setContext(context);

@@ -6,15 +6,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The whole insights configuration, typed and validated. Every option is documented in
  * {@code insights/conf/insights.yaml}; the defaults below are the same as there.
+ *
+ * @param logFormat the shape of every line the production entry point writes; dev mode and tests
+ *     always log plain
  */
 public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slots, int dedupWindow,
-    String instanceName, DetectionConfig detection) {
+    String instanceName, DetectionConfig detection, LogFormat logFormat) {
 
   /** The insights HTTP port in dev mode and by default. */
   public static final int DEFAULT_HTTP_PORT = 8090;
@@ -24,7 +28,18 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
   /** Where media-edge reports what it steers ({@code steering.reportTopic} in conf/media-edge.yaml). */
   public static final String DEFAULT_STEERING_TOPIC = "media.steering.v1";
 
+  /** Plain lines unless the file or {@code MEDIA_EDGE_INSIGHTS_LOGGING_FORMAT} asks for JSON. */
+  static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.PLAIN;
+
   private static final Set<String> KNOWN = known();
+
+  /** {@code logging.format}. */
+  public enum LogFormat {
+    /** {@code time level [thread] logger - message}, for a terminal. */
+    PLAIN,
+    /** One JSON object per line (media-edge's, without the request fields), for a log pipeline. */
+    JSON
+  }
 
   /**
    * @param partialsPartitions and {@code replicationFactor}: used when insights creates the
@@ -92,14 +107,24 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       throw o.invalid("instance.name", "must be 1 to 64 letters, digits, '.', '_' or '-' (got '" + name + "')");
     }
-    return new InsightsConfig(kafka, http, slots, dedupWindow, name, DetectionConfig.from(o, slots.retentionMinutes()));
+    return new InsightsConfig(kafka, http, slots, dedupWindow, name, DetectionConfig.from(o, slots.retentionMinutes()),
+        logFormat(o));
+  }
+
+  private static LogFormat logFormat(Options o) {
+    String format = o.string("logging.format", DEFAULT_LOG_FORMAT.name().toLowerCase(Locale.ROOT));
+    return switch (format.toLowerCase(Locale.ROOT)) {
+      case "plain" -> LogFormat.PLAIN;
+      case "json" -> LogFormat.JSON;
+      default -> throw o.invalid("logging.format", "must be plain or json (got '" + format + "')");
+    };
   }
 
   private static Set<String> known() {
     Set<String> known = new HashSet<>(Set.of("kafka.bootstrapServers", "kafka.groupId",
         "kafka.historyTopic", "kafka.partialsTopic", "kafka.partialsPartitions", "kafka.replicationFactor",
         "kafka.advisoriesTopic", "kafka.steeringTopic", "http.host", "http.port", "slots.retention", "slots.publishInterval", "dedup.window",
-        "instance.name"));
+        "instance.name", "logging.format"));
     known.addAll(DetectionConfig.OPTIONS);
     return Set.copyOf(known);
   }

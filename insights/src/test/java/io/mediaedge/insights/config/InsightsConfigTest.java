@@ -41,6 +41,23 @@ class InsightsConfigTest {
     assertEquals(Duration.ofMinutes(5), rule.clearAfter());
     assertEquals(Duration.ofMinutes(5), rule.republishInterval());
     assertEquals(200, rule.recentAdvisories());
+    assertEquals(InsightsConfig.LogFormat.JSON, config.logFormat());
+  }
+
+  @Test
+  void logFormatIsPlainUnlessTheFileOrTheEnvironmentSaysJson() {
+    Map<String, Object> silent = Map.of("kafka", Map.of("groupId", "g", "bootstrapServers", List.of("a:1")));
+    assertEquals(InsightsConfig.LogFormat.PLAIN, InsightsConfig.fromTree(silent, Map.of(), "test").logFormat());
+    assertEquals(InsightsConfig.LogFormat.JSON, InsightsConfig.fromTree(silent,
+        Map.of("MEDIA_EDGE_INSIGHTS_LOGGING_FORMAT", "JSON"), "test").logFormat());
+    Map<String, Object> json = Map.of("kafka", Map.of("groupId", "g", "bootstrapServers", List.of("a:1")),
+        "logging", Map.of("format", "json"));
+    assertEquals(InsightsConfig.LogFormat.PLAIN, InsightsConfig.fromTree(json,
+        Map.of("MEDIA_EDGE_INSIGHTS_LOGGING_FORMAT", "plain"), "test").logFormat());
+    ConfigException wrong = assertThrows(ConfigException.class, () -> InsightsConfig.fromTree(json,
+        Map.of("MEDIA_EDGE_INSIGHTS_LOGGING_FORMAT", "logfmt"), "test"));
+    assertTrue(wrong.getMessage().contains("logging.format") && wrong.getMessage().contains("plain or json")
+        && wrong.getMessage().contains("MEDIA_EDGE_INSIGHTS_LOGGING_FORMAT"), wrong.getMessage());
   }
 
   @Test
