@@ -140,8 +140,10 @@ start_dev_stack || start_dev_stack || fail "the dev stack did not start, see $wo
 dev() { sed -n "s/.*\"$1\" : \"\(.*\)\".*/\1/p" "$env_file"; }
 say "dev stack up: S3 $(dev s3Endpoint), Cassandra $(dev cassandraContactPoint), Kafka $(dev kafkaBootstrap)"
 
-# 6. media-edge in its container. Secrets go in as files, as in production: the dev TLS pair and
+# 6. media-edge in its container. Secrets go in as files, as in production: the dev certificate and
 # JWT public key, the S3 credentials and a cursor key made now; readable by the image's uid only.
+# The TLS key goes in as a variable instead, as ECS injects a Secrets Manager value: the launcher
+# writes it to a private file (MEDIA_EDGE_SECRET_FILE_SERVER_HTTPS_KEY_FILE).
 secrets=$work/secrets
 mkdir -p "$secrets"
 cp certs/dev/server.pem certs/dev/server-key.pem certs/dev/jwt-public.pem "$secrets/"
@@ -159,7 +161,8 @@ podman run -d --name test-images-media-edge --network host --stop-timeout $((gra
   -e MEDIA_EDGE_SERVER_REGION=test-images \
   -e MEDIA_EDGE_SERVER_HTTPS_PORT="$https_port" -e MEDIA_EDGE_SERVER_HTTP_PORT="$http_port" \
   -e MEDIA_EDGE_SERVER_SHUTDOWN_GRACE=${grace_seconds}s \
-  -e MEDIA_EDGE_SERVER_HTTPS_CERT_FILE=$s/server.pem -e MEDIA_EDGE_SERVER_HTTPS_KEY_FILE=$s/server-key.pem \
+  -e MEDIA_EDGE_SERVER_HTTPS_CERT_FILE=$s/server.pem \
+  -e MEDIA_EDGE_SECRET_FILE_SERVER_HTTPS_KEY_FILE="$(cat certs/dev/server-key.pem)" \
   -e MEDIA_EDGE_AUTH_PUBLIC_KEY_FILES=$s/jwt-public.pem \
   -e MEDIA_EDGE_AUTH_ISSUER="$(dev issuer)" -e MEDIA_EDGE_AUTH_AUDIENCE="$(dev audience)" \
   -e MEDIA_EDGE_STORAGE_ENDPOINT="$(dev s3Endpoint)" -e MEDIA_EDGE_STORAGE_PATH_STYLE=true \
@@ -186,6 +189,14 @@ wait_healthy() {
   fail "$name did not become healthy within $seconds s"
 }
 wait_healthy test-images-media-edge 240
+# The TLS key went in as a variable: the launcher made it a file only its user may read, and
+# removed the variable, so the JVM's environment (PID 1) does not hold the key.
+key_env=$(podman exec test-images-media-edge bash -c 'tr "\0" "\n" </proc/1/environ' | grep -c '^MEDIA_EDGE_SECRET_FILE_' || true)
+[[ $key_env == 0 ]] || fail "the JVM's environment still holds MEDIA_EDGE_SECRET_FILE_ variables"
+key_file=$(podman exec test-images-media-edge bash -c 'tr "\0" "\n" </proc/1/environ | sed -n "s/^MEDIA_EDGE_SERVER_HTTPS_KEY_FILE=//p"')
+key_mode=$(podman exec test-images-media-edge stat -c %a "$key_file")
+[[ $key_mode == 600 ]] || fail "the TLS key file $key_file has mode $key_mode, not 600"
+say "the TLS key given as a variable became $key_file (mode 600); the JVM's environment does not hold it"
 
 base_url=https://localhost:$https_port
 token=$(dev token)

@@ -32,3 +32,16 @@ environment = {
   us-east  = { MEDIA_EDGE_HISTORY_CONTACT_POINTS = "[\"10.20.0.10:9042\"]", MEDIA_EDGE_HISTORY_LOCAL_DATACENTER = "us-east", MEDIA_EDGE_EVENTS_BOOTSTRAP_SERVERS = "[\"10.20.0.20:9092\"]" }
   ap-south = { MEDIA_EDGE_HISTORY_CONTACT_POINTS = "[\"10.30.0.10:9042\"]", MEDIA_EDGE_HISTORY_LOCAL_DATACENTER = "ap-south", MEDIA_EDGE_EVENTS_BOOTSTRAP_SERVERS = "[\"10.30.0.20:9092\"]" }
 }
+
+# Key material as Secrets Manager secrets (PEM text): ECS injects each as a variable and the
+# image's launcher writes it to a file only media-edge can read (MEDIA_EDGE_SECRET_FILE_<OPTION>).
+secrets = {
+  eu-west = {
+    MEDIA_EDGE_SECRET_FILE_SERVER_HTTPS_CERT_FILE = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:media-edge/eu-west/tls-chain"
+    MEDIA_EDGE_SECRET_FILE_SERVER_HTTPS_KEY_FILE  = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:media-edge/eu-west/tls-key"
+    MEDIA_EDGE_SECRET_FILE_PINS_SIGNING_KEY_FILE  = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:media-edge/pin-signing-key"
+    MEDIA_EDGE_SECRET_FILE_AUTH_PUBLIC_KEY_FILES  = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:media-edge/jwt-public-key"
+  }
+  us-east  = {}
+  ap-south = {}
+}
