@@ -9,9 +9,12 @@ import io.mediaedge.insights.detect.AdvisoryBoard.Snapshot;
 import io.mediaedge.insights.detect.FlagView;
 import io.mediaedge.insights.query.Figures.NetworkHealth;
 import io.mediaedge.insights.steering.SteeringBoard;
+import io.mediaedge.insights.steering.SteeringBoard.EdgeOverride;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON of {@code GET /api/v1/advisories} and of a row's {@code advisory} in
@@ -26,8 +29,9 @@ final class AdvisoryViews {
     Snapshot s = board.snapshot();
     DetectionConfig c = board.config();
     JsonArray active = new JsonArray();
+    Map<String, List<EdgeOverride>> overrides = steering.overridesByNetwork();
     s.active().forEach(flag -> active.add(flag(flag)
-        .put("steering", SteeringViews.network(steering, flag.country(), flag.asn()))));
+        .put("steering", SteeringViews.network(overrides, flag.country(), flag.asn()))));
     JsonArray recent = new JsonArray();
     s.recent().forEach(decision -> recent.add(new JsonObject(AdvisoryJson.encode(decision))));
     return new JsonObject().put("enabled", c.enabled()).put("publishing", s.publishing())
@@ -61,11 +65,13 @@ final class AdvisoryViews {
   /**
    * A row of the ISP table: the network's figures, what detection says of it in the window, and
    * which regions steer it now.
+   *
+   * @param overrides {@link SteeringBoard#overridesByNetwork()}, made once for the whole table
    */
-  static JsonObject networkRow(NetworkHealth n, AdvisoryBoard advisories, SteeringBoard steering,
-      Instant windowStart) {
+  static JsonObject networkRow(NetworkHealth n, AdvisoryBoard advisories,
+      Map<String, List<EdgeOverride>> overrides, Instant windowStart) {
     return JsonViews.network(n, row(advisories.forNetwork(n.country(), n.asn(), windowStart).orElse(null)))
-        .put("steering", SteeringViews.network(steering, n.country(), n.asn()));
+        .put("steering", SteeringViews.network(overrides, n.country(), n.asn()));
   }
 
   /** A row's {@code advisory}: null, or what the ISP table shows. */

@@ -81,9 +81,10 @@ final class FigureHandlers {
     int limit = integer(ctx, "limit", 100, 1, 5000);
     answer(ctx, () -> {
       Instant windowStart = Instant.ofEpochSecond(window.firstMinute(queries.nowMinute()) * 60);
+      var overrides = steering.overridesByNetwork();
       return withWindow(window).put("baselineWindow", Window.describe(baseline))
           .put("isps", JsonViews.array(queries.networks(window, baseline, minRequests).stream().limit(limit).toList(),
-              n -> AdvisoryViews.networkRow(n, advisories, steering, windowStart)));
+              n -> AdvisoryViews.networkRow(n, advisories, overrides, windowStart)));
     });
   }
 

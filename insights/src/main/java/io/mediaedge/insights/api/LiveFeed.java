@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +85,7 @@ final class LiveFeed {
   JsonObject snapshot(Window window) {
     int step = InsightsQueries.defaultStep(window);
     Instant windowStart = Instant.ofEpochSecond(window.firstMinute(queries.nowMinute()) * 60);
+    var overrides = steering.overridesByNetwork();
     return new JsonObject().put("window", window.toString()).put("at", Instant.now().toString())
         .put("summary", JsonViews.summary(queries.summary(window)))
         .put("countries", JsonViews.array(queries.countries(window), JsonViews::country))
@@ -98,8 +98,7 @@ final class LiveFeed {
             .put("regions", JsonViews.array(queries.latency(window, Action.UPLOAD, step), JsonViews::region)))
         .put("isps", new JsonObject().put("baselineWindow", Window.describe(BASELINE_MINUTES))
             .put("rows", JsonViews.array(queries.networks(window, BASELINE_MINUTES, 1).stream()
-                .limit(ISP_ROWS).toList(), n -> AdvisoryViews.networkRow(n, advisories, steering, windowStart))))
-        .put("steering", new JsonObject().put("instances", steering.current().size())
-            .put("steeredNetworksByRegion", new JsonObject(new TreeMap<>(steering.steeredNetworksByRegion()))));
+                .limit(ISP_ROWS).toList(), n -> AdvisoryViews.networkRow(n, advisories, overrides, windowStart))))
+        .put("steering", SteeringViews.summary(steering));
   }
 }

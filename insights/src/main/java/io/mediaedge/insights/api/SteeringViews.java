@@ -1,12 +1,13 @@
 package io.mediaedge.insights.api;
 
+import io.mediaedge.eventschema.Advisory;
 import io.mediaedge.eventschema.SteeringReport;
 import io.mediaedge.insights.steering.SteeringBoard;
 import io.mediaedge.insights.steering.SteeringBoard.EdgeOverride;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
 
 /**
  * The JSON of {@code GET /api/v1/steering} and of a network's {@code steering}: what the regions
@@ -19,7 +20,18 @@ final class SteeringViews {
   static JsonObject board(SteeringBoard board) {
     List<SteeringReport> reports = board.current();
     return new JsonObject().put("instances", JsonViews.array(reports, SteeringViews::report))
-        .put("steeredNetworksByRegion", new JsonObject(new TreeMap<>(board.steeredNetworksByRegion())));
+        .put("steeredNetworksByRegion", byRegion(board));
+  }
+
+  /** What the live page shows over the ISP table: how many instances report, what each region steers. */
+  static JsonObject summary(SteeringBoard board) {
+    return new JsonObject().put("instances", board.current().size()).put("steeredNetworksByRegion", byRegion(board));
+  }
+
+  private static JsonObject byRegion(SteeringBoard board) {
+    JsonObject regions = new JsonObject();
+    board.steeredNetworksByRegion().forEach(regions::put);
+    return regions;
   }
 
   private static JsonObject report(SteeringReport r) {
@@ -33,9 +45,14 @@ final class SteeringViews {
         .put("maxSteeredNetworks", r.maxSteeredNetworks()).put("steered", steered);
   }
 
-  /** A network's overrides in force, one per reporting instance: empty when no region steers it. */
-  static JsonArray network(SteeringBoard board, String country, String asn) {
-    return JsonViews.array(board.forNetwork(country, asn), SteeringViews::override);
+  /**
+   * A network's overrides in force, one per reporting instance: empty when no region steers it.
+   *
+   * @param byNetwork {@link SteeringBoard#overridesByNetwork()}, made once for a whole answer
+   */
+  static JsonArray network(Map<String, List<EdgeOverride>> byNetwork, String country, String asn) {
+    return JsonViews.array(byNetwork.getOrDefault(Advisory.networkKey(country, asn), List.of()),
+        SteeringViews::override);
   }
 
   private static JsonObject override(EdgeOverride o) {

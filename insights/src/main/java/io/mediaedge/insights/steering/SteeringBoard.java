@@ -6,10 +6,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,38 +56,48 @@ public final class SteeringBoard {
 
   /** Every override of this network in force now, by region. */
   public List<EdgeOverride> forNetwork(String country, String asn) {
-    String key = Advisory.networkKey(country, asn);
+    return overridesByNetwork().getOrDefault(Advisory.networkKey(country, asn), List.of());
+  }
+
+  /**
+   * Every override in force now, by network ({@code country/asn}), each network's by region: one
+   * pass over the reports for a whole table of networks.
+   */
+  public Map<String, List<EdgeOverride>> overridesByNetwork() {
     Instant now = clock.instant();
-    List<EdgeOverride> out = new ArrayList<>();
+    Map<String, List<EdgeOverride>> out = new HashMap<>();
     for (SteeringReport report : current()) {
       for (SteeringReport.Steered s : report.steered()) {
-        if (s.networkKey().equals(key) && s.until().isAfter(now)) {
-          out.add(new EdgeOverride(report.region(), report.instance(), report.alternativeHost(), s.advisoryId(),
-              s.since(), s.until(), report.killSwitch()));
+        if (s.until().isAfter(now)) {
+          out.computeIfAbsent(s.networkKey(), k -> new ArrayList<>()).add(new EdgeOverride(report.region(),
+              report.instance(), report.alternativeHost(), s.advisoryId(), s.since(), s.until(), report.killSwitch()));
         }
       }
     }
     return out;
   }
 
-  /** Networks each region steers now (kill switch off), each counted once however many instances steer it. */
+  /**
+   * Networks each region steers now (kill switch off), each counted once however many instances
+   * steer it; every region still reporting is named, with 0 when it steers none.
+   */
   public Map<String, Integer> steeredNetworksByRegion() {
     Instant now = clock.instant();
-    Map<String, Set<String>> networks = new ConcurrentHashMap<>();
+    Map<String, Set<String>> networks = new TreeMap<>();
     for (SteeringReport report : current()) {
       Set<String> ofRegion = networks.computeIfAbsent(report.region(), r -> new HashSet<>());
       if (!report.killSwitch()) {
         report.steered().stream().filter(s -> s.until().isAfter(now)).forEach(s -> ofRegion.add(s.networkKey()));
       }
     }
-    Map<String, Integer> out = new ConcurrentHashMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     networks.forEach((region, set) -> out.put(region, set.size()));
     return out;
   }
 
   /** Instances reporting now, by region. */
   public Map<String, Integer> instancesByRegion() {
-    Map<String, Integer> out = new ConcurrentHashMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     current().forEach(r -> out.merge(r.region(), 1, Integer::sum));
     return out;
   }
