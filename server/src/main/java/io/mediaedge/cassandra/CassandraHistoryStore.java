@@ -13,6 +13,7 @@ import io.mediaedge.eventschema.HistoryEventJson;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.QuotaCharge;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -77,6 +78,7 @@ public final class CassandraHistoryStore implements HistoryStore {
         Map.entry("deleteOutbox", "DELETE FROM outbox WHERE bucket = ? AND event_id = ?"),
         Map.entry("insertIntent", "INSERT INTO upload_intents (bucket, media_id, owner, object_key, started_at)"
             + " VALUES (?,?,?,?,?)"),
+        Map.entry("insertCharge", "INSERT INTO quota_charges (owner, lease_id, media_id, bytes) VALUES (?,?,?,?)"),
         Map.entry("deleteIntent", "DELETE FROM upload_intents WHERE bucket = ? AND media_id = ?"),
         Map.entry("intents", "SELECT bucket, media_id, owner, object_key, started_at FROM upload_intents"
             + " WHERE bucket = ? LIMIT ?"),
@@ -99,11 +101,16 @@ public final class CassandraHistoryStore implements HistoryStore {
   }
 
   @Override
-  public Future<Void> recordUpload(MediaRecord media, HistoryEvent event) {
-    // Logged batch: the media row, both event rows and the outbox row land together or not at all.
+  public Future<Void> recordUpload(MediaRecord media, HistoryEvent event, Optional<QuotaCharge> charge) {
+    // Logged batch: the media row, both event rows, the outbox row and the quota charge land
+    // together or not at all.
     BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED, mediaInsert(media))
         .addAll(eventInserts(event))
         .add(bind("deleteIntent", bucketOf(media.mediaId()), media.mediaId()));
+    if (charge.isPresent()) {
+      QuotaCharge c = charge.get();
+      batch = batch.add(bind("insertCharge", c.owner(), c.leaseId(), c.mediaId(), c.bytes()));
+    }
     return execute(batch).mapEmpty();
   }
 

@@ -9,12 +9,16 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.mediaedge.config.EdgeConfig.HistoryConfig;
 import io.mediaedge.config.EdgeConfig.QuotaConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.history.QuotaHold;
 import io.mediaedge.history.QuotaStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -23,9 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link QuotaStore} over the {@code usage_by_owner} row. Every change is the same loop: read the
- * row at SERIAL, decide in {@link QuotaRow}, write it back with {@code IF version = ?}, and on a lost
- * race back off a little and start again. An outcome-unknown CAS (timeout) needs no special path:
- * the next SERIAL read completes the Paxos round, and the operations recognise work already done.
+ * row at SERIAL, fold the leases of instances that died (from their {@code quota_charges}), decide
+ * in {@link QuotaRow}, write it back with {@code IF version = ?}, and on a lost race back off a
+ * little and start again. An outcome-unknown CAS (timeout) needs no special path: the next SERIAL
+ * read completes the Paxos round, and the operations recognise work already done. Holds for
+ * single-request uploads come from this instance's leases ({@link QuotaLeases}).
  */
 public final class CassandraQuotaStore implements QuotaStore {
   private static final Logger LOG = LoggerFactory.getLogger(CassandraQuotaStore.class);
@@ -47,18 +53,30 @@ public final class CassandraQuotaStore implements QuotaStore {
   private final ConsistencyLevel serial;
   private final PreparedStatement read;
   private final PreparedStatement write;
+  private final PreparedStatement charges;
+  private final InstantSource clock;
+  private final QuotaLeases leases;
 
   private CassandraQuotaStore(Vertx vertx, CqlSession session, HistoryConfig history, QuotaConfig quota,
-      PreparedStatement read, PreparedStatement write) {
+      InstantSource clock, List<PreparedStatement> statements) {
     this.vertx = vertx;
     this.session = session;
     this.quota = quota;
     this.serial = DefaultConsistencyLevel.valueOf(history.serialConsistency());
-    this.read = read;
-    this.write = write;
+    this.read = statements.get(0);
+    this.write = statements.get(1);
+    this.charges = statements.get(2);
+    this.clock = clock;
+    this.leases = new QuotaLeases(vertx, this, quota, clock);
   }
 
   static Future<CassandraQuotaStore> prepare(Vertx vertx, CqlSession session, HistoryConfig history, QuotaConfig quota) {
+    return prepare(vertx, session, history, quota, InstantSource.system());
+  }
+
+  /** With a clock of its own, so a test can play an instance that comes long after another died. */
+  static Future<CassandraQuotaStore> prepare(Vertx vertx, CqlSession session, HistoryConfig history, QuotaConfig quota,
+      InstantSource clock) {
     Context context = vertx.getOrCreateContext();
     // A missing row reads as all nulls, so "IF version = null" also creates the first row.
     Future<PreparedStatement> read = DriverFailures.onContext(
@@ -66,8 +84,27 @@ public final class CassandraQuotaStore implements QuotaStore {
     Future<PreparedStatement> write = DriverFailures.onContext(session.prepareAsync(
         "UPDATE usage_by_owner SET used_bytes = ?, media_count = ?, limit_bytes = ?, reserved_bytes = ?,"
             + " reservations = ?, reserved_at = ?, settled = ?, version = ? WHERE owner = ? IF version = ?"), context);
-    return Future.all(read, write)
-        .map(v -> new CassandraQuotaStore(vertx, session, history, quota, read.result(), write.result()));
+    Future<PreparedStatement> charges = DriverFailures.onContext(
+        session.prepareAsync("SELECT bytes FROM quota_charges WHERE owner = ? AND lease_id = ?"), context);
+    return Future.all(read, write, charges).map(v -> new CassandraQuotaStore(vertx, session, history, quota, clock,
+        List.of(read.result(), write.result(), charges.result())));
+  }
+
+  long defaultBytes() {
+    return quota.defaultBytes();
+  }
+
+  @Override
+  public Future<QuotaHold> hold(String owner, String uploadId, long bytes) {
+    if (bytes < 0) {
+      return Future.failedFuture(new IllegalArgumentException("bytes must not be negative"));
+    }
+    return leases.hold(owner, uploadId, bytes);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return leases.close();
   }
 
   @Override
@@ -98,26 +135,83 @@ public final class CassandraQuotaStore implements QuotaStore {
     return change(owner, (row, now) -> row.limit(limitBytes));
   }
 
+  /**
+   * Usage as stored: the row plus what every lease charged and has not folded yet; the leases'
+   * unspent grants (less this instance's uploads in flight) are {@code leasedBytes}.
+   */
   @Override
   public Future<Usage> usage(String owner) {
     Context context = vertx.getOrCreateContext();
     return readSerial(owner, context)
-        .map(row -> new Usage(row.usedBytes(), row.reservedBytes(), row.mediaCount(), row.limit(quota.defaultBytes())))
+        .compose(row -> {
+          List<String> keys = new ArrayList<>(row.leases().keySet());
+          List<Future<long[]>> reads = keys.stream().map(key -> charged(owner, key, context)).toList();
+          return Future.all(reads).map(all -> {
+            long used = row.usedBytes();
+            long count = row.mediaCount();
+            long unspent = 0;
+            for (int i = 0; i < keys.size(); i++) {
+              long[] charged = reads.get(i).result();
+              used += charged[0];
+              count += charged[1];
+              unspent += Math.max(0, row.reservations().get(keys.get(i)) - charged[0]);
+            }
+            long inFlight = leases.heldBytes(owner);
+            return new Usage(used, row.uploadReservations() + inFlight, count, row.limit(quota.defaultBytes()),
+                Math.max(0, unspent - inFlight));
+          });
+        })
         .recover(e -> Future.failedFuture(DriverFailures.toApi(e)));
   }
 
-  private interface Change {
+  interface Change {
     QuotaRow.Outcome apply(QuotaRow row, Instant now);
   }
 
-  private Future<Void> change(String owner, Change change) {
+  /** Applies {@code change} to the owner's row by compare-and-set, on the caller's context. */
+  Future<Void> change(String owner, Change change) {
     return attempt(owner, change, 1, vertx.getOrCreateContext());
+  }
+
+  /** The bytes and number of uploads charged to lease {@code key} ({@code lease:<id>}). */
+  private Future<long[]> charged(String owner, String key, Context context) {
+    String leaseId = key.substring(QuotaRow.LEASE_PREFIX.length());
+    return Future.fromCompletionStage(session.executeAsync(charges.bind(owner, leaseId)), context).map(rs -> {
+      long bytes = 0;
+      long count = 0;
+      // one lease's charges: the uploads of one instance for one user over a minute or so
+      for (Row row : rs.currentPage()) {
+        bytes += row.getLong("bytes");
+        count++;
+      }
+      return new long[] {bytes, count};
+    });
+  }
+
+  /** Folds every lease whose instance stopped renewing it from the charges it wrote. */
+  private Future<QuotaRow> foldDeadLeases(String owner, QuotaRow row, Context context) {
+    List<String> dead = row.staleLeases(clock.instant().minus(QuotaLeases.MAX_AGE));
+    if (dead.isEmpty()) {
+      return Future.succeededFuture(row);
+    }
+    List<Future<long[]>> reads = dead.stream().map(key -> charged(owner, key, context)).toList();
+    return Future.all(reads).map(all -> {
+      QuotaRow folded = row;
+      for (int i = 0; i < dead.size(); i++) {
+        long[] charged = reads.get(i).result();
+        LOG.info("Folding the lapsed quota lease {} of {}: {} bytes in {} uploads", dead.get(i), owner, charged[0],
+            charged[1]);
+        folded = folded.foldDead(dead.get(i), charged[0], charged[1]);
+      }
+      return folded;
+    });
   }
 
   private Future<Void> attempt(String owner, Change change, int attempt, Context context) {
     return readSerial(owner, context)
+        .compose(row -> foldDeadLeases(owner, row, context))
         .compose(row -> {
-          Instant now = Instant.now();
+          Instant now = clock.instant();
           QuotaRow current = row.pruned(now, RESERVATION_TTL, SETTLED_TTL);
           QuotaRow.Outcome outcome = change.apply(current, now);
           if (outcome instanceof QuotaRow.Done) {

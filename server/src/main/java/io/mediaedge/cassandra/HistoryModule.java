@@ -112,6 +112,11 @@ public final class HistoryModule {
     return quotas;
   }
 
+  /** The session itself, for tests that look at rows no store reads back. */
+  CqlSession session() {
+    return session;
+  }
+
   public Future<Void> close() {
     return Future.fromCompletionStage(session.closeAsync(), vertx.getOrCreateContext()).mapEmpty();
   }

@@ -4,13 +4,15 @@ import io.mediaedge.errors.ErrorCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One user's {@code usage_by_owner} row as read at SERIAL, and the pure changes the quota store
  * compare-and-sets onto it. {@code version} is null while the row has never been written by us.
  *
- * @param reservations upload id to bytes held while the upload runs
+ * @param reservations upload id to bytes held while the upload runs, and {@code lease:<lease id>} to
+ *     the bytes an instance set aside to spend locally (see {@link QuotaLeases})
  * @param reservedAt upload id to when it was reserved, so holds left by a crashed instance expire
  * @param settled {@code commit:<upload id>} and {@code free:<media id>} to when they happened: they
  *     make a retried commit or free count once
@@ -19,6 +21,7 @@ record QuotaRow(Long version, long usedBytes, long mediaCount, Long limitOverrid
     Map<String, Instant> reservedAt, Map<String, Instant> settled) {
 
   static final QuotaRow EMPTY = new QuotaRow(null, 0, 0, null, Map.of(), Map.of(), Map.of());
+  static final String LEASE_PREFIX = "lease:";
 
   /** What an operation decided: nothing to write (already done), a new row, or a refusal. */
   sealed interface Outcome {}
@@ -37,12 +40,87 @@ record QuotaRow(Long version, long usedBytes, long mediaCount, Long limitOverrid
     return limitOverride != null ? limitOverride : defaultBytes;
   }
 
+  static String leaseKey(String leaseId) {
+    return LEASE_PREFIX + leaseId;
+  }
+
+  /** Bytes held by everything but {@code key} (a lease of the caller; null for none). */
+  long reservedExcept(String key) {
+    long total = reservedBytes();
+    Long own = key == null ? null : reservations.get(key);
+    return own == null ? total : total - own;
+  }
+
+  /** Per-upload reservations, leases left out: what uploads that reserve one by one hold now. */
+  long uploadReservations() {
+    return reservations.entrySet().stream().filter(e -> !e.getKey().startsWith(LEASE_PREFIX))
+        .mapToLong(Map.Entry::getValue).sum();
+  }
+
+  /** Lease keys whose epoch began before {@code cutoff}: their instance stopped renewing them. */
+  List<String> staleLeases(Instant cutoff) {
+    return reservedAt.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(LEASE_PREFIX) && e.getValue().isBefore(cutoff))
+        .map(Map.Entry::getKey).sorted().toList();
+  }
+
+  /** The leases set aside now, by key. */
+  Map<String, Long> leases() {
+    Map<String, Long> out = new HashMap<>();
+    reservations.forEach((key, bytes) -> {
+      if (key.startsWith(LEASE_PREFIX)) {
+        out.put(key, bytes);
+      }
+    });
+    return out;
+  }
+
+  /** A dead instance's lease gone: what it charged becomes usage, the rest of it is free again. */
+  QuotaRow foldDead(String key, long chargedBytes, long chargedCount) {
+    if (!reservations.containsKey(key)) {
+      return this;
+    }
+    Map<String, Long> holds = new HashMap<>(reservations);
+    holds.remove(key);
+    Map<String, Instant> times = new HashMap<>(reservedAt);
+    times.remove(key);
+    return new QuotaRow(version, usedBytes + chargedBytes, mediaCount + chargedCount, limitOverride, holds, times,
+        settled);
+  }
+
+  /**
+   * Replaces this instance's lease {@code oldKey} (null when it has none) by {@code newKey} holding
+   * {@code grant} bytes (null and 0: give the lease back), and folds what was spent from the old
+   * one into usage. If the old lease is gone, it was folded from its charges as a dead one, so its
+   * spending is not added twice. Done when {@code newKey} is already there (a retry of a write
+   * whose outcome was unknown) or, for a give-back, when the old lease is already gone.
+   */
+  Outcome lease(String oldKey, String newKey, long spentBytes, long spentCount, long grant, Instant now) {
+    if (newKey != null ? reservations.containsKey(newKey) : oldKey == null || !reservations.containsKey(oldKey)) {
+      return new Done();
+    }
+    boolean owned = oldKey != null && reservations.containsKey(oldKey);
+    Map<String, Long> holds = new HashMap<>(reservations);
+    Map<String, Instant> times = new HashMap<>(reservedAt);
+    if (oldKey != null) {
+      holds.remove(oldKey);
+      times.remove(oldKey);
+    }
+    if (newKey != null) {
+      holds.put(newKey, grant);
+      times.put(newKey, now);
+    }
+    return new Write(new QuotaRow(version, usedBytes + (owned ? spentBytes : 0), mediaCount + (owned ? spentCount : 0),
+        limitOverride, holds, times, settled));
+  }
+
   /** Drops holds older than {@code reservationTtl} and settle marks older than {@code settledTtl}. */
   QuotaRow pruned(Instant now, Duration reservationTtl, Duration settledTtl) {
     Map<String, Long> holds = new HashMap<>(reservations);
     Map<String, Instant> holdTimes = new HashMap<>(reservedAt);
     reservedAt.forEach((id, at) -> {
-      if (at.plus(reservationTtl).isBefore(now)) {
+      // a lease is folded from its charges instead (QuotaLeases), never just dropped
+      if (!id.startsWith(LEASE_PREFIX) && at.plus(reservationTtl).isBefore(now)) {
         holds.remove(id);
         holdTimes.remove(id);
       }
@@ -102,7 +180,9 @@ record QuotaRow(Long version, long usedBytes, long mediaCount, Long limitOverrid
     }
     Map<String, Instant> marks = new HashMap<>(settled);
     marks.put("free:" + mediaId, now);
-    return new Write(new QuotaRow(version, Math.max(0, usedBytes - bytes), Math.max(0, mediaCount - 1),
+    // No floor at zero: a media charged through a lease that is not folded yet is counted in that
+    // lease's charges, not in used_bytes, so the row alone may go below zero until the fold.
+    return new Write(new QuotaRow(version, usedBytes - bytes, mediaCount - 1,
         limitOverride, reservations, reservedAt, marks));
   }
 

@@ -131,7 +131,12 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     }
   }
 
-  public record QuotaConfig(long defaultBytes) {}
+  /**
+   * Quotas. {@code leaseBytes} is how much of a user's free quota one instance may set aside in one
+   * compare-and-set and spend locally (0: set aside only what uploads in flight need);
+   * {@code leaseIdle} is how long an unused lease is kept before it is given back.
+   */
+  public record QuotaConfig(long defaultBytes, long leaseBytes, Duration leaseIdle) {}
 
   /** The Kafka history topic and the background relays. */
   public record EventsConfig(List<String> bootstrapServers, String topic, int partitions, short replicationFactor,
@@ -312,7 +317,9 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   }
 
   private static QuotaConfig quota(ConfigTree c) {
-    return new QuotaConfig(c.size("quota.defaultBytes", "10GiB", 1, MAX_OBJECT_SIZE * 1024));
+    return new QuotaConfig(c.size("quota.defaultBytes", "10GiB", 1, MAX_OBJECT_SIZE * 1024),
+        c.size("quota.leaseBytes", "64MiB", 0, MAX_OBJECT_SIZE),
+        c.duration("quota.leaseIdle", "30s", Duration.ofMillis(100), Duration.ofMinutes(5)));
   }
 
   private static EventsConfig events(ConfigTree c) {

@@ -30,9 +30,15 @@ public interface HistoryStore {
 
   /**
    * Records a finished upload in one atomic write: the media row, its UPLOAD event (by media and by
-   * user and day), the outbox row for Kafka, and the removal of its upload intent.
+   * user and day), the outbox row for Kafka, the removal of its upload intent and, for an upload
+   * held from a quota lease, its charge.
    */
-  Future<Void> recordUpload(MediaRecord media, HistoryEvent event);
+  Future<Void> recordUpload(MediaRecord media, HistoryEvent event, Optional<QuotaCharge> charge);
+
+  /** An upload whose quota was committed on its own (a resumable upload's reservation). */
+  default Future<Void> recordUpload(MediaRecord media, HistoryEvent event) {
+    return recordUpload(media, event, Optional.empty());
+  }
 
   /** Notes an upload before its first byte reaches storage; {@link #recordUpload} removes it. */
   Future<Void> recordIntent(UploadIntent intent);

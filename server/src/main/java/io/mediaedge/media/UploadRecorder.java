@@ -5,14 +5,17 @@ import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
+import io.mediaedge.history.QuotaCharge;
 import io.mediaedge.history.QuotaStore;
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Records a finished upload, whichever flow made it (a single request or a resumable upload):
- * the quota settled to the real size, then the media row, its UPLOAD event, the outbox row and
- * the intent's removal in one batch, then the event published. The flows differ only in what
+ * the quota settled to the real size (or, for a hold from a lease, charged in the batch), then the
+ * media row, its UPLOAD event, the outbox row and the intent's removal in one batch, then the
+ * event published. The flows differ only in what
  * they do when a step fails (a single request undoes itself; a resumable upload keeps its state
  * for the client's retry), so the steps can also be taken one at a time.
  */
@@ -49,16 +52,20 @@ public final class UploadRecorder {
     return quotas.commit(upload.owner(), upload.mediaId(), upload.size());
   }
 
-  /** Writes the row, the event and its outbox row in one batch; the event is not published yet. */
+  /**
+   * Writes the row, the event, its outbox row and the upload's quota charge (when it was held from
+   * a lease) in one batch; the event is not published yet.
+   */
   public Future<HistoryEvent> writeHistory(FinishedUpload upload, String eventId, Instant occurredAt,
-      long latencyMillis) {
+      long latencyMillis, Optional<QuotaCharge> charge) {
     HistoryEvent event = upload.event(eventId, occurredAt, latencyMillis);
-    return history.recordUpload(upload.row(), event).map(event);
+    return history.recordUpload(upload.row(), event, charge).map(event);
   }
 
   /** Both steps, for a flow that undoes nothing when one fails. */
   public Future<HistoryEvent> record(FinishedUpload upload, String eventId, Instant occurredAt, long latencyMillis) {
-    return settleQuota(upload).compose(settled -> writeHistory(upload, eventId, occurredAt, latencyMillis));
+    return settleQuota(upload)
+        .compose(settled -> writeHistory(upload, eventId, occurredAt, latencyMillis, Optional.empty()));
   }
 
   /** Sends the recorded event now; its outbox row covers a failure to. */

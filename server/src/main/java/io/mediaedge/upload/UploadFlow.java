@@ -10,6 +10,7 @@ import io.mediaedge.media.MediaId;
 import io.mediaedge.media.UploadRecorder;
 import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.history.HistoryStore.UploadIntent;
+import io.mediaedge.history.QuotaHold;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.UploadService.StoredMedia;
@@ -20,27 +21,21 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
-import java.util.function.Supplier;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole single-request upload: reserve quota, stream into storage, record the media row, its
- * event and the outbox row in one write, answer, then publish. A 2xx therefore means durable in
- * S3 and recorded in Cassandra, with the event owed to Kafka written down. Every failure gives the
- * reservation back and removes what was stored, then the upload's intent.
+ * The whole single-request upload: hold quota, stream into storage, record the media row, its
+ * event, the outbox row and the quota charge in one write, answer, then publish. A 2xx therefore
+ * means durable in S3 and recorded in Cassandra, with the event owed to Kafka written down. Every
+ * failure gives the hold back and removes what was stored, then the upload's intent.
  *
- * <p>A body of unknown length reserves its type's maximum and settles to the real size at the end.
+ * <p>A body of unknown length holds its type's maximum and is charged its real size at the end.
+ * The hold comes from this instance's quota lease, so it usually costs no round trip.
  */
 public final class UploadFlow implements MediaUploads {
   private static final Logger log = LoggerFactory.getLogger(UploadFlow.class);
-  /**
-   * A failed upload's quota undo (one LWT, cheap) is retried every few seconds for about six
-   * minutes; after that only the reservation TTL frees a hold.
-   */
-  private static final int QUOTA_UNDO_ATTEMPTS = 40;
-  private static final long QUOTA_UNDO_FIRST_DELAY_MILLIS = 1_000;
-  private static final long QUOTA_UNDO_MAX_DELAY_MILLIS = 10_000;
 
   private final UploadService streaming;
   private final HistoryStore history;
@@ -62,48 +57,37 @@ public final class UploadFlow implements MediaUploads {
       long startedNanos) {
     String id = MediaId.next();
     String owner = request.owner();
-    long reservation = request.declaredLength() >= 0 ? request.declaredLength() : request.maxBytes();
+    long holding = request.declaredLength() >= 0 ? request.declaredLength() : request.maxBytes();
     UploadIntent intent = history.intentFor(owner, id, ObjectKeys.mediaKey(owner, id));
     // The intent is written before the first byte goes to storage, so a crash anywhere after it
     // leaves a trace the orphan reconciler can follow; the recording batch removes it, and a
     // failed upload removes it once its cleanup is confirmed.
-    return quotas.reserve(owner, id, reservation)
-        .compose(reserved -> history.recordIntent(intent)
-            .recover(failure -> {
-              restoreQuota(context, id, () -> quotas.release(owner, id), 1);
-              return Future.failedFuture(failure);
-            }))
-        .compose(noted -> streaming.upload(context, request, source, id, intentRemovedOnceCleanedUp(intent))
-            .recover(failure -> {
-              restoreQuota(context, id, () -> quotas.release(owner, id), 1);
-              return Future.failedFuture(failure);
-            })
-            .compose(stored -> record(context, stored, intent, request.origin(), startedNanos)))
+    return quotas.hold(owner, id, holding)
+        .compose(hold -> history.recordIntent(intent)
+            .compose(noted -> streaming.upload(context, request, source, id, intentRemovedOnceCleanedUp(intent)))
+            .compose(stored -> record(stored, intent, hold, request.origin(), startedNanos))
+            .onFailure(failure -> hold.release()))
         // Every refusal or failure, quota included, is an event for the dashboards.
         .onFailure(failure -> recordFailure(request, id, failure, startedNanos));
   }
 
-  /** Settles the quota and writes the history; undoes both and the object if either fails. */
-  private Future<StoredMedia> record(Context context, StoredMedia stored, UploadIntent intent, Origin origin,
+  /** Charges the quota in the history write; removes the object if that write fails. */
+  private Future<StoredMedia> record(StoredMedia stored, UploadIntent intent, QuotaHold hold, Origin origin,
       long startedNanos) {
     FinishedUpload upload = new FinishedUpload(stored.owner(), stored.id(), stored.contentType(), stored.size(),
         stored.sha256(), stored.key(), stored.createdAt(), origin);
-    return recorder.settleQuota(upload)
-        .recover(failure -> undo(context, stored, intent, () -> quotas.release(stored.owner(), stored.id()),
-            failure))
-        .compose(settled -> recorder.writeHistory(upload, MediaId.next(), stored.createdAt(),
-                elapsedMillis(startedNanos))
-            .recover(failure -> undo(context, stored, intent,
-                () -> quotas.free(stored.owner(), stored.id(), stored.size()), failure)))
+    return hold.charge(stored.size())
+        .compose(charge -> recorder.writeHistory(upload, MediaId.next(), stored.createdAt(),
+            elapsedMillis(startedNanos), Optional.of(charge)))
+        .recover(failure -> undo(stored, intent, failure))
         .map(event -> {
+          hold.recorded();
           recorder.publish(event);
           return stored;
         });
   }
 
-  private <T> Future<T> undo(Context context, StoredMedia stored, UploadIntent intent,
-      Supplier<Future<Void>> quotaUndo, Throwable failure) {
-    restoreQuota(context, stored.id(), quotaUndo, 1);
+  private <T> Future<T> undo(StoredMedia stored, UploadIntent intent, Throwable failure) {
     streaming.discard(stored)
         .onSuccess(removed -> removeIntent(intent))
         .onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}", stored.key(), e.toString()));
@@ -124,23 +108,6 @@ public final class UploadFlow implements MediaUploads {
   private void removeIntent(UploadIntent intent) {
     history.removeIntent(intent).onFailure(e -> log.debug("Intent of failed upload {} left to the orphan"
         + " reconciler: {}", intent.mediaId(), e.toString()));
-  }
-
-  /**
-   * Gives a reservation or a charge back. Cassandra being away is the usual reason the upload
-   * failed, so the undo is retried in the background (it is idempotent); a hold left behind would
-   * shrink the user's quota for {@code RESERVATION_TTL}.
-   */
-  private void restoreQuota(Context context, String mediaId, Supplier<Future<Void>> undo, int attempt) {
-    undo.get().onFailure(e -> {
-      if (attempt >= QUOTA_UNDO_ATTEMPTS) {
-        log.error("Gave up restoring the quota of {}: {}", mediaId, e.toString());
-        return;
-      }
-      long delay = Math.min(QUOTA_UNDO_MAX_DELAY_MILLIS, QUOTA_UNDO_FIRST_DELAY_MILLIS << (attempt - 1));
-      log.warn("Quota of {} not restored, trying again in {} ms: {}", mediaId, delay, e.toString());
-      context.owner().setTimer(delay, timer -> restoreQuota(context, mediaId, undo, attempt + 1));
-    });
   }
 
   /** An UPLOAD_FAILED event for the dashboards; best effort, never in the client's way. */

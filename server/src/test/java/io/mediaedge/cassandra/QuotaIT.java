@@ -73,7 +73,7 @@ class QuotaIT {
     }
     assertTrue(acceptedBytes <= LIMIT, "accepted " + acceptedBytes);
     assertTrue(accepted.size() >= 6 && accepted.size() < 20, "accepted " + accepted.size());
-    assertEquals(new Usage(0, acceptedBytes, 0, LIMIT), await(quotas.usage(owner)));
+    assertEquals(new Usage(0, acceptedBytes, 0, LIMIT, 0), await(quotas.usage(owner)));
 
     // commit every other one with fewer bytes than reserved, release the rest
     long committed = 0;
@@ -89,7 +89,7 @@ class QuotaIT {
       }
     }
     await(Future.all(settles));
-    assertEquals(new Usage(committed, 0, (accepted.size() + 1) / 2, LIMIT), await(quotas.usage(owner)));
+    assertEquals(new Usage(committed, 0, (accepted.size() + 1) / 2, LIMIT, 0), await(quotas.usage(owner)));
   }
 
   @Test
@@ -98,18 +98,18 @@ class QuotaIT {
     String upload = MediaId.next();
     await(quotas.reserve(owner, upload, 300_000));
     await(quotas.reserve(owner, upload, 300_000));
-    assertEquals(new Usage(0, 300_000, 0, LIMIT), await(quotas.usage(owner)));
+    assertEquals(new Usage(0, 300_000, 0, LIMIT, 0), await(quotas.usage(owner)));
 
     await(quotas.commit(owner, upload, 250_000));
     await(quotas.commit(owner, upload, 250_000));
     // a reserve retried after its commit must not hold the bytes again
     await(quotas.reserve(owner, upload, 300_000));
-    assertEquals(new Usage(250_000, 0, 1, LIMIT), await(quotas.usage(owner)));
+    assertEquals(new Usage(250_000, 0, 1, LIMIT, 0), await(quotas.usage(owner)));
 
     await(quotas.release(owner, "never-reserved"));
     await(quotas.free(owner, upload, 250_000));
     await(quotas.free(owner, upload, 250_000));
-    assertEquals(new Usage(0, 0, 0, LIMIT), await(quotas.usage(owner)));
+    assertEquals(new Usage(0, 0, 0, LIMIT, 0), await(quotas.usage(owner)));
   }
 
   @Test
@@ -119,7 +119,7 @@ class QuotaIT {
     assertQuotaExceeded(quotas.reserve(owner, "b", 300_000));
     await(quotas.release(owner, "a"));
     await(quotas.reserve(owner, "b", 300_000));
-    assertEquals(new Usage(0, 300_000, 0, LIMIT), await(quotas.usage(owner)));
+    assertEquals(new Usage(0, 300_000, 0, LIMIT, 0), await(quotas.usage(owner)));
   }
 
   @Test
@@ -133,7 +133,7 @@ class QuotaIT {
     await(quotas.reserve(small, "one", 4_000));
     assertQuotaExceeded(quotas.reserve(small, "two", 2_000));
     await(quotas.reserve(large, "big", 3_000_000));
-    assertEquals(new Usage(0, 4_000, 0, 5_000), await(quotas.usage(small)));
+    assertEquals(new Usage(0, 4_000, 0, 5_000, 0), await(quotas.usage(small)));
     assertEquals(5_000_000, await(quotas.usage(large)).limitBytes());
 
     await(admin.setLimit(small, null));

@@ -34,10 +34,42 @@ class QuotaRowTest {
   }
 
   @Test
-  void freeNeverGoesBelowZero() {
-    QuotaRow.Write freed = assertInstanceOf(QuotaRow.Write.class, QuotaRow.EMPTY.free("m", 500, NOW));
-    assertEquals(0, freed.next().usedBytes());
-    assertEquals(0, freed.next().mediaCount());
+  void freeOfMediaChargedThroughALeaseGoesBelowZeroUntilTheLeaseIsFolded() {
+    QuotaRow leased = assertInstanceOf(QuotaRow.Write.class,
+        QuotaRow.EMPTY.lease(null, "lease:a.1", 0, 0, 1000, NOW)).next();
+    QuotaRow freed = assertInstanceOf(QuotaRow.Write.class, leased.free("m", 500, NOW)).next();
+    assertEquals(-500, freed.usedBytes());
+    assertEquals(-1, freed.mediaCount());
+    QuotaRow folded = assertInstanceOf(QuotaRow.Write.class, freed.lease("lease:a.1", null, 500, 1, 0, NOW)).next();
+    assertEquals(0, folded.usedBytes());
+    assertEquals(0, folded.mediaCount());
+    assertEquals(Map.of(), folded.reservations());
+  }
+
+  @Test
+  void aLeaseAlreadyFoldedAsDeadIsNotFoldedAgain() {
+    QuotaRow leased = assertInstanceOf(QuotaRow.Write.class,
+        QuotaRow.EMPTY.lease(null, "lease:a.1", 0, 0, 1000, NOW)).next();
+    assertEquals(List.of("lease:a.1"), leased.staleLeases(NOW.plusSeconds(1)));
+    assertEquals(List.of(), leased.staleLeases(NOW));
+    QuotaRow dead = leased.foldDead("lease:a.1", 700, 2);
+    assertEquals(700, dead.usedBytes());
+    // the instance comes back and renews: its spending was counted from its charges already
+    QuotaRow renewed = assertInstanceOf(QuotaRow.Write.class, dead.lease("lease:a.1", "lease:a.2", 700, 2, 300, NOW))
+        .next();
+    assertEquals(700, renewed.usedBytes());
+    assertEquals(Map.of("lease:a.2", 300L), renewed.reservations());
+    // and a retry of that renewal after an unknown outcome is recognised as done
+    assertInstanceOf(QuotaRow.Done.class, renewed.lease("lease:a.1", "lease:a.2", 700, 2, 300, NOW));
+  }
+
+  @Test
+  void leasesLapseOnlyByBeingFoldedNeverByTheReservationTtl() {
+    QuotaRow row = new QuotaRow(3L, 0, 0, null, Map.of("lease:a.1", 900L),
+        Map.of("lease:a.1", NOW.minus(Duration.ofHours(25))), Map.of());
+    assertEquals(row.reservations(), row.pruned(NOW, Duration.ofHours(24), Duration.ofHours(24)).reservations());
+    assertEquals(0, row.uploadReservations());
+    assertEquals(0, row.reservedExcept("lease:a.1"));
   }
 
   @Test

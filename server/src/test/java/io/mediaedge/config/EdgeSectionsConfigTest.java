@@ -66,6 +66,16 @@ class EdgeSectionsConfigTest {
   }
 
   @Test
+  void quotaLeasesAreConfigurableAndChecked() {
+    EdgeConfig.QuotaConfig quota = load().quota();
+    assertEquals(new EdgeConfig.QuotaConfig(10L << 30, 64L << 20, Duration.ofSeconds(30)), quota);
+    assertEquals(0, load("MEDIA_EDGE_QUOTA_LEASE_BYTES", "0").quota().leaseBytes());
+    assertEquals(Duration.ofSeconds(5), load("MEDIA_EDGE_QUOTA_LEASE_IDLE", "5s").quota().leaseIdle());
+    assertTrue(refusal("MEDIA_EDGE_QUOTA_LEASE_IDLE", "10m").contains("quota.leaseIdle"));
+    assertTrue(refusal("MEDIA_EDGE_QUOTA_LEASE_BYTES", "-1").contains("quota.leaseBytes"));
+  }
+
+  @Test
   void theCommittedPropertiesSectionLoads() {
     PropertiesConfig properties = load().properties();
     assertEquals(Map.of("appVersion", "$.headers['x-app-version']", "plan", "$.claims.plan",

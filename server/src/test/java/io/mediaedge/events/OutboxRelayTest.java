@@ -289,7 +289,8 @@ class OutboxRelayTest {
     }
 
     @Override
-    public Future<Void> recordUpload(MediaRecord media, HistoryEvent event) {
+    public Future<Void> recordUpload(MediaRecord media, HistoryEvent event,
+        java.util.Optional<io.mediaedge.history.QuotaCharge> charge) {
       throw new UnsupportedOperationException();
     }
 
