@@ -84,6 +84,6 @@ final class HistoryParts {
   Future<Void> close() {
     Future<Void> following = steering.map(SteeringParts::stop).orElseGet(Future::succeededFuture);
     return Future.join(relay.stop(), following).<Void>mapEmpty().eventually(publisher::close)
-        .eventually(module::close);
+        .eventually(relay::drain).eventually(module::close);
   }
 }
