@@ -84,6 +84,7 @@ final class HistoryParts {
   Future<Void> close() {
     Future<Void> following = steering.map(SteeringParts::stop).orElseGet(Future::succeededFuture);
     return Future.join(relay.stop(), following).<Void>mapEmpty().eventually(publisher::close)
+        .eventually(relay::drain)
         // after the listeners drained: no upload holds quota any more, so every lease goes back
         .eventually(() -> module.quotas().close())
         .eventually(module::close);

@@ -76,6 +76,7 @@ public final class CassandraHistoryStore implements HistoryStore {
         Map.entry("events", "SELECT payload FROM events_by_media WHERE owner = ? AND media_id = ? LIMIT " + MAX_EVENTS),
         Map.entry("outbox", "SELECT bucket, event_id, key, payload, created_at FROM outbox WHERE bucket = ? LIMIT ?"),
         Map.entry("deleteOutbox", "DELETE FROM outbox WHERE bucket = ? AND event_id = ?"),
+        Map.entry("deleteOutboxRows", "DELETE FROM outbox WHERE bucket = ? AND event_id IN ?"),
         Map.entry("insertIntent", "INSERT INTO upload_intents (bucket, media_id, owner, object_key, started_at)"
             + " VALUES (?,?,?,?,?)"),
         Map.entry("insertCharge", "INSERT INTO quota_charges (owner, lease_id, media_id, bytes) VALUES (?,?,?,?)"),
@@ -143,6 +144,19 @@ public final class CassandraHistoryStore implements HistoryStore {
   @Override
   public Future<Void> recordEvent(HistoryEvent event) {
     return execute(BatchStatement.newInstance(DefaultBatchType.LOGGED).addAll(eventInserts(event))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> recordEventRows(HistoryEvent event) {
+    // Each row is its own partition: two single-partition writes, no batchlog round trips.
+    List<BoundStatement> rows = eventRowInserts(event, HistoryEventJson.encode(event));
+    return Future.all(rows.stream().map(this::execute).toList()).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> addOutbox(OutboxEntry entry) {
+    return execute(bind("insertOutbox", entry.bucket(), entry.eventId(), entry.key(), entry.payload(),
+        entry.createdAt())).mapEmpty();
   }
 
   @Override
@@ -262,6 +276,20 @@ public final class CassandraHistoryStore implements HistoryStore {
     return execute(bind("deleteOutbox", entry.bucket(), entry.eventId())).mapEmpty();
   }
 
+  /**
+   * One statement, not a batch: the rows share a partition, so it is one mutation of row tombstones,
+   * far below batch_size_warn_threshold at {@link #MAX_OUTBOX_REMOVALS} ids.
+   */
+  @Override
+  public Future<Void> removeOutbox(int bucket, List<String> eventIds) {
+    if (eventIds.size() > MAX_OUTBOX_REMOVALS) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "at most " + MAX_OUTBOX_REMOVALS + " outbox rows per removal, got " + eventIds.size()));
+    }
+    return eventIds.isEmpty() ? Future.succeededFuture()
+        : execute(bind("deleteOutboxRows", bucket, List.copyOf(eventIds))).mapEmpty();
+  }
+
   @Override
   public Future<List<PendingDeletion>> pendingDeletions(int bucket, int limit) {
     return execute(bind("pending", bucket, limit)).map(rs -> {
@@ -294,6 +322,12 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   private List<BoundStatement> eventInserts(HistoryEvent e) {
     String payload = HistoryEventJson.encode(e);
+    List<BoundStatement> out = eventRowInserts(e, payload);
+    out.add(bind("insertOutbox", bucketOf(e.eventId()), e.eventId(), e.userId(), payload, Instant.now()));
+    return out;
+  }
+
+  private List<BoundStatement> eventRowInserts(HistoryEvent e, String payload) {
     Origin o = e.origin();
     Object[] fields = {e.eventId(), e.occurredAt(), e.action().name(), e.contentType(), e.contentLength(),
         e.sha256(), e.status(), e.latencyMs(), o.region(), o.pop(), o.country(), o.city(), o.asn(), o.isp(),
@@ -312,7 +346,6 @@ public final class CassandraHistoryStore implements HistoryStore {
       out.add(bind("insertEventByMedia", byMedia.toArray()));
     }
     out.add(bind("insertEventByDay", byDay.toArray()));
-    out.add(bind("insertOutbox", bucketOf(e.eventId()), e.eventId(), e.userId(), payload, Instant.now()));
     return out;
   }
 

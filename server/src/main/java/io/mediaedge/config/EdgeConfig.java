@@ -111,11 +111,14 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
   /**
    * Where media history lives (Cassandra or ScyllaDB) and how it is reached; {@code cursorKey} is
    * the base64 key (at least 16 bytes) that signs listing cursors, empty when none is configured.
+   * Downloads find ACTIVE media rows in a cache of {@code mediaCacheEntries} rows kept for
+   * {@code mediaCacheTtl}: how long a delete made on another instance may go unnoticed here (zero
+   * for either turns the cache off).
    */
   public record HistoryConfig(List<String> contactPoints, String localDatacenter, String keyspace,
       Map<String, Integer> replication, String consistency, String serialConsistency, Duration requestTimeout,
       Optional<String> username, Optional<String> password, int outboxBuckets, double downloadSampling,
-      String protocolVersion, Optional<String> cursorKey) {
+      String protocolVersion, Optional<String> cursorKey, int mediaCacheEntries, Duration mediaCacheTtl) {
     /** Holds the cursor key itself when {@code history.cursorKeyFile} is not set; the README documents it. */
     public static final String CURSOR_KEY_ENV = "MEDIA_EDGE_CURSOR_KEY";
     static final int MIN_CURSOR_KEY_BYTES = 16;

@@ -59,7 +59,8 @@ final class HistorySection {
         replication(c), consistency, serial,
         c.duration("history.requestTimeout", "5s", Duration.ofMillis(100), Duration.ofMinutes(5)),
         username, password, c.integer("history.outboxBuckets", 16, 1, 1024), sampling, protocolVersion(c),
-        cursorKey(c, env));
+        cursorKey(c, env), c.integer("history.mediaCacheEntries", 10_000, 0, 1_000_000),
+        c.duration("history.mediaCacheTtl", "5s", Duration.ZERO, Duration.ofMinutes(10)));
   }
 
   /** A secret like the credentials: from a file, or from the environment, never from this file. */

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves events from the Cassandra outbox to Kafka: a row is removed only after the broker
  * acknowledged it, so a crash or an outage at any point leaves the row for a later round.
+ * Acknowledged rows are removed a bucket at a time ({@link OutboxRemovals}). Events that need no
+ * outbox row unless Kafka fails them (DOWNLOADs) go through {@link #publishOrKeep}.
  *
  * <p>Delivery is at least once, even with one instance: a send the broker wrote but whose
  * acknowledgement was lost (a stalled broker, {@code deliveryTimeout} passed) leaves its row, and
@@ -56,6 +58,14 @@ public final class OutboxRelay {
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   /** publishNow failures since the last round, reported in that round's single log line. */
   private final AtomicLong immediateFailures = new AtomicLong();
+  /**
+   * Set by a failed send, cleared by an acknowledged one: while Kafka fails, publishOrKeep writes
+   * the outbox row first, so an instance that dies during an outage loses no event it answered for.
+   */
+  private final AtomicBoolean kafkaFailing = new AtomicBoolean();
+  /** publishOrKeep calls not settled yet: shutdown waits for them before Cassandra closes. */
+  private final Set<Future<Boolean>> directSends = ConcurrentHashMap.newKeySet();
+  private final OutboxRemovals removals;
   private volatile long timerId = -1;
 
   public OutboxRelay(Vertx vertx, HistoryStore store, EventPublisher publisher, EventsConfig config) {
@@ -75,6 +85,7 @@ public final class OutboxRelay {
     this.minAge = minAge;
     this.batchSize = batchSize;
     this.clock = clock;
+    this.removals = new OutboxRemovals(vertx, store, OutboxRemovals.DELAY);
   }
 
   /** Runs a round every {@code relayInterval}; a tick that finds a round still running is skipped. */
@@ -114,6 +125,37 @@ public final class OutboxRelay {
           return false;
         })
         .onComplete(done -> inFlight.remove(entry.eventId()));
+  }
+
+  /**
+   * Publishes an event that has no outbox row straight to Kafka, and writes its row only when that
+   * send fails, for a later round to send; while sends are failing, the row is written at once
+   * instead. Never fails; true when Kafka acknowledged. Lost only when Kafka and the outbox write
+   * both fail, or the instance dies before either settled.
+   */
+  public Future<Boolean> publishOrKeep(OutboxEntry entry) {
+    Future<Boolean> sent = kafkaFailing.get()
+        ? Future.failedFuture(new IllegalStateException("Kafka is failing"))
+        : publish(entry).map(true);
+    Future<Boolean> settled = sent.recover(sendError -> {
+      immediateFailures.incrementAndGet();
+      return store.addOutbox(entry).map(false);
+    }).otherwise(keepError -> {
+      log.warn("Event {} lost: Kafka did not take it and the outbox write failed: {}", entry.eventId(),
+          keepError.toString());
+      return false;
+    });
+    directSends.add(settled);
+    settled.onComplete(done -> directSends.remove(settled));
+    return settled;
+  }
+
+  /**
+   * After the publisher closed (which settles every send): waits for {@link #publishOrKeep}'s
+   * outbox writes and removes the rows acknowledged so far, so Cassandra may close next.
+   */
+  public Future<Void> drain() {
+    return Future.join(List.copyOf(directSends)).otherwiseEmpty().compose(v -> removals.flush());
   }
 
   /** One round over every bucket; runs directly in tests, on the timer otherwise. */
@@ -171,12 +213,18 @@ public final class OutboxRelay {
   }
 
   private Future<Void> publishAndRemove(OutboxEntry entry) {
+    return publish(entry).compose(acknowledged -> removals.remove(entry));
+  }
+
+  private Future<Void> publish(OutboxEntry entry) {
+    Future<Void> sent;
     try {
-      return publisher.publish(entry).compose(acknowledged -> store.removeOutbox(entry));
+      sent = publisher.publish(entry);
     } catch (RuntimeException e) {
       // e.g. a publisher already closed at shutdown: still a failed Future, never a throw
-      return Future.failedFuture(e);
+      sent = Future.failedFuture(e);
     }
+    return sent.onComplete(done -> kafkaFailing.set(done.failed()));
   }
 
   private static String describe(Throwable error) {

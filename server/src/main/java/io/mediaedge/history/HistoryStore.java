@@ -13,6 +13,9 @@ import java.util.Optional;
  */
 public interface HistoryStore {
 
+  /** The most outbox rows one removal names: one relay read's worth. */
+  int MAX_OUTBOX_REMOVALS = 100;
+
   /** An event waiting for Kafka. */
   record OutboxEntry(int bucket, String eventId, String key, String payload, Instant createdAt) {}
 
@@ -51,6 +54,15 @@ public interface HistoryStore {
   /** Records an event (DOWNLOAD, UPLOAD_FAILED) with its outbox row. */
   Future<Void> recordEvent(HistoryEvent event);
 
+  /**
+   * Writes an event's history rows (by media and by user and day) without an outbox row and without
+   * a logged batch: for events sent to Kafka directly, whose two rows may land one without the other.
+   */
+  Future<Void> recordEventRows(HistoryEvent event);
+
+  /** Keeps an event for the relay that could not be sent directly. */
+  Future<Void> addOutbox(OutboxEntry entry);
+
   Future<Optional<MediaRecord>> find(String owner, String mediaId);
 
   /**
@@ -76,6 +88,9 @@ public interface HistoryStore {
   Future<List<OutboxEntry>> outbox(int bucket, Instant olderThan, int limit);
 
   Future<Void> removeOutbox(OutboxEntry entry);
+
+  /** Removes rows of one bucket (one partition) in one write; at most {@link #MAX_OUTBOX_REMOVALS} ids. */
+  Future<Void> removeOutbox(int bucket, List<String> eventIds);
 
   Future<List<PendingDeletion>> pendingDeletions(int bucket, int limit);
 

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to stored media after its upload: who may see it (Cassandra is the source of
- * truth), download events, deletion (the object itself is removed later by the sweeper), listings
- * and history. Every event goes through the outbox, so it reaches Kafka even if Kafka is down now.
+ * truth; downloads ask a short-lived cache of ACTIVE rows first), download events, deletion (the
+ * object itself is removed later by the sweeper), listings and history. Every event reaches Kafka
+ * even if Kafka is down now: a DELETE through the outbox, a DOWNLOAD straight to Kafka and into
+ * the outbox only when that send fails.
  */
 public final class MediaService {
   private static final Logger log = LoggerFactory.getLogger(MediaService.class);
@@ -31,26 +33,41 @@ public final class MediaService {
   private final QuotaStore quotas;
   private final OutboxRelay relay;
   private final HistoryConfig config;
+  private final ActiveMediaCache activeRows;
 
   public MediaService(HistoryStore history, QuotaStore quotas, OutboxRelay relay, HistoryConfig config) {
     this.history = history;
     this.quotas = quotas;
     this.relay = relay;
     this.config = config;
+    this.activeRows = new ActiveMediaCache(config.mediaCacheEntries(), config.mediaCacheTtl());
   }
 
-  /** The caller's ACTIVE media; 404 for anything else, so ids cannot be probed. */
+  /**
+   * The caller's ACTIVE media for a download; 404 for anything else, so ids cannot be probed. A row
+   * read less than {@code history.mediaCacheTtl} ago is not read again.
+   */
   public Future<MediaRecord> findActive(String owner, String mediaId) {
     if (!MediaId.isValid(mediaId)) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.error());
     }
+    Optional<MediaRecord> cached = activeRows.get(owner, mediaId);
+    if (cached.isPresent()) {
+      return Future.succeededFuture(cached.get());
+    }
+    long ticket = activeRows.readTicket();
     return history.find(owner, mediaId).compose(found -> found
         .filter(media -> media.status() == MediaRecord.Status.ACTIVE)
         .map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.error())));
+        .orElseGet(() -> Future.failedFuture(ErrorCode.NOT_FOUND.error())))
+        .onSuccess(media -> activeRows.put(ticket, media));
   }
 
-  /** Records a (sampled) DOWNLOAD event; never fails the download itself. */
+  /**
+   * Records a (sampled) DOWNLOAD event; never fails the download itself. Its history rows are two
+   * plain writes and the event goes straight to Kafka: a range request no longer pays a logged
+   * batch, an outbox row and its removal. The outbox takes the event only when Kafka does not.
+   */
   public void recordDownload(MediaRecord media, long bytes, long latencyMs, int status, Origin origin) {
     double sampling = config.downloadSampling();
     if (sampling <= 0 || sampling < 1 && ThreadLocalRandom.current().nextDouble() >= sampling) {
@@ -58,9 +75,10 @@ public final class MediaService {
     }
     HistoryEvent event = HistoryEvent.download(MediaId.next(), Instant.now(), media.owner(), media.mediaId(),
         media.contentType(), bytes, media.sha256(), status, latencyMs, origin);
-    history.recordEvent(event)
-        .onSuccess(v -> relay.publishNow(history.outboxEntryFor(event)))
-        .onFailure(e -> log.warn("DOWNLOAD event for {} not recorded: {}", media.mediaId(), e.toString()));
+    history.recordEventRows(event)
+        .onFailure(e -> log.warn("DOWNLOAD event {} of {} not in its history: {}", event.eventId(), media.mediaId(),
+            e.toString()));
+    relay.publishOrKeep(history.outboxEntryFor(event));
   }
 
   /**
@@ -73,6 +91,10 @@ public final class MediaService {
     }
     return history.find(owner, mediaId).compose(found -> {
       MediaRecord media = found.orElse(null);
+      if (media == null || media.status() != MediaRecord.Status.ACTIVE) {
+        // deleted elsewhere: downloads here need not wait for the ttl either
+        activeRows.evict(owner, mediaId);
+      }
       if (media != null && media.status() == MediaRecord.Status.DELETING && media.deletedAt() != null) {
         // An earlier delete won but may have failed before its event, pending deletion or quota
         // release were written: finish that work (all idempotent), and answer as for a second delete.
@@ -86,7 +108,11 @@ public final class MediaService {
       }
       // Millisecond precision: the deletion time is stored in Cassandra and the event id derives from it.
       HistoryEvent event = deleteEvent(media, Instant.now().truncatedTo(ChronoUnit.MILLIS), startedNanos, origin);
-      return history.markDeleting(media, event).compose(applied -> {
+      // Evicted whatever the outcome, before the answer: a download here after the 204 reads Cassandra.
+      return history.markDeleting(media, event).eventually(() -> {
+        activeRows.evict(owner, mediaId);
+        return Future.succeededFuture();
+      }).compose(applied -> {
         if (!applied) {
           return Future.failedFuture(ErrorCode.NOT_FOUND.error());
         }

@@ -20,10 +20,12 @@ import io.mediaedge.history.HistoryStore.MediaPage;
 import io.mediaedge.history.HistoryStore.OutboxEntry;
 import io.mediaedge.history.HistoryStore.PendingDeletion;
 import io.mediaedge.it.TestStack;
+import io.mediaedge.media.MediaId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -180,6 +182,53 @@ class CassandraHistoryIT {
 
     await(history.removeOutbox(entry));
     assertTrue(outboxFor(upload.eventId(), Instant.now().plusSeconds(1)).isEmpty());
+  }
+
+  @Test
+  void eventRowsAloneLeaveNoOutboxRowAndAKeptEventHoldsItsPayload() throws Exception {
+    MediaRecord media = media(freshOwner());
+    HistoryEvent upload = event(media, Action.UPLOAD);
+    await(history.recordUpload(media, upload));
+    HistoryEvent download = event(media, Action.DOWNLOAD);
+
+    await(history.recordEventRows(download));
+
+    assertEquals(List.of(upload, download), await(history.events(media.owner(), media.mediaId())));
+    var cassandra = TestStack.get().dev().cassandra();
+    try (CqlSession cql = CqlSession.builder()
+        .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
+        .withLocalDatacenter(cassandra.localDatacenter()).build()) {
+      assertEquals(List.of(download.eventId(), upload.eventId()), cql.execute("SELECT event_id FROM " + KEYSPACE
+          + ".events_by_user_day WHERE owner = ? AND day = ?", media.owner(),
+          download.occurredAt().atZone(ZoneOffset.UTC).toLocalDate()).all().stream()
+          .map(row -> row.getString("event_id")).toList(), "the user's day lists it too, newest first");
+    }
+    assertTrue(outboxFor(download.eventId(), Instant.now().plusSeconds(1)).isEmpty(), "no outbox row");
+
+    OutboxEntry kept = history.outboxEntryFor(download);
+    await(history.addOutbox(kept));
+    assertEquals(Optional.of(kept), outboxFor(download.eventId(), Instant.now().plusSeconds(1)));
+  }
+
+  @Test
+  void oneRemovalTakesManyRowsOfOneBucketAndNoOthers() throws Exception {
+    int bucket = 5;
+    String owner = freshOwner();
+    List<OutboxEntry> rows = new ArrayList<>();
+    for (int i = 0; i <= HistoryStore.MAX_OUTBOX_REMOVALS; i++) {
+      OutboxEntry row = new OutboxEntry(bucket, MediaId.next(), owner, "{}", HistoryFixtures.now());
+      rows.add(row);
+      await(history.addOutbox(row));
+    }
+    List<String> ids = rows.stream().map(OutboxEntry::eventId).toList();
+    assertThrows(IllegalArgumentException.class, () -> await(history.removeOutbox(bucket, ids)),
+        "more ids than one removal may name");
+
+    await(history.removeOutbox(bucket, ids.subList(0, HistoryStore.MAX_OUTBOX_REMOVALS)));
+
+    List<String> left = await(history.outbox(bucket, Instant.now().plusSeconds(1), 10_000)).stream()
+        .filter(row -> row.key().equals(owner)).map(OutboxEntry::eventId).toList();
+    assertEquals(List.of(ids.get(HistoryStore.MAX_OUTBOX_REMOVALS)), left);
   }
 
   @Test

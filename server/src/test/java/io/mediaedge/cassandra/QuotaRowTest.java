@@ -89,6 +89,7 @@ class QuotaRowTest {
 
   private static HistoryConfig history(Map<String, Integer> replication) {
     return new HistoryConfig(List.of("127.0.0.1:9042"), "dc1", "ks", replication, "LOCAL_QUORUM", "LOCAL_SERIAL",
-        Duration.ofSeconds(5), Optional.empty(), Optional.empty(), 16, 1.0, "V4", Optional.empty());
+        Duration.ofSeconds(5), Optional.empty(), Optional.empty(), 16, 1.0, "V4", Optional.empty(),
+        10_000, Duration.ofSeconds(5));
   }
 }

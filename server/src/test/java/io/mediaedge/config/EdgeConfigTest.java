@@ -115,6 +115,9 @@ class EdgeConfigTest {
     assertEquals(Optional.of(50 * MIB), config.upload().maxBytesFor("image/jpeg"));
     assertEquals(Optional.of(4L << 30), config.upload().maxBytesFor("video/mp4"));
     assertEquals(Optional.empty(), config.upload().maxBytesFor("application/pdf"));
+
+    assertEquals(10_000, config.history().mediaCacheEntries());
+    assertEquals(Duration.ofSeconds(5), config.history().mediaCacheTtl());
   }
 
   @Test
@@ -122,7 +125,8 @@ class EdgeConfigTest {
     EdgeConfig config = load("MEDIA_EDGE_SERVER_HTTPS_PORT", "9443", "MEDIA_EDGE_SERVER_HTTP_ENABLED", "true",
         "MEDIA_EDGE_SERVER_HTTP_PORT", "9080", "MEDIA_EDGE_SERVER_REGION", "eu-west",
         "MEDIA_EDGE_STORAGE_ENDPOINT", "http://127.0.0.1:9000", "MEDIA_EDGE_STORAGE_PATH_STYLE", "true",
-        "MEDIA_EDGE_AUTH_USER_CLAIM", "uid", "MEDIA_EDGE_AUTH_LEEWAY", "5s");
+        "MEDIA_EDGE_AUTH_USER_CLAIM", "uid", "MEDIA_EDGE_AUTH_LEEWAY", "5s",
+        "MEDIA_EDGE_HISTORY_MEDIA_CACHE_ENTRIES", "0", "MEDIA_EDGE_HISTORY_MEDIA_CACHE_TTL", "750ms");
     assertEquals(9443, config.server().https().port());
     assertTrue(config.server().http().enabled());
     assertEquals(9080, config.server().http().port());
@@ -131,6 +135,8 @@ class EdgeConfigTest {
     assertTrue(config.storage().pathStyle());
     assertEquals("uid", config.auth().userClaim());
     assertEquals(Duration.ofSeconds(5), config.auth().leeway());
+    assertEquals(0, config.history().mediaCacheEntries());
+    assertEquals(Duration.ofMillis(750), config.history().mediaCacheTtl());
   }
 
   @Test
@@ -195,7 +201,11 @@ class EdgeConfigTest {
         Arguments.of("storage.bucket", "MEDIA_EDGE_STORAGE_BUCKET", "ab"),
         Arguments.of("storage.bucket", "MEDIA_EDGE_STORAGE_BUCKET", ""),
         Arguments.of("upload.types.image/jpeg", "MEDIA_EDGE_UPLOAD_TYPES_IMAGE_JPEG", "0"),
-        Arguments.of("upload.types", "MEDIA_EDGE_UPLOAD_TYPES", "{}"));
+        Arguments.of("upload.types", "MEDIA_EDGE_UPLOAD_TYPES", "{}"),
+        Arguments.of("history.mediaCacheEntries", "MEDIA_EDGE_HISTORY_MEDIA_CACHE_ENTRIES", "-1"),
+        Arguments.of("history.mediaCacheEntries", "MEDIA_EDGE_HISTORY_MEDIA_CACHE_ENTRIES", "2000000"),
+        Arguments.of("history.mediaCacheTtl", "MEDIA_EDGE_HISTORY_MEDIA_CACHE_TTL", "1h"),
+        Arguments.of("history.mediaCacheTtl", "MEDIA_EDGE_HISTORY_MEDIA_CACHE_TTL", "soon"));
   }
 
   @ParameterizedTest(name = "{1}={2}")

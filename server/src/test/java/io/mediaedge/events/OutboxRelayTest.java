@@ -199,6 +199,122 @@ class OutboxRelayTest {
     assertFalse(store.contains(entry));
   }
 
+  @Test
+  void acknowledgedRowsOfOneBucketGoInOneRemoval() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      store.add(i % 2, "e" + i, NOW.minusSeconds(60));
+    }
+    // a round reads at most 10 rows per bucket
+    OutboxRelay.RoundResult result = relay.runRound().await(5, TimeUnit.SECONDS);
+
+    assertEquals(20, result.published());
+    assertEquals(Set.of("0:10", "1:10"), Set.copyOf(store.removals), "one write per bucket, not one per row");
+    assertEquals(10, store.rows.size());
+  }
+
+  @Test
+  void publishNowsAcknowledgedTogetherShareTheirRemoval() throws Exception {
+    List<Future<Boolean>> published = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      published.add(relay.publishNow(store.add(3, "e" + i, NOW)));
+    }
+
+    for (Future<Boolean> each : published) {
+      assertTrue(each.await(5, TimeUnit.SECONDS));
+    }
+    assertEquals(List.of("3:5"), store.removals);
+    assertEquals(Map.of(), store.rows);
+  }
+
+  @Test
+  void failedRemovalLeavesTheRowsForTheRelayToSendAgain() throws Exception {
+    OutboxEntry entry = store.add(0, "e1", NOW.minusSeconds(60));
+    store.failRemovals = true;
+
+    assertEquals(1, relay.runRound().await(5, TimeUnit.SECONDS).failed());
+    assertTrue(store.contains(entry));
+
+    store.failRemovals = false;
+    assertEquals(1, relay.runRound().await(5, TimeUnit.SECONDS).published());
+    assertFalse(store.contains(entry));
+    assertEquals(List.of("e1", "e1"), publisher.published, "sent twice: a duplicate consumers drop by eventId");
+  }
+
+  @Test
+  void publishOrKeepWritesNoOutboxRowWhenKafkaAcknowledges() throws Exception {
+    OutboxEntry entry = entry(1, "d1");
+
+    assertTrue(relay.publishOrKeep(entry).await(5, TimeUnit.SECONDS));
+
+    assertEquals(List.of("d1"), publisher.published);
+    assertFalse(store.contains(entry));
+    assertEquals(List.of(), store.removals, "nothing to remove either");
+  }
+
+  @Test
+  void publishOrKeepKeepsWhatKafkaRefusedForTheRelay() throws Exception {
+    OutboxEntry entry = entry(1, "d1");
+    publisher.behaviour = e -> Future.failedFuture(new IllegalStateException("broker unreachable"));
+
+    assertFalse(relay.publishOrKeep(entry).await(5, TimeUnit.SECONDS));
+    assertTrue(store.contains(entry), "kept in the outbox");
+
+    publisher.behaviour = e -> Future.succeededFuture();
+    now[0] = NOW.plus(MIN_AGE).plusSeconds(1);
+    assertEquals(1, relay.runRound().await(5, TimeUnit.SECONDS).published());
+    assertEquals(List.of("d1"), publisher.published);
+    assertFalse(store.contains(entry));
+  }
+
+  @Test
+  void whileKafkaFailsEventsAreKeptFirstAndSentDirectlyAgainOnceARelayRoundGotThrough() throws Exception {
+    publisher.behaviour = e -> Future.failedFuture(new IllegalStateException("broker unreachable"));
+    assertFalse(relay.publishOrKeep(entry(1, "d1")).await(5, TimeUnit.SECONDS));
+    publisher.behaviour = e -> Future.succeededFuture();
+
+    assertFalse(relay.publishOrKeep(entry(1, "d2")).await(5, TimeUnit.SECONDS));
+    assertEquals(1, publisher.attempts.get(), "kept in the outbox without waiting for Kafka again");
+    assertTrue(store.contains("d2"));
+
+    now[0] = NOW.plus(MIN_AGE).plusSeconds(1);
+    assertEquals(2, relay.runRound().await(5, TimeUnit.SECONDS).published());
+    assertTrue(relay.publishOrKeep(entry(1, "d3")).await(5, TimeUnit.SECONDS));
+    assertFalse(store.contains("d3"), "sent directly again");
+  }
+
+  @Test
+  void publishOrKeepNeverFailsEvenWhenTheOutboxWriteFails() throws Exception {
+    publisher.behaviour = e -> Future.failedFuture(new IllegalStateException("broker unreachable"));
+    store.failOutboxWrites = true;
+
+    assertFalse(relay.publishOrKeep(entry(1, "d1")).await(5, TimeUnit.SECONDS));
+    assertEquals(Map.of(), store.rows);
+  }
+
+  @Test
+  void drainWaitsForSendsStillOpenAndTheirOutboxWrites() throws Exception {
+    Promise<Void> ack = Promise.promise();
+    publisher.behaviour = e -> ack.future();
+    Future<Boolean> open = relay.publishOrKeep(entry(2, "d1"));
+
+    Future<Void> drained = relay.drain();
+    Thread.sleep(100);
+    assertFalse(drained.isComplete(), "the send is still open");
+
+    ack.fail(new IllegalStateException("producer closed"));
+    drained.await(5, TimeUnit.SECONDS);
+    assertTrue(open.isComplete());
+    assertTrue(store.contains("d1"), "the refused event was kept before Cassandra may close");
+  }
+
+  private static OutboxEntry entry(int bucket, String eventId) {
+    return entry(bucket, eventId, NOW);
+  }
+
+  private static OutboxEntry entry(int bucket, String eventId, Instant createdAt) {
+    return new OutboxEntry(bucket, eventId, "user-" + eventId, "{\"eventId\":\"" + eventId + "\"}", createdAt);
+  }
+
   private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
@@ -235,17 +351,20 @@ class OutboxRelayTest {
   /** The outbox part of the HistoryStore port, in memory; the rest is not the relay's business. */
   private static final class FakeHistoryStore implements HistoryStore {
     private final int buckets;
-    private final Map<String, OutboxEntry> rows = new ConcurrentHashMap<>();
+    final Map<String, OutboxEntry> rows = new ConcurrentHashMap<>();
     final AtomicInteger reads = new AtomicInteger();
+    /** Every removal write as "bucket:rows". */
+    final List<String> removals = new CopyOnWriteArrayList<>();
     volatile int failingBucket = -1;
+    volatile boolean failRemovals;
+    volatile boolean failOutboxWrites;
 
     FakeHistoryStore(int buckets) {
       this.buckets = buckets;
     }
 
     OutboxEntry add(int bucket, String eventId, Instant createdAt) {
-      OutboxEntry entry = new OutboxEntry(bucket, eventId, "user-" + eventId,
-          "{\"eventId\":\"" + eventId + "\"}", createdAt);
+      OutboxEntry entry = entry(bucket, eventId, createdAt);
       rows.put(eventId, entry);
       return entry;
     }
@@ -279,6 +398,25 @@ class OutboxRelayTest {
     }
 
     @Override
+    public Future<Void> removeOutbox(int bucket, List<String> eventIds) {
+      removals.add(bucket + ":" + eventIds.size());
+      if (failRemovals) {
+        return Future.failedFuture(new IllegalStateException("Cassandra timeout"));
+      }
+      eventIds.forEach(rows::remove);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> addOutbox(OutboxEntry entry) {
+      if (failOutboxWrites) {
+        return Future.failedFuture(new IllegalStateException("Cassandra timeout"));
+      }
+      rows.put(entry.eventId(), entry);
+      return Future.succeededFuture();
+    }
+
+    @Override
     public int buckets() {
       return buckets;
     }
@@ -296,6 +434,11 @@ class OutboxRelayTest {
 
     @Override
     public Future<Void> recordEvent(HistoryEvent event) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Future<Void> recordEventRows(HistoryEvent event) {
       throw new UnsupportedOperationException();
     }
 

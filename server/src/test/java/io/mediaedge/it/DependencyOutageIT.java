@@ -48,6 +48,8 @@ class DependencyOutageIT {
   /** Short, so publishes made while the broker is down fail and their rows wait for the relay. */
   private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+  /** Media downloaded (one range each) while Kafka is down. */
+  private static final int DOWNLOADED = 10;
 
   private static TestStack stack;
   /** Relays every 500 ms with no minimum age, so recovered events show up quickly. */
@@ -90,6 +92,7 @@ class DependencyOutageIT {
     HistoryTopic.await(user, HistoryFlowsIT.has("UPLOAD", warmUp), HistoryFlowsIT.PATIENCE);
 
     Set<String> ids = new java.util.HashSet<>();
+    Set<String> downloaded = new java.util.HashSet<>();
     ExecutorService pool = Executors.newFixedThreadPool(5);
     kafka.stop();
     try {
@@ -101,6 +104,11 @@ class DependencyOutageIT {
       for (Future<HttpResponse<byte[]>> done : pool.invokeAll(uploads)) {
         ids.add(json(created(done.get())).getString("id"));
       }
+      // DOWNLOAD events go straight to Kafka: refused, they must land in the outbox instead
+      for (String id : ids.stream().limit(DOWNLOADED).toList()) {
+        assertEquals(206, client.get("/v1/media/" + id, token, "Range", "bytes=0-99").statusCode());
+        downloaded.add(id);
+      }
       // longer than the delivery timeout: the immediate publishes have failed, the outbox holds the events
       Thread.sleep(DELIVERY_TIMEOUT.toMillis() + 1_000);
     } finally {
@@ -109,14 +117,21 @@ class DependencyOutageIT {
     }
     assertEquals(50, ids.size());
 
-    List<Received> received = HistoryTopic.await(user, HistoryTopic.covers("UPLOAD", ids), Duration.ofSeconds(60));
+    List<Received> received = HistoryTopic.await(user, HistoryTopic.covers("UPLOAD", ids)
+        .and(HistoryTopic.covers("DOWNLOAD", downloaded)), Duration.ofSeconds(60));
     HistoryTopic.assertOneEventIdPerMediaAndAction(received, "UPLOAD", ids);
+    HistoryTopic.assertOneEventIdPerMediaAndAction(received, "DOWNLOAD", downloaded);
+    for (String id : downloaded) {
+      assertEquals(List.of("UPLOAD", "DOWNLOAD"), HistoryFlowsIT.actions(HistoryFlowsIT.history(client, user, id)),
+          "the history rows were written while Kafka was down");
+    }
     for (Received r : received) {
       if (!ids.contains(r.mediaId())) {
         continue;
       }
       assertEquals(user, r.event().getString("userId"));
-      assertEquals(2 * KIB, r.event().getLong("contentLength"));
+      // a DOWNLOAD counts the bytes of its range
+      assertEquals("DOWNLOAD".equals(r.action()) ? 100 : 2 * KIB, r.event().getLong("contentLength"), r.action());
     }
   }
 

@@ -44,10 +44,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Two media-edge instances on their own ports over the same Cassandra, Kafka and S3, both running
  * the outbox relay and the deletion sweeper on short timers: nothing is lost, and nothing is
- * deleted twice in a way anyone can see.
+ * deleted twice in a way anyone can see. Each caches the media rows its downloads read for
+ * {@link #MEDIA_CACHE_TTL}: the most a delete on the other instance may go unseen.
  */
 class TwoInstancesIT {
   private static final int MEDIA = 30;
+  private static final Duration MEDIA_CACHE_TTL = Duration.ofSeconds(3);
 
   private static TestStack stack;
   private static EdgeServer a;
@@ -59,7 +61,8 @@ class TwoInstancesIT {
     JsonObject busy = new JsonObject().put("events", new JsonObject()
         .put("relayInterval", "300ms")
         .put("relayMinAge", "0s")
-        .put("sweepInterval", "300ms"));
+        .put("sweepInterval", "300ms"))
+        .put("history", new JsonObject().put("mediaCacheTtl", MEDIA_CACHE_TTL.toMillis() + "ms"));
     a = stack.startServer(busy);
     b = stack.startServer(busy.copy());
   }
@@ -179,6 +182,46 @@ class TwoInstancesIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void deleteStopsDownloadsOnItsInstanceAtOnceAndOnTheOtherWithinTheCacheTtl() throws Exception {
+    EdgeClient viaA = client(a, HttpClient.Version.HTTP_2);
+    EdgeClient viaB = client(b, HttpClient.Version.HTTP_2);
+    String user = freshUser("cached-ownership");
+    String token = stack.token(user);
+    byte[] body = MediaSamples.withHead(MediaSamples.JPEG_HEAD, 64 * KIB, 9);
+    String id = json(created(viaA.upload(token, "image/jpeg", body))).getString("id");
+    String path = "/v1/media/" + id;
+
+    // a new upload is downloadable from the other instance at once: misses are never cached
+    long cachedOnB = System.nanoTime();
+    assertArrayEquals(body, viaB.get(path, token).body());
+    assertArrayEquals(body, viaA.get(path, token).body());
+    assertError(404, "NOT_FOUND", viaB.get(path, stack.token(freshUser("stranger"))));
+
+    assertEquals(204, viaA.delete(path, token).statusCode());
+    long deleted = System.nanoTime();
+    assertError(404, "NOT_FOUND", viaA.get(path, token));
+    assertError(404, "NOT_FOUND", viaA.get(path, token, "Range", "bytes=0-1023"));
+    HttpResponse<byte[]> range = viaB.get(path, token, "Range", "bytes=0-1023");
+    if (System.nanoTime() - cachedOnB < MEDIA_CACHE_TTL.toNanos()) {
+      // B read the row less than a ttl ago, so it has not asked Cassandra again: the documented staleness
+      assertEquals(206, range.statusCode(), "B still serves from its cached row within the ttl");
+      assertArrayEquals(java.util.Arrays.copyOf(body, 1024), range.body());
+    }
+
+    HttpResponse<byte[]> onB = viaB.get(path, token);
+    while (onB.statusCode() == 200) {
+      assertTrue(System.nanoTime() - cachedOnB < MEDIA_CACHE_TTL.plusSeconds(1).toNanos(),
+          "B still serves the deleted media past its cache ttl");
+      Thread.sleep(100);
+      onB = viaB.get(path, token);
+    }
+    assertError(404, "NOT_FOUND", onB);
+    assertTrue(System.nanoTime() - deleted < MEDIA_CACHE_TTL.plusSeconds(1).toNanos(), "within the ttl");
+    assertError(404, "NOT_FOUND", viaB.get(path, token, "Range", "bytes=0-1023"));
+    assertError(404, "NOT_FOUND", viaB.get(path, token));
   }
 
   private static Set<String> minus(Set<String> from, Set<String> taken) {
