@@ -1,0 +1,243 @@
+package io.mediaedge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mediaedge.EdgeServer;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Cassandra work behind one upload and one ranged GET, read from the driver's request counts
+ * in {@code /metrics} ({@code media_edge_cassandra_requests_total{kind,outcome}}) of a media-edge of
+ * its own (issue 15). The expected figures are today's; whoever makes the path cheaper lowers the
+ * constants below, and a change that makes it dearer fails here.
+ */
+class CassandraWorkPerUploadIT {
+  // ---- Today's cost. Lower these when the quota path gets cheaper (issue 15). ----
+  /** Uploads per run, sequential and all at once. */
+  static final int UPLOADS = 20;
+  /** Quota reserve before the body and commit after it: each one compare-and-set ({@code IF version = ?}). */
+  static final int LWT_PER_UPLOAD = 2;
+  /** Each compare-and-set decides on the usage row read at LOCAL_SERIAL just before. */
+  static final int SERIAL_READS_PER_UPLOAD = 2;
+  /** The upload intent before the body, and the outbox row's delete once Kafka has the event. */
+  static final int WRITES_PER_UPLOAD = 2;
+  /** One logged batch: media row, UPLOAD event by media and by user and day, outbox row, intent removal. */
+  static final int BATCHES_PER_UPLOAD = 1;
+  static final int READS_PER_UPLOAD = 0;
+  /**
+   * {@link #UPLOADS} at once for one user race on one usage row: every lost compare-and-set costs
+   * one more serial read and LWT. Upper bounds per upload: measured 8.1 of each (Cassandra 5.0,
+   * 2 shared cores), doubled for a loaded machine; a contention-free path would be 2.
+   */
+  static final double MAX_LWT_PER_CONCURRENT_UPLOAD = 16;
+  static final double MAX_SERIAL_READS_PER_CONCURRENT_UPLOAD = 16;
+  /** Ranged GETs per run. */
+  static final int RANGE_GETS = 10;
+  /** Ownership: the media row. */
+  static final int READS_PER_RANGE_GET = 1;
+  /** The DOWNLOAD event by media and by user and day, and its outbox row, in one batch. */
+  static final int BATCHES_PER_RANGE_GET = 1;
+  /** The outbox row's delete once Kafka has the event. */
+  static final int WRITES_PER_RANGE_GET = 1;
+
+  static final int BODY = 16 << 10;
+  private static final Pattern SERIES = Pattern.compile(
+      "^media_edge_cassandra_requests_total\\{kind=\"([a-z_]+)\",outcome=\"([a-z]+)\",?} ([0-9.E+-]+)$");
+
+  private static TestStack stack;
+  private static EdgeServer edge;
+  private static EdgeClient client;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.get();
+    // Its own instance, so its counts are its own; the background rounds (relay, sweeper, orphan
+    // reconciler, resumable expiry) wait an hour, so every request counted is the client's.
+    edge = stack.startServer(new JsonObject()
+        .put("events", new JsonObject().put("relayInterval", "1h").put("sweepInterval", "1h")
+            .put("orphanCheckInterval", "24h"))
+        .put("history", new JsonObject().put("downloadSampling", 1.0)));
+    client = new EdgeClient(TestStack.https(edge), stack.dev().tls().caCert(), HttpClient.Version.HTTP_2);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    stack.stopServer(edge);
+  }
+
+  @Test
+  void sequentialUploadsCostTodaysFigures() {
+    String token = stack.token(freshUser());
+    Work before = settled();
+    for (int i = 0; i < UPLOADS; i++) {
+      HttpResponse<byte[]> created = client.upload(token, "image/jpeg", MediaSamples.withHead(MediaSamples.JPEG_HEAD,
+          BODY, i));
+      assertEquals(201, created.statusCode(), () -> new String(created.body(), StandardCharsets.UTF_8));
+    }
+    Work spent = settled().minus(before);
+    spent.print(UPLOADS + " sequential uploads of 16 KiB, one user", "upload", UPLOADS);
+    assertEquals(0, spent.failures(), spent::toString);
+    assertEquals(UPLOADS * LWT_PER_UPLOAD, spent.get("lwt"), spent::toString);
+    assertEquals(UPLOADS * SERIAL_READS_PER_UPLOAD, spent.get("serial_read"), spent::toString);
+    assertEquals(UPLOADS * WRITES_PER_UPLOAD, spent.get("write"), spent::toString);
+    assertEquals(UPLOADS * BATCHES_PER_UPLOAD, spent.get("batch"), spent::toString);
+    assertEquals(UPLOADS * READS_PER_UPLOAD, spent.get("read"), spent::toString);
+    assertEquals(UPLOADS * (LWT_PER_UPLOAD + SERIAL_READS_PER_UPLOAD + WRITES_PER_UPLOAD + BATCHES_PER_UPLOAD
+        + READS_PER_UPLOAD), spent.total(), "nothing else is sent: " + spent);
+  }
+
+  @Test
+  void concurrentUploadsOfOneUserPayOnlyForLostCompareAndSets() throws Exception {
+    String token = stack.token(freshUser());
+    Work before = settled();
+    ExecutorService pool = Executors.newFixedThreadPool(UPLOADS);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+      for (int i = 0; i < UPLOADS; i++) {
+        byte[] body = MediaSamples.withHead(MediaSamples.JPEG_HEAD, BODY, 100 + i);
+        answers.add(pool.submit(() -> {
+          go.await();
+          return client.upload(token, "image/jpeg", body);
+        }));
+      }
+      go.countDown();
+      for (Future<HttpResponse<byte[]>> answer : answers) {
+        HttpResponse<byte[]> created = answer.get(2, TimeUnit.MINUTES);
+        assertEquals(201, created.statusCode(), () -> new String(created.body(), StandardCharsets.UTF_8));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Work spent = settled().minus(before);
+    spent.print(UPLOADS + " uploads of 16 KiB at once, one user", "upload", UPLOADS);
+    // what does not race stays exact
+    assertEquals(UPLOADS * WRITES_PER_UPLOAD, spent.get("write"), spent::toString);
+    assertEquals(UPLOADS * BATCHES_PER_UPLOAD, spent.get("batch"), spent::toString);
+    assertEquals(UPLOADS * READS_PER_UPLOAD, spent.get("read"), spent::toString);
+    // each upload wins its two compare-and-sets once; the losers' rounds come on top
+    assertTrue(spent.get("lwt") >= UPLOADS * LWT_PER_UPLOAD, spent::toString);
+    assertTrue(spent.get("lwt") <= UPLOADS * MAX_LWT_PER_CONCURRENT_UPLOAD, spent::toString);
+    assertTrue(spent.get("serial_read") <= UPLOADS * MAX_SERIAL_READS_PER_CONCURRENT_UPLOAD, spent::toString);
+  }
+
+  @Test
+  void aRangedGetReadsOwnershipAndRecordsItsEvent() {
+    String token = stack.token(freshUser());
+    HttpResponse<byte[]> created = client.upload(token, "image/jpeg",
+        MediaSamples.withHead(MediaSamples.JPEG_HEAD, 64 << 10, 7));
+    assertEquals(201, created.statusCode());
+    String id = EdgeClient.json(created).getString("id");
+    Work before = settled();
+    for (int i = 0; i < RANGE_GETS; i++) {
+      HttpResponse<byte[]> part = client.get("/v1/media/" + id, token, "Range", "bytes=" + (i * 1024) + "-"
+          + (i * 1024 + 1023));
+      assertEquals(206, part.statusCode());
+      assertEquals(1024, part.body().length);
+    }
+    Work spent = settled().minus(before);
+    spent.print(RANGE_GETS + " ranged GETs of 1 KiB", "GET", RANGE_GETS);
+    assertEquals(0, spent.failures(), spent::toString);
+    assertEquals(RANGE_GETS * READS_PER_RANGE_GET, spent.get("read"), spent::toString);
+    assertEquals(RANGE_GETS * BATCHES_PER_RANGE_GET, spent.get("batch"), spent::toString);
+    assertEquals(RANGE_GETS * WRITES_PER_RANGE_GET, spent.get("write"), spent::toString);
+    assertEquals(RANGE_GETS * (READS_PER_RANGE_GET + BATCHES_PER_RANGE_GET + WRITES_PER_RANGE_GET), spent.total(),
+        "nothing else is sent: " + spent);
+  }
+
+  private static String freshUser() {
+    return "work-" + UUID.randomUUID();
+  }
+
+  /**
+   * The counts once they stop moving: events are published, and their outbox rows deleted, after
+   * the answer went out, so the last requests of an upload come a moment after its 201.
+   */
+  private static Work settled() {
+    Work last = scrape();
+    long stableSince = System.nanoTime();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() - stableSince < TimeUnit.MILLISECONDS.toNanos(1500)) {
+      assertTrue(System.nanoTime() < deadline, "the Cassandra request counts never settled: " + last);
+      sleep(250);
+      Work now = scrape();
+      if (!now.equals(last)) {
+        last = now;
+        stableSince = System.nanoTime();
+      }
+    }
+    return last;
+  }
+
+  private static Work scrape() {
+    HttpResponse<byte[]> metrics = client.get("/metrics", null);
+    assertEquals(200, metrics.statusCode());
+    Map<String, Long> counts = new HashMap<>();
+    for (String line : new String(metrics.body(), StandardCharsets.UTF_8).split("\n")) {
+      Matcher series = SERIES.matcher(line);
+      if (series.matches()) {
+        counts.put(series.group(1) + "/" + series.group(2), (long) Double.parseDouble(series.group(3)));
+      }
+    }
+    assertTrue(counts.containsKey("lwt/success"), "no media_edge_cassandra_requests_total series in /metrics");
+    return new Work(counts);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Requests sent, by {@code kind/outcome}. */
+  record Work(Map<String, Long> counts) {
+    Work minus(Work earlier) {
+      Map<String, Long> difference = new HashMap<>();
+      counts.forEach((series, count) -> difference.put(series, count - earlier.counts.getOrDefault(series, 0L)));
+      return new Work(difference);
+    }
+
+    /** Requests of a kind, answered or not: each was sent. */
+    long get(String kind) {
+      return counts.getOrDefault(kind + "/success", 0L) + counts.getOrDefault(kind + "/failure", 0L);
+    }
+
+    long failures() {
+      return counts.entrySet().stream().filter(e -> e.getKey().endsWith("/failure")).mapToLong(Map.Entry::getValue)
+          .sum();
+    }
+
+    long total() {
+      return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    void print(String what, String unit, int count) {
+      System.out.printf("Cassandra work, %s: per %s %.2f requests (%.2f LWT, %.2f serial reads, %.2f batches,"
+              + " %.2f writes, %.2f reads), %d failed%n", what, unit, total() / (double) count,
+          get("lwt") / (double) count, get("serial_read") / (double) count, get("batch") / (double) count,
+          get("write") / (double) count, get("read") / (double) count, failures());
+    }
+  }
+}
