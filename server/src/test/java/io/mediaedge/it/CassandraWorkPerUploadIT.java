@@ -9,17 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +56,6 @@ class CassandraWorkPerUploadIT {
   static final int WRITES_PER_RANGE_GET = 1;
 
   static final int BODY = 16 << 10;
-  private static final Pattern SERIES = Pattern.compile(
-      "^media_edge_cassandra_requests_total\\{kind=\"([a-z_]+)\",outcome=\"([a-z]+)\",?} ([0-9.E+-]+)$");
 
   private static TestStack stack;
   private static EdgeServer edge;
@@ -87,14 +81,14 @@ class CassandraWorkPerUploadIT {
   @Test
   void sequentialUploadsCostTodaysFigures() {
     String token = stack.token(freshUser());
-    Work before = settled();
+    CassandraWork before = settled();
     for (int i = 0; i < UPLOADS; i++) {
       HttpResponse<byte[]> created = client.upload(token, "image/jpeg", MediaSamples.withHead(MediaSamples.JPEG_HEAD,
           BODY, i));
       assertEquals(201, created.statusCode(), () -> new String(created.body(), StandardCharsets.UTF_8));
     }
-    Work spent = settled().minus(before);
-    spent.print(UPLOADS + " sequential uploads of 16 KiB, one user", "upload", UPLOADS);
+    CassandraWork spent = settled().minus(before);
+    System.out.println(spent.describe(UPLOADS + " sequential uploads of 16 KiB, one user", "upload", UPLOADS));
     assertEquals(0, spent.failures(), spent::toString);
     assertEquals(UPLOADS * LWT_PER_UPLOAD, spent.get("lwt"), spent::toString);
     assertEquals(UPLOADS * SERIAL_READS_PER_UPLOAD, spent.get("serial_read"), spent::toString);
@@ -108,7 +102,7 @@ class CassandraWorkPerUploadIT {
   @Test
   void concurrentUploadsOfOneUserPayOnlyForLostCompareAndSets() throws Exception {
     String token = stack.token(freshUser());
-    Work before = settled();
+    CassandraWork before = settled();
     ExecutorService pool = Executors.newFixedThreadPool(UPLOADS);
     try {
       CountDownLatch go = new CountDownLatch(1);
@@ -128,8 +122,8 @@ class CassandraWorkPerUploadIT {
     } finally {
       pool.shutdownNow();
     }
-    Work spent = settled().minus(before);
-    spent.print(UPLOADS + " uploads of 16 KiB at once, one user", "upload", UPLOADS);
+    CassandraWork spent = settled().minus(before);
+    System.out.println(spent.describe(UPLOADS + " uploads of 16 KiB at once, one user", "upload", UPLOADS));
     // what does not race stays exact
     assertEquals(UPLOADS * WRITES_PER_UPLOAD, spent.get("write"), spent::toString);
     assertEquals(UPLOADS * BATCHES_PER_UPLOAD, spent.get("batch"), spent::toString);
@@ -147,15 +141,15 @@ class CassandraWorkPerUploadIT {
         MediaSamples.withHead(MediaSamples.JPEG_HEAD, 64 << 10, 7));
     assertEquals(201, created.statusCode());
     String id = EdgeClient.json(created).getString("id");
-    Work before = settled();
+    CassandraWork before = settled();
     for (int i = 0; i < RANGE_GETS; i++) {
       HttpResponse<byte[]> part = client.get("/v1/media/" + id, token, "Range", "bytes=" + (i * 1024) + "-"
           + (i * 1024 + 1023));
       assertEquals(206, part.statusCode());
       assertEquals(1024, part.body().length);
     }
-    Work spent = settled().minus(before);
-    spent.print(RANGE_GETS + " ranged GETs of 1 KiB", "GET", RANGE_GETS);
+    CassandraWork spent = settled().minus(before);
+    System.out.println(spent.describe(RANGE_GETS + " ranged GETs of 1 KiB", "GET", RANGE_GETS));
     assertEquals(0, spent.failures(), spent::toString);
     assertEquals(RANGE_GETS * READS_PER_RANGE_GET, spent.get("read"), spent::toString);
     assertEquals(RANGE_GETS * BATCHES_PER_RANGE_GET, spent.get("batch"), spent::toString);
@@ -172,14 +166,14 @@ class CassandraWorkPerUploadIT {
    * The counts once they stop moving: events are published, and their outbox rows deleted, after
    * the answer went out, so the last requests of an upload come a moment after its 201.
    */
-  private static Work settled() {
-    Work last = scrape();
+  private static CassandraWork settled() {
+    CassandraWork last = scrape();
     long stableSince = System.nanoTime();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() - stableSince < TimeUnit.MILLISECONDS.toNanos(1500)) {
       assertTrue(System.nanoTime() < deadline, "the Cassandra request counts never settled: " + last);
       sleep(250);
-      Work now = scrape();
+      CassandraWork now = scrape();
       if (!now.equals(last)) {
         last = now;
         stableSince = System.nanoTime();
@@ -188,18 +182,12 @@ class CassandraWorkPerUploadIT {
     return last;
   }
 
-  private static Work scrape() {
+  private static CassandraWork scrape() {
     HttpResponse<byte[]> metrics = client.get("/metrics", null);
     assertEquals(200, metrics.statusCode());
-    Map<String, Long> counts = new HashMap<>();
-    for (String line : new String(metrics.body(), StandardCharsets.UTF_8).split("\n")) {
-      Matcher series = SERIES.matcher(line);
-      if (series.matches()) {
-        counts.put(series.group(1) + "/" + series.group(2), (long) Double.parseDouble(series.group(3)));
-      }
-    }
-    assertTrue(counts.containsKey("lwt/success"), "no media_edge_cassandra_requests_total series in /metrics");
-    return new Work(counts);
+    CassandraWork work = CassandraWork.parse(new String(metrics.body(), StandardCharsets.UTF_8));
+    assertTrue(work.counts().containsKey("lwt/success"), "no media_edge_cassandra_requests_total series in /metrics");
+    return work;
   }
 
   private static void sleep(long millis) {
@@ -208,36 +196,6 @@ class CassandraWorkPerUploadIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Requests sent, by {@code kind/outcome}. */
-  record Work(Map<String, Long> counts) {
-    Work minus(Work earlier) {
-      Map<String, Long> difference = new HashMap<>();
-      counts.forEach((series, count) -> difference.put(series, count - earlier.counts.getOrDefault(series, 0L)));
-      return new Work(difference);
-    }
-
-    /** Requests of a kind, answered or not: each was sent. */
-    long get(String kind) {
-      return counts.getOrDefault(kind + "/success", 0L) + counts.getOrDefault(kind + "/failure", 0L);
-    }
-
-    long failures() {
-      return counts.entrySet().stream().filter(e -> e.getKey().endsWith("/failure")).mapToLong(Map.Entry::getValue)
-          .sum();
-    }
-
-    long total() {
-      return counts.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    void print(String what, String unit, int count) {
-      System.out.printf("Cassandra work, %s: per %s %.2f requests (%.2f LWT, %.2f serial reads, %.2f batches,"
-              + " %.2f writes, %.2f reads), %d failed%n", what, unit, total() / (double) count,
-          get("lwt") / (double) count, get("serial_read") / (double) count, get("batch") / (double) count,
-          get("write") / (double) count, get("read") / (double) count, failures());
     }
   }
 }
