@@ -2,7 +2,7 @@
 # The side-by-side benchmark suite: media-edge (history and events on) against nginx as a plain
 # streaming proxy and against S3 directly, on the dev stack (S3Mock, Cassandra, Kafka), load from
 # this benchmark's own JVM. Scenarios 1 (one large upload), 2 (flat memory at -Xmx64m), 4 (many
-# small uploads) and 5 (downloads), then the extra scenario scripts listed below. Result JSON goes
+# small uploads, from many users and from one) and 5 (downloads), then the extra scenario scripts listed below. Result JSON goes
 # to bench/results/suite-<UTC time>.json and a table is printed. See bench/README.md.
 #
 #   bench/suite.sh            # the full suite (under 30 minutes on 2 cores)

@@ -97,7 +97,7 @@ final class EdgeWiring {
         config.storage(), config.upload(), config.server());
     Future<Optional<HistoryParts>> history;
     if (publisher.isPresent()) {
-      history = HistoryModule.start(vertx, config.history(), config.quota())
+      history = HistoryModule.start(vertx, config.history(), config.quota(), edge.metrics())
           .map(module -> Optional.of(new HistoryParts(vertx, config, store, s3.assembledObjects(), streaming, module,
               publisher.get(), steering)));
     } else {

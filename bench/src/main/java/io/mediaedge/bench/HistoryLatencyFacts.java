@@ -64,7 +64,8 @@ final class HistoryLatencyFacts {
     try {
       List<String> yaml = Files.readAllLines(dev.cassandra().dataDir().resolve("cassandra.yaml"));
       cassandra.put("yaml", new JsonArray(yaml.stream()
-          .filter(line -> line.startsWith("commitlog_sync") || line.startsWith("concurrent_"))
+          .filter(line -> line.startsWith("commitlog_sync") || line.startsWith("concurrent_")
+              || line.startsWith("paxos_"))
           .toList()));
     } catch (IOException | RuntimeException e) {
       cassandra.put("yaml", "unreadable: " + e);

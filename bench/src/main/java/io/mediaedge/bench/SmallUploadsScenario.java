@@ -3,6 +3,7 @@ package io.mediaedge.bench;
 import static io.mediaedge.bench.SuiteBench.EDGE;
 import static io.mediaedge.bench.SuiteBench.EDGE_NO_HISTORY;
 
+import io.mediaedge.it.CassandraWork;
 import io.mediaedge.it.MediaSamples;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,17 +16,29 @@ import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * The suite's scenario 4, many small uploads: closed-loop clients against every system, and
- * against a second media-edge with history off (edge-no-history), in rotating order.
+ * The suite's scenario 4, many small uploads: closed-loop clients against every system, in
+ * rotating order. Two variants: one user per client, 100 KiB-2 MiB bodies, also against a second
+ * media-edge with history off (edge-no-history); and every client one user (an album going up,
+ * {@code small-one-user}), where media-edge's uploads race on that user's quota row.
  */
 final class SmallUploadsScenario extends SuiteScenario {
   private static final int MIN_SMALL = 100 * 1024;
   private static final int MAX_SMALL = 2 * 1024 * 1024;
 
+  /** How one variant sends: its label in the console, the body size of client c's next request, its token. */
+  private interface Variant {
+    String describe(int clients, String system);
+
+    int size(Random sizes);
+
+    String token(int client, int round);
+  }
+
   SmallUploadsScenario(SuiteOptions options, SuiteStack stack, List<String> failures, Consumer<String> console) {
     super(options, stack, failures, console);
   }
 
+  /** Scenario 4: a user per client, beside a history-off media-edge. */
   JsonObject run() throws Exception {
     // The history-off media-edge runs beside the main one for this scenario only, same heap.
     try (EdgeFork noHistory = stack.forkNoHistoryEdge()) {
@@ -34,51 +47,28 @@ final class SmallUploadsScenario extends SuiteScenario {
   }
 
   private JsonObject run(EdgeFork noHistory) throws Exception {
-    byte[] pool = new byte[MAX_SMALL];
-    new Random(options.seed()).nextBytes(pool);
-    System.arraycopy(MediaSamples.JPEG_HEAD, 0, pool, 0, MediaSamples.JPEG_HEAD.length);
     String[] tokens = new String[options.clients()];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = stack.dev().token("bench-small-" + i, Duration.ofHours(6));
     }
-    JsonArray runs = new JsonArray();
-    Duration window = options.measure().dividedBy(options.repetitions());
     List<String> systems = stack.systems(true);
     systems.add(1, EDGE_NO_HISTORY);
-    try (S3Sweep sweep = new S3Sweep(stack.dev().s3())) {
-      for (SuiteRounds.Turn turn : SuiteRounds.turns(systems, options.repetitions())) {
-        String system = turn.system();
-        boolean edgeApi = system.equals(EDGE) || system.equals(EDGE_NO_HISTORY);
-        int rep = turn.round();
-        Random[] sizes = new Random[options.clients()];
-        for (int i = 0; i < sizes.length; i++) {
-          sizes[i] = new Random(options.seed() * 31 + 1000L * rep + i); // the same sizes per client for every system
-        }
-        LoadRun load = new LoadRun(stack.client(), stack.executor(), (c, seq) -> {
-          int size = MIN_SMALL + sizes[c].nextInt(MAX_SMALL - MIN_SMALL + 1);
-          HttpRequest.Builder b = HttpRequest.newBuilder(stack.target(system, false, "bench/small/" + c))
-              .timeout(Duration.ofSeconds(120)).header("Content-Type", "image/jpeg");
-          var body = BodyPublishers.ofByteArray(pool, 0, size);
-          if (edgeApi) {
-            b.header("Authorization", "Bearer " + tokens[c]).POST(body);
-          } else {
-            b.PUT(body);
-          }
-          return new LoadRun.Call(b.build(), size);
-        }, status -> status == (edgeApi ? 201 : 200));
-        say(String.format(Locale.ROOT, "[4] %d clients uploading 100 KiB-2 MiB bodies to %s: %d s warm-up, %d s measured"
-            + " (round %d) ...", options.clients(), system, options.warmup().toSeconds(), window.toSeconds(), rep + 1));
-        // "media-edge" CPU is the process under test: the history-off one in its own runs.
-        SuiteCpuMark cpu = system.equals(EDGE_NO_HISTORY) ? stack.cpuMark(noHistory.pid()) : stack.cpuMark();
-        JsonObject run = load.timed(options.clients(), options.warmup(), window);
-        run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
-        runs.add(run);
-        JsonObject l = run.getJsonObject("latencyMs");
-        say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
-            + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
-        run.put("objectsRemovedAfter", sweep.removeAdded());
+    JsonArray runs = turns("4", systems, options.clients(), noHistory, new Variant() {
+      @Override
+      public String describe(int clients, String system) {
+        return clients + " clients uploading 100 KiB-2 MiB bodies to " + system;
       }
-    }
+
+      @Override
+      public int size(Random sizes) {
+        return MIN_SMALL + sizes.nextInt(MAX_SMALL - MIN_SMALL + 1);
+      }
+
+      @Override
+      public String token(int client, int round) {
+        return tokens[client];
+      }
+    });
     return new JsonObject().put("clients", options.clients()).put("bodyBytes", MIN_SMALL + "-" + MAX_SMALL)
         .put("runs", runs)
         .put("mediaEdgeNoHistory", SuiteStack.edgeFacts(noHistory, false))
@@ -88,5 +78,101 @@ final class SmallUploadsScenario extends SuiteScenario {
             + "history.enabled false (no quota, row or event; in its runs cpuSeconds.media-edge is that process); "
             + "nginx and direct: S3 PUT, one key per client (overwritten); after every run the objects it "
             + "added are deleted from S3 (uncounted), so each run starts from the same store");
+  }
+
+  /**
+   * Scenario 4, one user: every client uploads as the same user, {@code --one-user-size} bodies, as
+   * an app sending an album does. A fresh user each round, so every round's quota row starts empty
+   * (the row keeps each settled upload for a day, and grows with the run).
+   */
+  JsonObject runOneUser() throws Exception {
+    int size = options.oneUserSize();
+    String[] tokens = new String[options.repetitions()];
+    for (int round = 0; round < tokens.length; round++) {
+      tokens[round] = stack.dev().token("bench-album-" + (round + 1), Duration.ofHours(6));
+    }
+    JsonArray runs = turns("4u", stack.systems(true), options.oneUserClients(), null, new Variant() {
+      @Override
+      public String describe(int clients, String system) {
+        return clients + " clients of one user uploading " + size / 1024 + " KiB bodies to " + system;
+      }
+
+      @Override
+      public int size(Random sizes) {
+        return size;
+      }
+
+      @Override
+      public String token(int client, int round) {
+        return tokens[round];
+      }
+    });
+    return new JsonObject().put("clients", options.oneUserClients()).put("bodyBytes", size).put("users", 1)
+        .put("runs", runs)
+        .put("note", "as scenario 4 (cleartext HTTP/1.1, kept-alive connections, closed loop, the same window "
+            + "accounting and rotating order), but every media-edge client uploads as one user (a new one each "
+            + "round), so all uploads in flight compete for that user's quota row; nginx and direct: S3 PUT, one "
+            + "key per client; the objects a run added are deleted from S3 after it (uncounted)");
+  }
+
+  /** Every system's timed runs, rounds in rotating order; {@code noHistory} is null when it does not run. */
+  private JsonArray turns(String tag, List<String> systems, int clients, EdgeFork noHistory, Variant variant)
+      throws Exception {
+    byte[] pool = new byte[MAX_SMALL];
+    new Random(options.seed()).nextBytes(pool);
+    System.arraycopy(MediaSamples.JPEG_HEAD, 0, pool, 0, MediaSamples.JPEG_HEAD.length);
+    JsonArray runs = new JsonArray();
+    Duration window = options.measure().dividedBy(options.repetitions());
+    try (S3Sweep sweep = new S3Sweep(stack.dev().s3())) {
+      for (SuiteRounds.Turn turn : SuiteRounds.turns(systems, options.repetitions())) {
+        String system = turn.system();
+        boolean edgeApi = system.equals(EDGE) || system.equals(EDGE_NO_HISTORY);
+        int rep = turn.round();
+        Random[] sizes = new Random[clients];
+        for (int i = 0; i < sizes.length; i++) {
+          sizes[i] = new Random(options.seed() * 31 + 1000L * rep + i); // the same sizes per client for every system
+        }
+        LoadRun load = new LoadRun(stack.client(), stack.executor(), (c, seq) -> {
+          int size = variant.size(sizes[c]);
+          HttpRequest.Builder b = HttpRequest.newBuilder(stack.target(system, false, "bench/small/" + c))
+              .timeout(Duration.ofSeconds(120)).header("Content-Type", "image/jpeg");
+          var body = BodyPublishers.ofByteArray(pool, 0, size);
+          if (edgeApi) {
+            b.header("Authorization", "Bearer " + variant.token(c, rep)).POST(body);
+          } else {
+            b.PUT(body);
+          }
+          return new LoadRun.Call(b.build(), size);
+        }, status -> status == (edgeApi ? 201 : 200));
+        say(String.format(Locale.ROOT, "[%s] %s: %d s warm-up, %d s measured (round %d) ...", tag,
+            variant.describe(clients, system), options.warmup().toSeconds(), window.toSeconds(), rep + 1));
+        // "media-edge" CPU is the process under test: the history-off one in its own runs.
+        SuiteCpuMark cpu = system.equals(EDGE_NO_HISTORY) ? stack.cpuMark(noHistory.pid()) : stack.cpuMark();
+        CassandraWork before = system.equals(EDGE) ? stack.cassandraWork(stack.client()) : null;
+        JsonObject run = load.timed(clients, options.warmup(), window);
+        run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
+        if (before != null) {
+          run.put("cassandraPerUpload", cassandraPerUpload(before));
+        }
+        runs.add(run);
+        JsonObject l = run.getJsonObject("latencyMs");
+        say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
+            + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
+        run.put("objectsRemovedAfter", sweep.removeAdded());
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * media-edge's Cassandra requests over the run, warm-up included, per recorded upload (each
+   * records one logged batch). Read a second after the run, when the last events' outbox rows
+   * are deleted.
+   */
+  private JsonObject cassandraPerUpload(CassandraWork before) throws Exception {
+    Thread.sleep(1000);
+    CassandraWork spent = stack.cassandraWork(stack.client()).minus(before);
+    say("    media-edge " + spent.describe("this run", "recorded upload", Math.max(1, spent.get("batch"))));
+    return spent.per(spent.get("batch"));
   }
 }

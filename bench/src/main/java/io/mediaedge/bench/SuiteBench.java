@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * on), nginx as a plain streaming proxy to the same S3 server, and S3 directly, driven from this
  * JVM and taken in rotating order so machine noise falls on all of them alike. Scenarios: one
  * large upload (cleartext and HTTPS), the flat-memory upload at -Xmx64m, many small uploads from
- * many clients (there also a second media-edge with {@code history.enabled: false}), and
+ * many clients (there also a second media-edge with {@code history.enabled: false}) and from many
+ * clients of one user, and
  * downloads (whole and random ranges). Extra scenario scripts run afterwards and
  * their result files are folded into the table. Run it with {@code bench/suite.sh}; see
  * {@code bench/README.md}.
@@ -121,6 +122,8 @@ public final class SuiteBench {
         case "download" -> scenarios.put("downloads", largeObject.downloads());
         case "small" -> scenarios.put("smallUploads",
             new SmallUploadsScenario(options, stack, failures, this::say).run());
+        case "small-one-user" -> scenarios.put("smallUploadsOneUser",
+            new SmallUploadsScenario(options, stack, failures, this::say).runOneUser());
         case "flat" -> scenarios.put("flatMemory", new FlatMemoryScenario(options, stack, failures, this::say).run());
         default -> throw new IllegalArgumentException(scenario);
       }
@@ -139,6 +142,7 @@ public final class SuiteBench {
         .put("repetitions", options.repetitions()).put("largeSizeBytes", options.largeSize())
         .put("flatSizeBytes", options.flatSize()).put("flatXmx", options.flatXmx())
         .put("edgeXmx", options.edgeXmx()).put("smallClients", options.clients())
+        .put("oneUserClients", options.oneUserClients()).put("oneUserSizeBytes", options.oneUserSize())
         .put("smallWarmupSeconds", options.warmup().toSeconds()).put("smallSeconds", options.measure().toSeconds())
         .put("ranges", options.ranges()).put("rangeClients", options.rangeClients()).put("seed", options.seed())
         .put("extraScenarios", new JsonArray(options.extraScenarios()))

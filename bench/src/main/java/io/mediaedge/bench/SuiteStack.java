@@ -10,6 +10,7 @@ import static io.mediaedge.bench.SuiteBench.NGINX;
 
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.FreePorts;
+import io.mediaedge.it.CassandraWork;
 import io.mediaedge.it.EdgeClient;
 import io.mediaedge.testing.DevStackConfig;
 import io.vertx.core.json.JsonArray;
@@ -202,6 +203,12 @@ final class SuiteStack {
 
   URI edgeUri(boolean tls, String path) {
     return URI.create((tls ? "https://localhost:" + edgeHttpsPort : "http://127.0.0.1:" + edgeHttpPort) + path);
+  }
+
+  /** The main media-edge's Cassandra requests so far, from its {@code /metrics} (cleartext, loopback). */
+  CassandraWork cassandraWork(HttpClient client) throws IOException, InterruptedException {
+    return CassandraWork.parse(client.send(HttpRequest.newBuilder(edgeUri(false, "/metrics")).GET().build(),
+        BodyHandlers.ofString()).body());
   }
 
   /** A fresh HTTP/1.1 client on the load threads, trusting the dev CA. */

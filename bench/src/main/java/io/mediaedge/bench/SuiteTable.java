@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * The suite's table: one row per figure with media-edge, nginx and direct side by side and the
- * ratios, built from the raw runs (scenario 4 adds media-edge with history off and its ratios); plus the extra scenario scripts, run after the suite, whose
+ * ratios, built from the raw runs (scenario 4 adds media-edge with history off and its ratios, and
+ * its one-user variant rows of its own); plus the extra scenario scripts, run after the suite, whose
  * result files (a top-level {@code "scenario"} name and a {@code "table"} array of row objects)
  * are folded in.
  */
@@ -57,23 +58,16 @@ final class SuiteTable {
     JsonObject small = s.getJsonObject("smallUploads");
     if (small != null) {
       String name = "4 small uploads, " + small.getInteger("clients") + " clients";
-      List<JsonObject> runs = objects(small.getJsonArray("runs"));
-      ToDoubleFunction<JsonObject> rps = r -> r.getDouble("requestsPerSecond", Double.NaN);
-      rows.add(withNoHistory(triple(name, "requests/s", runs, rps), runs, rps));
-      ToDoubleFunction<JsonObject> mbps = r -> r.getDouble("MBps", Double.NaN);
-      rows.add(withNoHistory(triple(name, "MB/s", runs, mbps), runs, mbps));
-      for (String p : List.of("p50", "p90", "p99", "p99_9")) {
-        rows.add(withNoHistory(triple(name, p.replace('_', '.') + " ms", runs, latency(p)), runs, latency(p)));
-      }
-      JsonObject errors = total(name, "errors (all rounds)", runs, "errors");
-      if (has(runs, EDGE_NO_HISTORY)) {
-        errors.put(EDGE_NO_HISTORY, value(sum(runs, EDGE_NO_HISTORY, "errors")));
-      }
-      rows.add(errors);
+      smallUploadRows(rows, name, objects(small.getJsonArray("runs")));
       if (small.containsKey("historyOff")) {
         // a result from before media-edge had the switch
         rows.add(text(name, "media-edge history+events off", "not measured: no switch in media-edge"));
       }
+    }
+    JsonObject oneUser = s.getJsonObject("smallUploadsOneUser");
+    if (oneUser != null) {
+      smallUploadRows(rows, "4 one user, " + oneUser.getInteger("clients") + " clients, "
+          + oneUser.getInteger("bodyBytes") / 1024 + " KiB", objects(oneUser.getJsonArray("runs")));
     }
     JsonObject downloads = s.getJsonObject("downloads");
     if (downloads != null) {
@@ -89,6 +83,30 @@ final class SuiteTable {
       rows.add(total(rname, "errors (all rounds)", ranges, "errors"));
     }
     return rows;
+  }
+
+  /** Rate, throughput, latencies and errors of closed-loop uploads, with the history-off media-edge where it ran. */
+  private static void smallUploadRows(JsonArray rows, String name, List<JsonObject> runs) {
+    ToDoubleFunction<JsonObject> rps = r -> r.getDouble("requestsPerSecond", Double.NaN);
+    rows.add(withNoHistory(triple(name, "requests/s", runs, rps), runs, rps));
+    ToDoubleFunction<JsonObject> mbps = r -> r.getDouble("MBps", Double.NaN);
+    rows.add(withNoHistory(triple(name, "MB/s", runs, mbps), runs, mbps));
+    for (String p : List.of("p50", "p90", "p99", "p99_9")) {
+      rows.add(withNoHistory(triple(name, p.replace('_', '.') + " ms", runs, latency(p)), runs, latency(p)));
+    }
+    JsonObject errors = total(name, "errors (all rounds)", runs, "errors");
+    if (has(runs, EDGE_NO_HISTORY)) {
+      errors.put(EDGE_NO_HISTORY, value(sum(runs, EDGE_NO_HISTORY, "errors")));
+    }
+    rows.add(errors);
+    ToDoubleFunction<JsonObject> lwt = r -> r.getJsonObject("cassandraPerUpload", new JsonObject())
+        .getDouble("lwt", Double.NaN);
+    ToDoubleFunction<JsonObject> serial = r -> r.getJsonObject("cassandraPerUpload", new JsonObject())
+        .getDouble("serial_read", Double.NaN);
+    if (!Double.isNaN(median(runs, EDGE, null, lwt))) {
+      rows.add(text(name, "Cassandra LWT / serial reads per upload", value(median(runs, EDGE, null, lwt)) + " / "
+          + value(median(runs, EDGE, null, serial))));
+    }
   }
 
   /** MB/s over cleartext and over HTTPS; S3Mock has no TLS listener, so direct is cleartext in both. */

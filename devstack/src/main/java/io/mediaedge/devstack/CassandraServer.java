@@ -30,6 +30,8 @@ public final class CassandraServer extends ForkedServer<CassandraServer> {
   private static final String HOST = "127.0.0.1";
   /** What SimpleSnitch calls the one data centre; drivers must name it as their local DC. */
   private static final String DATACENTER = "datacenter1";
+  /** Names the Paxos implementation for a comparison run ({@code v1}); unset, the node runs {@code v2}. */
+  public static final String PAXOS_VARIANT_ENV = "MEDIA_EDGE_DEV_PAXOS_VARIANT";
 
   private final String classpath;
   private final Path java;
@@ -198,6 +200,33 @@ public final class CassandraServer extends ForkedServer<CassandraServer> {
     return args;
   }
 
+  /** {@code v2} unless the environment names {@code v1} (for measuring the difference; bench/README.md). */
+  static String paxosVariant(String fromEnvironment) {
+    if (fromEnvironment == null || fromEnvironment.isBlank()) {
+      return "v2";
+    }
+    String variant = fromEnvironment.trim();
+    if (!variant.equals("v1") && !variant.equals("v2")) {
+      throw new IllegalArgumentException("environment variable " + PAXOS_VARIANT_ENV + "=" + fromEnvironment
+          + " is not a Paxos variant (v1 or v2); unset it for v2");
+    }
+    return variant;
+  }
+
+  /**
+   * The Paxos lines. v2: 2 round trips per compare-and-set instead of 4, 1 or 2 per SERIAL read
+   * instead of 3; one node holds every replica, so there is no mixed-version window to repair
+   * first. Its state expires at compaction and read time a gc_grace after it was written:
+   * {@code repaired} needs regular Paxos repairs, which nobody runs on a dev node. v1 is the node
+   * as it was before (v1, {@code legacy} TTLs), for comparison runs only: state written under
+   * gc_grace carries no TTL, so a data folder taken back to v1 keeps it until v2 purges it again.
+   */
+  static String paxos(String variant) {
+    return variant.equals("v1")
+        ? "paxos_variant: v1\npaxos_state_purging: legacy"
+        : "paxos_variant: v2\npaxos_state_purging: gc_grace";
+  }
+
   /**
    * A minimal cassandra.yaml (everything else keeps Cassandra's defaults), rewritten at every
    * start so a restart picks up the same ports, plus a logback configuration (without one,
@@ -233,9 +262,11 @@ public final class CassandraServer extends ForkedServer<CassandraServer> {
         saved_caches_directory: %6$s
         hints_directory: %7$s
         cdc_raw_directory: %8$s
+        # Paxos v2 unless MEDIA_EDGE_DEV_PAXOS_VARIANT=v1 (see CassandraServer.paxos)
+        %9$s
         """.formatted(HOST, nativePort, storagePort,
         dataDir.resolve("data"), dataDir.resolve("commitlog"), dataDir.resolve("saved_caches"),
-        dataDir.resolve("hints"), dataDir.resolve("cdc_raw"));
+        dataDir.resolve("hints"), dataDir.resolve("cdc_raw"), paxos(paxosVariant(System.getenv(PAXOS_VARIANT_ENV))));
     String logback = """
         <configuration>
           <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">

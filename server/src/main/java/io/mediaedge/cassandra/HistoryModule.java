@@ -10,6 +10,7 @@ import io.mediaedge.config.EdgeConfig.QuotaConfig;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.QuotaStore;
 import io.mediaedge.history.ResumableStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything the rest of the server needs from Cassandra, started with one call: opens the
  * session, creates the keyspace and applies the schema, prepares the statements, and hands out
- * the {@link HistoryStore} and {@link QuotaStore}. {@link #close()} closes the session.
+ * the {@link HistoryStore} and {@link QuotaStore}. {@link #close()} closes the session. Every
+ * request the sessions send is counted by kind in {@code metrics} ({@link RequestCounter}).
  */
 public final class HistoryModule {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryModule.class);
@@ -46,16 +48,18 @@ public final class HistoryModule {
   }
 
   /** Fails with HISTORY_UNAVAILABLE when Cassandra cannot be reached; then nothing is left open. */
-  public static Future<HistoryModule> start(Vertx vertx, HistoryConfig history, QuotaConfig quota) {
+  public static Future<HistoryModule> start(Vertx vertx, HistoryConfig history, QuotaConfig quota,
+      MeterRegistry metrics) {
     Context context = vertx.getOrCreateContext();
+    RequestCounter counter = new RequestCounter(metrics);
     long t0 = System.nanoTime();
     // The keyspace may not exist yet, and a session can only be bound to an existing one: a
     // short-lived session creates it first.
-    return DriverFailures.onContext(builder(history).buildAsync(), context)
+    return DriverFailures.onContext(builder(history, counter).buildAsync(), context)
         .compose(bootstrap -> DriverFailures.onContext(bootstrap.executeAsync(
                 SimpleStatement.newInstance(SchemaMigrator.createKeyspace(history)).setTimeout(SchemaMigrator.DDL_TIMEOUT)), context)
             .onComplete(done -> bootstrap.closeAsync()))
-        .compose(v -> DriverFailures.onContext(builder(history).withKeyspace(history.keyspace()).buildAsync(), context))
+        .compose(v -> DriverFailures.onContext(builder(history, counter).withKeyspace(history.keyspace()).buildAsync(), context))
         .compose(session -> new SchemaMigrator(session, history, context).migrate()
             .compose(v -> Future.all(CassandraHistoryStore.prepare(vertx, session, history),
                 CassandraQuotaStore.prepare(vertx, session, history, quota),
@@ -66,7 +70,7 @@ public final class HistoryModule {
                 (System.nanoTime() - t0) / 1_000_000)));
   }
 
-  private static CqlSessionBuilder builder(HistoryConfig history) {
+  private static CqlSessionBuilder builder(HistoryConfig history, RequestCounter counter) {
     DriverConfigLoader loader = DriverConfigLoader.programmaticBuilder()
         .withString(DefaultDriverOption.PROTOCOL_VERSION, history.protocolVersion())
         .withString(DefaultDriverOption.REQUEST_CONSISTENCY, history.consistency())
@@ -83,6 +87,7 @@ public final class HistoryModule {
         .build();
     CqlSessionBuilder builder = CqlSession.builder()
         .withConfigLoader(loader)
+        .withRequestTracker(counter)
         .withLocalDatacenter(history.localDatacenter());
     for (String hostPort : history.contactPoints()) {
       int colon = hostPort.lastIndexOf(':');

@@ -7,6 +7,7 @@ import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.it.TestStack;
 import io.mediaedge.media.MediaId;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,7 +24,8 @@ final class HistoryFixtures {
   static HistoryModule start(JsonObject overrides) throws Exception {
     TestStack stack = TestStack.get();
     EdgeConfig config = stack.config(overrides);
-    return HistoryModule.start(stack.vertx(), config.history(), config.quota()).await(60, TimeUnit.SECONDS);
+    return HistoryModule.start(stack.vertx(), config.history(), config.quota(),
+        new SimpleMeterRegistry()).await(60, TimeUnit.SECONDS);
   }
 
   /** A user no other test touches, so assertions see only this test's rows. */
