@@ -4,7 +4,6 @@ import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaApi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +23,6 @@ final class ObjectBodyWriter {
   }
 
   private static final Logger log = LoggerFactory.getLogger(ObjectBodyWriter.class);
-  /**
-   * Smaller pieces are gathered up to this before they go out. The store hands over whatever each
-   * read of its socket held, and every response write is flushed on its own: over TLS each piece
-   * becomes records and a system call of its own, and the client pays per record. Four full TLS
-   * records; at most this much waits for the next piece (the end of the body sends the rest).
-   */
-  static final int MIN_WRITE = 64 * 1024;
 
   private ObjectBodyWriter() {}
 
@@ -51,14 +43,9 @@ final class ObjectBodyWriter {
         done.tryFail(new ClientGoneException());
       }
     });
-    Gathering gathering = new Gathering();
     body.handler(chunk -> {
       written[0] += chunk.length();
-      Buffer out = gathering.add(chunk);
-      if (out == null) {
-        return;
-      }
-      response.write(out);
+      response.write(chunk);
       if (response.writeQueueFull()) {
         body.pause();
         response.drainHandler(drained -> body.resume());
@@ -73,45 +60,11 @@ final class ObjectBodyWriter {
     });
     body.endHandler(end -> {
       if (!response.closed()) {
-        Buffer rest = gathering.rest();
-        if (rest != null) {
-          response.end(rest);
-        } else {
-          response.end();
-        }
+        response.end();
       }
       done.tryComplete();
     });
     body.resume();
     return done.future();
-  }
-
-  /** Pieces on their way out: what is ready to write, at least {@link #MIN_WRITE} at a time. */
-  static final class Gathering {
-    private Buffer gathered;
-
-    /** What to write now that {@code piece} came, or null while less than {@link #MIN_WRITE} is held. */
-    Buffer add(Buffer piece) {
-      if (gathered == null && piece.length() >= MIN_WRITE) {
-        return piece;
-      }
-      if (gathered == null) {
-        gathered = Buffer.buffer(MIN_WRITE);
-      }
-      gathered.appendBuffer(piece);
-      if (gathered.length() < MIN_WRITE) {
-        return null;
-      }
-      Buffer out = gathered;
-      gathered = null;
-      return out;
-    }
-
-    /** What is still held once the body has ended, or null. */
-    Buffer rest() {
-      Buffer out = gathered;
-      gathered = null;
-      return out;
-    }
   }
 }
