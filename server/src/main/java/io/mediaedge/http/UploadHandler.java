@@ -17,6 +17,7 @@ import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/media}: everything that can be refused from the headers is refused before a byte
@@ -24,6 +25,11 @@ import java.util.Locale;
  * upload flow.
  */
 final class UploadHandler {
+  /** Compiled once: {@link String#matches} compiles its pattern again on every call. */
+  private static final Pattern MEDIA_TYPE = Pattern.compile(
+      "[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}");
+  private static final Pattern LENGTH = Pattern.compile("\\d{1,18}");
+
   private final MediaUploads uploads;
   private final UploadConfig config;
   private final EdgeHandler edge;
@@ -94,7 +100,7 @@ final class UploadHandler {
     }
     int semicolon = header.indexOf(';');
     String type = (semicolon >= 0 ? header.substring(0, semicolon) : header).trim().toLowerCase(Locale.ROOT);
-    if (!type.matches("[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")) {
+    if (!MEDIA_TYPE.matcher(type).matches()) {
       throw ErrorCode.UNSUPPORTED_MEDIA_TYPE.error("Content-Type is not a valid media type.");
     }
     return type;
@@ -114,7 +120,7 @@ final class UploadHandler {
         throw ErrorCode.INVALID_HEADER.error("Content-Length appears with different values.");
       }
     }
-    if (!first.matches("\\d{1,18}")) {
+    if (!LENGTH.matcher(first).matches()) {
       throw ErrorCode.INVALID_HEADER.error("Content-Length must be a non-negative whole number.");
     }
     return Long.parseLong(first);

@@ -29,6 +29,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -37,17 +38,12 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.presigner.PresignedRequest;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The calls that move bytes: object reads (downloads, ranges, resumable tails) and writes (single
@@ -55,8 +51,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * loop. The SDK's client runs a body on its own threads, one demand round trip per chunk between
  * them and ours; on a busy machine every hop waits for the scheduler, which held downloads to a
  * fifth and uploads to about half of what S3 takes. Here the bytes go from one socket to the other
- * on one thread, with Vert.x backpressure. The SDK still signs (the presigner: no network, no
- * body; a presigned request carries an unsigned payload, as the SDK's own client does over HTTPS).
+ * on one thread, with Vert.x backpressure. The SDK still signs ({@link S3RequestSigner}: no network,
+ * no body; a presigned request carries an unsigned payload, as the SDK's own client does over HTTPS).
  */
 final class S3Transfers {
   private static final Logger log = LoggerFactory.getLogger(S3Transfers.class);
@@ -72,20 +68,13 @@ final class S3Transfers {
   private static final int CHUNK_SIZE = 64 * 1024;
 
   private final Vertx vertx;
-  private final String bucket;
-  private final S3Presigner presigner;
+  private final S3RequestSigner signer;
   private final HttpClientAgent http;
   private final long readTimeoutMillis;
 
   S3Transfers(Vertx vertx, StorageConfig config, AwsCredentialsProvider credentials) {
     this.vertx = vertx;
-    this.bucket = config.bucket();
-    S3Presigner.Builder presign = S3Presigner.builder()
-        .region(Region.of(config.region()))
-        .credentialsProvider(credentials)
-        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build());
-    config.endpoint().ifPresent(presign::endpointOverride);
-    this.presigner = presign.build();
+    this.signer = new S3RequestSigner(config, credentials, SIGNATURE_VALIDITY, Clock.systemUTC());
     this.readTimeoutMillis = config.readTimeout().toMillis();
     this.http = vertx.createHttpClient(new HttpClientOptions()
             .setConnectTimeout((int) config.connectTimeout().toMillis())
@@ -103,26 +92,20 @@ final class S3Transfers {
 
   /** Writes {@code body} as the whole object {@code key}; completes with S3's ETag. */
   Future<String> put(String key, Body body, String contentType, Map<String, String> metadata) {
-    return write(() -> presigner.presignPutObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
-        .putObjectRequest(r -> r.bucket(bucket).key(key).contentLength(body.length()).contentType(contentType)
-            .metadata(metadata))), body);
+    return write(() -> signer.put(key, body.length(), contentType, metadata), body);
   }
 
   /** Writes {@code body} as part {@code partNumber} of a multipart upload; completes with the part's ETag. */
   Future<String> uploadPart(String key, String uploadId, int partNumber, Body body) {
-    return write(() -> presigner.presignUploadPart(p -> p.signatureDuration(SIGNATURE_VALIDITY)
-        .uploadPartRequest(r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-            .contentLength(body.length()))), body);
+    return write(() -> signer.uploadPart(key, uploadId, partNumber, body.length()), body);
   }
 
   Future<Void> close() {
-    presigner.close();
     return http.close();
   }
 
   private Future<ObjectContent> attempt(String key, long first, long last, int attempt) {
-    return presigned(() -> presigner.presignGetObject(p -> p.signatureDuration(SIGNATURE_VALIDITY)
-            .getObjectRequest(g -> g.bucket(bucket).key(key).range("bytes=" + first + "-" + last))))
+    return presigned(() -> signer.get(key, "bytes=" + first + "-" + last))
         .compose(http::request).compose(outgoing -> outgoing.send().compose(response -> {
       int status = response.statusCode();
       if (status == 200 || status == 206) {
@@ -145,25 +128,21 @@ final class S3Transfers {
   }
 
   /** The request to send for what {@code presign} signs; a signing failure is a failed future. */
-  private Future<RequestOptions> presigned(Supplier<? extends PresignedRequest> presign) {
-    PresignedRequest presigned;
+  private Future<RequestOptions> presigned(Supplier<S3RequestSigner.Signed> presign) {
+    S3RequestSigner.Signed presigned;
     try {
       presigned = presign.get();
     } catch (RuntimeException e) {
       return Future.failedFuture(translate(e));
     }
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.valueOf(presigned.httpRequest().method().name()))
+        .setMethod(HttpMethod.valueOf(presigned.method()))
         .setAbsoluteURI(presigned.url())
         .setIdleTimeout(readTimeoutMillis)
         // Not signed, and need not be: it only names the trace this call belongs to.
         .putHeader(TraceParent.HEADER, RequestScope.outgoingTraceparent());
     // Signed headers (range, length, type, metadata) must go out exactly as signed; Host comes from the URL.
-    presigned.signedHeaders().forEach((name, values) -> {
-      if (!name.equalsIgnoreCase("host")) {
-        options.putHeader(name, String.join(",", values));
-      }
-    });
+    presigned.headers().forEach(options::putHeader);
     return Future.succeededFuture(options);
   }
 
@@ -173,7 +152,7 @@ final class S3Transfers {
    * error): then the body is cancelled. A body that fails (the client's upload broke) resets the
    * request, so S3 keeps nothing, and the write fails with the body's own error.
    */
-  private Future<String> write(Supplier<? extends PresignedRequest> presign, Body body) {
+  private Future<String> write(Supplier<S3RequestSigner.Signed> presign, Body body) {
     Promise<String> written = Promise.promise();
     presigned(presign)
         .compose(options -> http.request(options.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))))
