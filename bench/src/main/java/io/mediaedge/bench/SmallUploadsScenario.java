@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -146,11 +148,15 @@ final class SmallUploadsScenario extends SuiteScenario {
         }, status -> status == (edgeApi ? 201 : 200));
         say(String.format(Locale.ROOT, "[%s] %s: %d s warm-up, %d s measured (round %d) ...", tag,
             variant.describe(clients, system), options.warmup().toSeconds(), window.toSeconds(), rep + 1));
-        // "media-edge" CPU is the process under test: the history-off one in its own runs.
-        SuiteCpuMark cpu = system.equals(EDGE_NO_HISTORY) ? stack.cpuMark(noHistory.pid()) : stack.cpuMark();
+        // "media-edge" CPU is the process under test: the history-off one in its own runs. It is
+        // counted from the end of the warm-up, like the requests, so CPU per request is that of
+        // the measured window (and of the in-flight answers that end the run).
+        CompletableFuture<SuiteCpuMark> cpu = CompletableFuture.supplyAsync(
+            () -> system.equals(EDGE_NO_HISTORY) ? stack.cpuMark(noHistory.pid()) : stack.cpuMark(),
+            CompletableFuture.delayedExecutor(options.warmup().toMillis(), TimeUnit.MILLISECONDS));
         CassandraWork before = system.equals(EDGE) ? stack.cassandraWork(stack.client()) : null;
         JsonObject run = load.timed(clients, options.warmup(), window);
-        run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.since());
+        run.put("system", system).put("round", rep + 1).put("cpuSeconds", cpu.join().since());
         if (before != null) {
           run.put("cassandraPerUpload", cassandraPerUpload(before));
         }
