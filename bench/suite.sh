@@ -6,7 +6,7 @@
 # to bench/results/suite-<UTC time>.json and a table is printed. See bench/README.md.
 #
 #   bench/suite.sh            # the full suite (under 30 minutes on 2 cores)
-#   bench/suite.sh --quick    # small sizes, short runs (under 5 minutes)
+#   bench/suite.sh --quick    # small sizes, short runs (about 6 minutes)
 #   bench/suite.sh --table bench/results/suite-<time>.json   # an earlier run's table again
 #   bench/suite.sh --help     # every option
 #
