@@ -86,7 +86,6 @@ final class HistoryParts {
     return Future.join(relay.stop(), following).<Void>mapEmpty().eventually(publisher::close)
         .eventually(relay::drain)
         // after the listeners drained: no upload holds quota any more, so every lease goes back
-        .eventually(() -> module.quotas().close())
         .eventually(module::close);
   }
 }

@@ -122,7 +122,9 @@ public final class HistoryModule {
     return session;
   }
 
+  /** Gives the quota leases back (a no-op when the server did already) and closes the session. */
   public Future<Void> close() {
-    return Future.fromCompletionStage(session.closeAsync(), vertx.getOrCreateContext()).mapEmpty();
+    return quotas.close()
+        .eventually(() -> Future.fromCompletionStage(session.closeAsync(), vertx.getOrCreateContext()).mapEmpty());
   }
 }
