@@ -2,15 +2,14 @@ package io.mediaedge;
 
 import io.mediaedge.config.ConfigException;
 import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.gracefulstop.GracefulStop;
 import io.mediaedge.logging.LogOutput;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /** Production entry point: {@code java -jar media-edge.jar [--config conf/media-edge.yaml]}. */
 public final class Main {
@@ -41,7 +40,7 @@ public final class Main {
       return;
     }
     long graceSeconds = config.server().shutdownGrace().toSeconds();
-    Drain drain = new Drain(() -> {
+    GracefulStop.install("media-edge", () -> {
       log.info("Shutting down: draining for up to {} s", graceSeconds);
       boolean clean = true;
       // Wait from this thread: callbacks cannot run on event loops that are closing.
@@ -59,28 +58,6 @@ public final class Main {
       }
       return clean;
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(drain::run, "media-edge-shutdown"));
-    // SIGTERM is how containers, systemd and orchestrators stop us. The JVM's own handler exits
-    // with 143 however well the drain went, which they report as a failure: drain first, then
-    // exit 0 when it finished within the grace, 1 when it did not (the hook finds it done).
-    Signal.handle(new Signal("TERM"), signal -> System.exit(drain.run() ? 0 : 1));
-  }
-
-  /** The drain runs once, whichever of the SIGTERM handler and the shutdown hook asks first. */
-  static final class Drain {
-    private final BooleanSupplier work;
-    private Boolean clean;
-
-    Drain(BooleanSupplier work) {
-      this.work = work;
-    }
-
-    synchronized boolean run() {
-      if (clean == null) {
-        clean = work.getAsBoolean();
-      }
-      return clean;
-    }
   }
 
   static Path configPath(String[] args) {

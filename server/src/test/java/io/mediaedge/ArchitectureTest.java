@@ -23,7 +23,7 @@ class ArchitectureTest {
       .withImportOption(new ImportOption.DoNotIncludeJars())
       .withImportOption(location -> !location.contains("/io/mediaedge/devstack/")
           && !location.contains("/io/mediaedge/insights/") && !location.contains("/io/mediaedge/eventschema/")
-          && !location.contains("/io/mediaedge/logformat/"))
+          && !location.contains("/io/mediaedge/logformat/") && !location.contains("/io/mediaedge/gracefulstop/"))
       .importPackages("io.mediaedge");
 
   /**

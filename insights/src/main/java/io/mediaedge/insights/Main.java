@@ -2,15 +2,14 @@ package io.mediaedge.insights;
 
 import io.mediaedge.insights.config.ConfigException;
 import io.mediaedge.insights.config.InsightsConfig;
+import io.mediaedge.gracefulstop.GracefulStop;
 import io.mediaedge.logformat.JsonConsole;
 import io.mediaedge.logformat.LineFields;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /** Entry point: {@code java -jar insights.jar [--config insights/conf/insights.yaml]}. */
 public final class Main {
@@ -41,7 +40,7 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Drain drain = new Drain(() -> {
+    GracefulStop.install("insights", () -> {
       log.info("Shutting down: publishing the last partials and leaving the group");
       try {
         app.stop().await(40, TimeUnit.SECONDS);
@@ -52,28 +51,6 @@ public final class Main {
         return false;
       }
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(drain::run, "insights-shutdown"));
-    // SIGTERM is how containers and orchestrators stop us. The JVM's own handler exits with 143
-    // however well the stop went, which they report as a failure: stop first, then exit 0 when
-    // it finished, 1 when it did not (the hook finds it done).
-    Signal.handle(new Signal("TERM"), signal -> System.exit(drain.run() ? 0 : 1));
-  }
-
-  /** The stop runs once, whichever of the SIGTERM handler and the shutdown hook asks first. */
-  static final class Drain {
-    private final BooleanSupplier work;
-    private Boolean clean;
-
-    Drain(BooleanSupplier work) {
-      this.work = work;
-    }
-
-    synchronized boolean run() {
-      if (clean == null) {
-        clean = work.getAsBoolean();
-      }
-      return clean;
-    }
   }
 
   static Path configPath(String[] args) {

@@ -75,7 +75,6 @@ public final class CassandraHistoryStore implements HistoryStore {
         Map.entry("deletePending", "DELETE FROM pending_deletions WHERE bucket = ? AND owner = ? AND media_id = ?"),
         Map.entry("events", "SELECT payload FROM events_by_media WHERE owner = ? AND media_id = ? LIMIT " + MAX_EVENTS),
         Map.entry("outbox", "SELECT bucket, event_id, key, payload, created_at FROM outbox WHERE bucket = ? LIMIT ?"),
-        Map.entry("deleteOutbox", "DELETE FROM outbox WHERE bucket = ? AND event_id = ?"),
         Map.entry("deleteOutboxRows", "DELETE FROM outbox WHERE bucket = ? AND event_id IN ?"),
         Map.entry("insertIntent", "INSERT INTO upload_intents (bucket, media_id, owner, object_key, started_at)"
             + " VALUES (?,?,?,?,?)"),
@@ -269,11 +268,6 @@ public final class CassandraHistoryStore implements HistoryStore {
       }
       return out;
     });
-  }
-
-  @Override
-  public Future<Void> removeOutbox(OutboxEntry entry) {
-    return execute(bind("deleteOutbox", entry.bucket(), entry.eventId())).mapEmpty();
   }
 
   /**

@@ -106,6 +106,8 @@ final class QuotaLeases {
 
   private record Waiting(Context context, String uploadId, long bytes, Promise<QuotaHold> promise) {}
 
+  private record WaitingCharge(Context context, Held hold, long actual, Promise<QuotaCharge> promise) {}
+
   /** What a compare-and-set decided, kept from the attempt whose write was applied. */
   private record Decision(String key, long grant, Instant at, boolean[] accepted) {}
 
@@ -124,7 +126,8 @@ final class QuotaLeases {
     private boolean retired;
     private Instant lastUsed;
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private final List<Runnable> chargesWaiting = new ArrayList<>();
+    /** Charges waiting for a renewal: tried again when it is written, failed when it failed. */
+    private final List<WaitingCharge> chargesWaiting = new ArrayList<>();
 
     Lease(String owner) {
       this.owner = owner;
@@ -275,7 +278,13 @@ final class QuotaLeases {
         spentBytes -= spent;
         spentCount -= count;
       }
-      after.addAll(chargesWaiting);
+      for (WaitingCharge c : chargesWaiting) {
+        // Trying a charge again after a failed renewal would start the next one at once: a loop
+        // for as long as Cassandra is away. The upload fails instead, and gives its hold back.
+        after.add(decision == null
+            ? () -> c.context().runOnContext(v -> c.promise().fail(ErrorCode.HISTORY_UNAVAILABLE.error()))
+            : () -> c.context().runOnContext(v -> charge(c.hold(), c.actual()).onComplete(c.promise())));
+      }
       chargesWaiting.clear();
       // Those who came while it ran are served from the new spare if they fit, in order.
       Instant now = clock.instant();
@@ -306,7 +315,7 @@ final class QuotaLeases {
       Promise<QuotaCharge> promise = Promise.promise();
       Context context = vertx.getOrCreateContext();
       synchronized (this) {
-        if (hold.state != Held.HELD) {
+        if (hold.state != State.HELD) {
           return Future.failedFuture(new IllegalStateException("hold of " + hold.uploadId + " already settled"));
         }
         if (actual > hold.bytes) {
@@ -316,7 +325,7 @@ final class QuotaLeases {
           return Future.succeededFuture(charged(hold, actual));
         }
         // Renewed first: the charge must name a lease nobody may fold from its charges yet.
-        chargesWaiting.add(() -> context.runOnContext(v -> charge(hold, actual).onComplete(promise)));
+        chargesWaiting.add(new WaitingCharge(context, hold, actual, promise));
         if (!casRunning) {
           start = startFold(true);
         }
@@ -327,7 +336,7 @@ final class QuotaLeases {
 
     private QuotaCharge charged(Held hold, long actual) {
       chargesInFlight++;
-      hold.state = Held.CHARGED;
+      hold.state = State.CHARGED;
       hold.charged = actual;
       String leaseId = key.substring(QuotaRow.LEASE_PREFIX.length());
       return new QuotaCharge(owner, leaseId, hold.uploadId, actual);
@@ -336,17 +345,17 @@ final class QuotaLeases {
     void settle(Held hold, boolean recorded) {
       Runnable start = null;
       synchronized (this) {
-        if (hold.state == Held.SETTLED) {
+        if (hold.state == State.SETTLED) {
           return;
         }
-        if (hold.state == Held.CHARGED) {
+        if (hold.state == State.CHARGED) {
           chargesInFlight--;
           if (recorded) {
             spentBytes += hold.charged;
             spentCount++;
           }
         }
-        hold.state = Held.SETTLED;
+        hold.state = State.SETTLED;
         held -= hold.bytes;
         lastUsed = clock.instant();
         if (foldWanted && chargesInFlight == 0) {
@@ -363,16 +372,16 @@ final class QuotaLeases {
     }
   }
 
+  /** Where one upload's hold is: held, charged in a batch being written, or settled (spent or given back). */
+  private enum State { HELD, CHARGED, SETTLED }
+
   /** One upload's bytes in a lease. */
   private static final class Held implements QuotaHold {
-    static final int HELD = 0;
-    static final int CHARGED = 1;
-    static final int SETTLED = 2;
     private final Lease lease;
     private final String uploadId;
     private final long bytes;
     /** Guarded by the lease's monitor. */
-    private int state = HELD;
+    private State state = State.HELD;
     private long charged;
 
     Held(Lease lease, String uploadId, long bytes) {

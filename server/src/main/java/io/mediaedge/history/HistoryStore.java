@@ -38,11 +38,6 @@ public interface HistoryStore {
    */
   Future<Void> recordUpload(MediaRecord media, HistoryEvent event, Optional<QuotaCharge> charge);
 
-  /** An upload whose quota was committed on its own (a resumable upload's reservation). */
-  default Future<Void> recordUpload(MediaRecord media, HistoryEvent event) {
-    return recordUpload(media, event, Optional.empty());
-  }
-
   /** Notes an upload before its first byte reaches storage; {@link #recordUpload} removes it. */
   Future<Void> recordIntent(UploadIntent intent);
 
@@ -86,8 +81,6 @@ public interface HistoryStore {
   Future<List<HistoryEvent>> events(String owner, String mediaId);
 
   Future<List<OutboxEntry>> outbox(int bucket, Instant olderThan, int limit);
-
-  Future<Void> removeOutbox(OutboxEntry entry);
 
   /** Removes rows of one bucket (one partition) in one write; at most {@link #MAX_OUTBOX_REMOVALS} ids. */
   Future<Void> removeOutbox(int bucket, List<String> eventIds);

@@ -63,7 +63,7 @@ class CassandraHistoryIT {
   @Test
   void migratingAgainChangesNothing() throws Exception {
     MediaRecord media = media(freshOwner());
-    await(history.recordUpload(media, event(media, Action.UPLOAD)));
+    await(history.recordUpload(media, event(media, Action.UPLOAD), Optional.empty()));
     await(history.migrate());
     await(history.migrate());
     HistoryModule second = HistoryFixtures.start(new JsonObject().put("history", new JsonObject().put("keyspace", KEYSPACE)));
@@ -89,7 +89,7 @@ class CassandraHistoryIT {
   void recordedUploadIsFoundListedAndHasItsEvent() throws Exception {
     MediaRecord media = media(freshOwner());
     HistoryEvent upload = event(media, Action.UPLOAD);
-    await(history.recordUpload(media, upload));
+    await(history.recordUpload(media, upload, Optional.empty()));
 
     assertEquals(Optional.of(media), await(history.find(media.owner(), media.mediaId())));
     assertEquals(Optional.empty(), await(history.find("someone-else", media.mediaId())));
@@ -110,7 +110,7 @@ class CassandraHistoryIT {
     List<Future<?>> writes = new ArrayList<>();
     for (int i = 0; i < 278; i++) {
       MediaRecord media = media(owner);
-      writes.add(history.recordUpload(media, event(media, Action.UPLOAD)));
+      writes.add(history.recordUpload(media, event(media, Action.UPLOAD), Optional.empty()));
       // every tenth one is deleted again: listings must skip it and still fill their pages
       if (i % 10 == 3) {
         await(writes.remove(writes.size() - 1));
@@ -142,7 +142,7 @@ class CassandraHistoryIT {
   @Test
   void onlyTheFirstDeleteWinsAndLeavesAPendingDeletion() throws Exception {
     MediaRecord media = media(freshOwner());
-    await(history.recordUpload(media, event(media, Action.UPLOAD)));
+    await(history.recordUpload(media, event(media, Action.UPLOAD), Optional.empty()));
     HistoryEvent delete = event(media, Action.DELETE);
 
     assertTrue(await(history.markDeleting(media, delete)));
@@ -171,7 +171,7 @@ class CassandraHistoryIT {
   void outboxHoldsTheExactPayloadUntilRemoved() throws Exception {
     MediaRecord media = media(freshOwner());
     HistoryEvent upload = event(media, Action.UPLOAD);
-    await(history.recordUpload(media, upload));
+    await(history.recordUpload(media, upload, Optional.empty()));
 
     OutboxEntry entry = outboxFor(upload.eventId(), Instant.now().plusSeconds(1)).orElseThrow();
     assertEquals(HistoryEventJson.encode(upload), entry.payload());
@@ -180,7 +180,7 @@ class CassandraHistoryIT {
     // too young for a relay that only takes rows older than a minute
     assertTrue(outboxFor(upload.eventId(), Instant.now().minusSeconds(60)).isEmpty());
 
-    await(history.removeOutbox(entry));
+    await(history.removeOutbox(entry.bucket(), List.of(entry.eventId())));
     assertTrue(outboxFor(upload.eventId(), Instant.now().plusSeconds(1)).isEmpty());
   }
 
@@ -188,7 +188,7 @@ class CassandraHistoryIT {
   void eventRowsAloneLeaveNoOutboxRowAndAKeptEventHoldsItsPayload() throws Exception {
     MediaRecord media = media(freshOwner());
     HistoryEvent upload = event(media, Action.UPLOAD);
-    await(history.recordUpload(media, upload));
+    await(history.recordUpload(media, upload, Optional.empty()));
     HistoryEvent download = event(media, Action.DOWNLOAD);
 
     await(history.recordEventRows(download));
@@ -238,7 +238,7 @@ class CassandraHistoryIT {
     cassandra.stop();
     try {
       long t0 = System.nanoTime();
-      ApiException e = assertThrows(ApiException.class, () -> await(history.recordUpload(media, event(media, Action.UPLOAD))));
+      ApiException e = assertThrows(ApiException.class, () -> await(history.recordUpload(media, event(media, Action.UPLOAD), Optional.empty())));
       assertEquals(ErrorCode.HISTORY_UNAVAILABLE, e.code());
       assertEquals(ErrorCode.HISTORY_UNAVAILABLE.defaultMessage(), e.getMessage());
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "answered quickly");
@@ -251,7 +251,7 @@ class CassandraHistoryIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        await(history.recordUpload(media, event(media, Action.UPLOAD)));
+        await(history.recordUpload(media, event(media, Action.UPLOAD), Optional.empty()));
         break;
       } catch (ApiException notYet) {
         assertTrue(System.nanoTime() < deadline, "history did not recover");

@@ -392,12 +392,6 @@ class OutboxRelayTest {
     }
 
     @Override
-    public Future<Void> removeOutbox(OutboxEntry entry) {
-      rows.remove(entry.eventId());
-      return Future.succeededFuture();
-    }
-
-    @Override
     public Future<Void> removeOutbox(int bucket, List<String> eventIds) {
       removals.add(bucket + ":" + eventIds.size());
       if (failRemovals) {

@@ -48,12 +48,7 @@ class QuotaAcrossInstancesIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (a != null) {
-      stack.stopServer(a);
-    }
-    if (b != null) {
-      stack.stopServer(b);
-    }
+    stack.stopServers(a, b);
   }
 
   @Test

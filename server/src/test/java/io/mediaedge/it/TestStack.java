@@ -107,6 +107,15 @@ public final class TestStack {
     extra.stop().await(30, TimeUnit.SECONDS);
   }
 
+  /** Stops the servers a test class started; those that never started (null) are skipped. */
+  public void stopServers(EdgeServer... extras) throws Exception {
+    for (EdgeServer extra : extras) {
+      if (extra != null) {
+        stopServer(extra);
+      }
+    }
+  }
+
   public EdgeServer server() {
     return server;
   }

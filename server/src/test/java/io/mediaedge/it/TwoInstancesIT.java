@@ -69,12 +69,7 @@ class TwoInstancesIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (a != null) {
-      stack.stopServer(a);
-    }
-    if (b != null) {
-      stack.stopServer(b);
-    }
+    stack.stopServers(a, b);
   }
 
   @Test
