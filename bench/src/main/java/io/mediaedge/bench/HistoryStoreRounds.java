@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -218,7 +219,7 @@ final class HistoryStoreRounds {
         })
         .compose(v -> {
           t[3] = System.nanoTime();
-          return history.recordUpload(media, event);
+          return history.recordUpload(media, event, Optional.empty());
         })
         .onComplete(ar -> {
           if (ar.succeeded()) {
