@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -39,6 +40,11 @@ final class LoadRun {
     Call next(int client, long seq);
   }
 
+  /** Told of every successful answer, warm-up included, before the client's next request. */
+  interface Answered {
+    void ok(int client, long seq, HttpResponse<?> response);
+  }
+
   private final HttpClient http;
   private final Executor executor;
   private final Calls calls;
@@ -55,12 +61,19 @@ final class LoadRun {
   private volatile long measureUntil = Long.MAX_VALUE;
   private long maxRequests = Long.MAX_VALUE;
   private CountDownLatch done;
+  private Answered answered = (client, seq, response) -> { };
 
   LoadRun(HttpClient http, Executor executor, Calls calls, IntPredicate ok) {
     this.http = http;
     this.executor = executor;
     this.calls = calls;
     this.ok = ok;
+  }
+
+  /** Sets what hears of each successful answer. */
+  LoadRun onSuccess(Answered listener) {
+    this.answered = listener;
+    return this;
   }
 
   /** Runs {@code warmup} uncounted, then counts for {@code measure}. */
@@ -112,6 +125,9 @@ final class LoadRun {
     http.sendAsync(call.request(), info -> BodySubscribers.fromSubscriber(new Counting(), Counting::bytes))
         .whenCompleteAsync((response, failure) -> {
           long end = System.nanoTime();
+          if (failure == null && ok.test(response.statusCode())) {
+            answered.ok(client, seq, response);
+          }
           // Counted by completion: a request answered within the window counts, however long ago it
           // was sent, so a slow system's throughput is not cut down to the requests that fit whole.
           boolean inWindow = end >= measureFrom && end <= measureUntil;

@@ -5,6 +5,7 @@ import static io.mediaedge.bench.SuiteBench.EDGE_NO_HISTORY;
 
 import io.mediaedge.it.CassandraWork;
 import io.mediaedge.it.MediaSamples;
+import io.mediaedge.storage.ObjectKeys;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
@@ -34,6 +35,9 @@ final class SmallUploadsScenario extends SuiteScenario {
     int size(Random sizes);
 
     String token(int client, int round);
+
+    /** The user {@link #token} names. */
+    String owner(int client, int round);
   }
 
   SmallUploadsScenario(SuiteOptions options, SuiteStack stack, List<String> failures, Consumer<String> console) {
@@ -70,6 +74,11 @@ final class SmallUploadsScenario extends SuiteScenario {
       public String token(int client, int round) {
         return tokens[client];
       }
+
+      @Override
+      public String owner(int client, int round) {
+        return "bench-small-" + client;
+      }
     });
     return new JsonObject().put("clients", options.clients()).put("bodyBytes", MIN_SMALL + "-" + MAX_SMALL)
         .put("runs", runs)
@@ -78,8 +87,10 @@ final class SmallUploadsScenario extends SuiteScenario {
             + "when the last is answered); media-edge: image/jpeg POST /v1/media, one user per client, history "
             + "and events on; edge-no-history: the same requests to a second media-edge (same heap) with "
             + "history.enabled false (no quota, row or event; in its runs cpuSeconds.media-edge is that process); "
-            + "nginx and direct: S3 PUT, one key per client (overwritten); after every run the objects it "
-            + "added are deleted from S3 (uncounted), so each run starts from the same store");
+            + "nginx and direct: S3 PUT, a new key per request, as media-edge's uploads; for every system the "
+            + "object an upload adds is deleted from S3 as soon as it is answered (counted in S3's CPU: S3Mock's "
+            + "cost per request grows with the bucket's key count), and what is left after the run, so each run starts from the "
+            + "same store and S3 does the same work per upload");
   }
 
   /**
@@ -108,13 +119,18 @@ final class SmallUploadsScenario extends SuiteScenario {
       public String token(int client, int round) {
         return tokens[round];
       }
+
+      @Override
+      public String owner(int client, int round) {
+        return "bench-album-" + (round + 1);
+      }
     });
     return new JsonObject().put("clients", options.oneUserClients()).put("bodyBytes", size).put("users", 1)
         .put("runs", runs)
         .put("note", "as scenario 4 (cleartext HTTP/1.1, kept-alive connections, closed loop, the same window "
             + "accounting and rotating order), but every media-edge client uploads as one user (a new one each "
-            + "round), so all uploads in flight compete for that user's quota row; nginx and direct: S3 PUT, one "
-            + "key per client; the objects a run added are deleted from S3 after it (uncounted)");
+            + "round), so all uploads in flight compete for that user's quota row; nginx and direct: S3 PUT, a new "
+            + "key per request; each object is deleted once its upload is answered, and what is left after the run, as in scenario 4");
   }
 
   /** Every system's timed runs, rounds in rotating order; {@code noHistory} is null when it does not run. */
@@ -136,7 +152,7 @@ final class SmallUploadsScenario extends SuiteScenario {
         }
         LoadRun load = new LoadRun(stack.client(), stack.executor(), (c, seq) -> {
           int size = variant.size(sizes[c]);
-          HttpRequest.Builder b = HttpRequest.newBuilder(stack.target(system, false, "bench/small/" + c))
+          HttpRequest.Builder b = HttpRequest.newBuilder(stack.target(system, false, "bench/small/" + c + "/" + seq))
               .timeout(Duration.ofSeconds(120)).header("Content-Type", "image/jpeg");
           var body = BodyPublishers.ofByteArray(pool, 0, size);
           if (edgeApi) {
@@ -145,7 +161,10 @@ final class SmallUploadsScenario extends SuiteScenario {
             b.PUT(body);
           }
           return new LoadRun.Call(b.build(), size);
-        }, status -> status == (edgeApi ? 201 : 200));
+        }, status -> status == (edgeApi ? 201 : 200)).onSuccess((c, seq, response) -> sweep.deleteSoon(edgeApi
+            // media-edge answers with the media's path, /v1/media/{id}; it stores it under the owner's key
+            ? ObjectKeys.mediaKey(variant.owner(c, rep), lastSegment(response.headers().firstValue("Location").orElseThrow()))
+            : "bench/small/" + c + "/" + seq));
         say(String.format(Locale.ROOT, "[%s] %s: %d s warm-up, %d s measured (round %d) ...", tag,
             variant.describe(clients, system), options.warmup().toSeconds(), window.toSeconds(), rep + 1));
         // "media-edge" CPU is the process under test: the history-off one in its own runs. It is
@@ -164,10 +183,14 @@ final class SmallUploadsScenario extends SuiteScenario {
         JsonObject l = run.getJsonObject("latencyMs");
         say("    " + run.getValue("requestsPerSecond") + " req/s, p50 " + l.getValue("p50") + " ms, p99 "
             + l.getValue("p99") + " ms, errors " + run.getValue("errors") + " " + run.getValue("outcomes"));
-        run.put("objectsRemovedAfter", sweep.removeAdded());
+        run.put("objectsRemovedDuring", sweep.takeDeletedSoon()).put("objectsRemovedAfter", sweep.removeAdded());
       }
     }
     return runs;
+  }
+
+  private static String lastSegment(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 
   /**
