@@ -165,25 +165,29 @@ final class LargeObjectScenarios extends SuiteScenario {
           + " ms, p99 " + run.getJsonObject("latencyMs").getValue("p99") + " ms, errors " + run.getValue("errors"));
     }
     return new JsonObject().put("sizeBytes", options.largeSize()).put("full", full).put("ranges", ranges)
-        .put("note", "after an uncounted warm-up (64 MiB per system and protocol, 50 ranges per system); "
+        .put("note", "after an uncounted warm-up (64 MiB three times per system and protocol, then ranges "
+            + "for the --warmup seconds per system); "
             + "media-edge: GET /v1/media/{id} (ownership from its cache or Cassandra, a DOWNLOAD event per "
             + "request); nginx and direct: S3 GET; ranges over cleartext HTTP/1.1");
   }
 
   /**
-   * Uncounted, like scenario 1's warm-up: 64 MiB from each system over each protocol, then a burst
-   * of ranges from each. Without it whichever system goes first meets the load generator's cold
-   * TLS code (the same client fetching 256 MiB three times in a row got 52, 84 and 279 MB/s) and
-   * a server's code before its JIT compiled it.
+   * Uncounted, like scenario 1's warm-up: 64 MiB three times from each system over each protocol,
+   * then ranges from each for {@code --warmup} seconds, as scenario 4 warms up. Without it
+   * whichever system goes first meets the load generator's cold TLS code (the same client
+   * fetching 256 MiB three times in a row got 52, 84 and 279 MB/s) and a server's code before its
+   * JIT compiled it: after 50 ranges, as before, media-edge's JIT compiler threads took half of
+   * its CPU over the scenario (async-profiler), and its 200 measured ranges took 4 s.
    */
   private void warmUpDownloads(String token) throws Exception {
-    say("[5] warm-up: 64 MiB and 50 ranges from each system, not counted ...");
+    say("[5] warm-up: 64 MiB three times and " + options.warmup().toSeconds()
+        + " s of ranges from each system, not counted ...");
     long bytes = Math.min(64L << 20, options.largeSize());
     for (boolean tls : List.of(false, true)) {
       for (String system : stack.systems(!tls)) {
         HttpRequest get = request(system, tls, token, "bytes=0-" + (bytes - 1));
         new LoadRun(stack.client(), stack.executor(), (c, seq) -> new LoadRun.Call(get, 0), st -> st == 206)
-            .fixed(1, 1);
+            .fixed(1, 3);
       }
     }
     long span = options.largeSize() - RANGE;
@@ -192,7 +196,7 @@ final class LargeObjectScenarios extends SuiteScenario {
       new LoadRun(stack.client(), stack.executor(), (c, seq) -> {
         long from = (long) (random.nextDouble() * span);
         return new LoadRun.Call(request(system, false, token, "bytes=" + from + "-" + (from + RANGE - 1)), 0);
-      }, status -> status == 206).fixed(options.rangeClients(), 50);
+      }, status -> status == 206).timed(options.rangeClients(), Duration.ZERO, options.warmup());
     }
   }
 

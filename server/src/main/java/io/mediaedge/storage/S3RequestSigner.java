@@ -100,8 +100,16 @@ final class S3RequestSigner {
 
   /** A GET of the bytes named by {@code range} ({@code bytes=first-last}). */
   Signed get(String key, String range) {
+    return get(key, range, null);
+  }
+
+  /** A ranged GET that S3 answers only while the object's ETag is {@code ifMatch} (when not null). */
+  Signed get(String key, String range, String ifMatch) {
     Map<String, String> headers = new TreeMap<>();
     headers.put("range", range);
+    if (ifMatch != null) {
+      headers.put("if-match", ifMatch);
+    }
     return sign("GET", key, new TreeMap<>(), headers);
   }
 

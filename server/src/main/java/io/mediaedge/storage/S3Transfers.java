@@ -87,7 +87,19 @@ final class S3Transfers {
 
   /** Bytes {@code first..last} (inclusive) of {@code key}; the body is paused until its reader resumes it. */
   Future<ObjectContent> get(String key, long first, long last) {
-    return attempt(key, first, last, 1);
+    return open(key, first, last, null, 1).map(opened -> {
+      ObjectInfo info = info(key, opened.response());
+      ResumingObjectBody body = new ResumingObjectBody(key, opened, first, last, info.etag(),
+          (from, to, etag) -> open(key, from, to, etag, 1).compose(rest -> {
+            if (rest.response().statusCode() == 206) {
+              return Future.succeededFuture(rest);
+            }
+            // a whole object where the rest of it was asked for: its bytes would not line up
+            rest.request().reset(0);
+            return Future.failedFuture(new S3Status(rest.response().statusCode(), "RangeIgnored"));
+          }));
+      return new ObjectContent(info, body, () -> body.abandon(new IllegalStateException("the reader went away")));
+    });
   }
 
   /** Writes {@code body} as the whole object {@code key}; completes with S3's ETag. */
@@ -104,23 +116,27 @@ final class S3Transfers {
     return http.close();
   }
 
-  private Future<ObjectContent> attempt(String key, long first, long last, int attempt) {
-    return presigned(() -> signer.get(key, "bytes=" + first + "-" + last))
+  /**
+   * Sends a ranged GET and waits for its head: a 200 or 206 comes back paused; an error status,
+   * a refused connection or one closed before the head is tried again as the SDK's retry would.
+   * With {@code ifMatch}, a changed object is 412 (not retried).
+   */
+  private Future<ResumingObjectBody.Opened> open(String key, long first, long last, String ifMatch, int attempt) {
+    return presigned(() -> signer.get(key, "bytes=" + first + "-" + last, ifMatch))
         .compose(http::request).compose(outgoing -> outgoing.send().compose(response -> {
       int status = response.statusCode();
       if (status == 200 || status == 206) {
         response.pause();
-        return Future.succeededFuture(new ObjectContent(info(key, response), response,
-            () -> outgoing.reset(0, new IllegalStateException("the reader went away"))));
+        return Future.succeededFuture(new ResumingObjectBody.Opened(outgoing, response));
       }
       // The error body is small XML; reading it lets the connection be reused.
       return response.body().transform(read -> Future.failedFuture(new S3Status(status,
           read.succeeded() ? errorCode(read.result().toString(StandardCharsets.UTF_8)) : "")));
     })).recover(failure -> {
       if (attempt < ATTEMPTS && retryable(failure)) {
-        Promise<ObjectContent> retried = Promise.promise();
+        Promise<ResumingObjectBody.Opened> retried = Promise.promise();
         vertx.setTimer(FIRST_RETRY_DELAY_MILLIS << (attempt - 1),
-            t -> attempt(key, first, last, attempt + 1).onComplete(retried));
+            t -> open(key, first, last, ifMatch, attempt + 1).onComplete(retried));
         return retried.future();
       }
       return Future.failedFuture(translate(failure));

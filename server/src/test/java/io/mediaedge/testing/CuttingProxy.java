@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +38,9 @@ public final class CuttingProxy implements AutoCloseable {
   private final Thread acceptor;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final AtomicLong armedCut = new AtomicLong(NOT_ARMED);
+  private final Object downstreamLock = new Object();
+  /** Bytes to forward to clients before each downstream cut still armed, the next first. */
+  private final Deque<Long> downstreamCuts = new ArrayDeque<>();
   private final AtomicInteger cuts = new AtomicInteger();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean closed;
@@ -72,6 +78,44 @@ public final class CuttingProxy implements AutoCloseable {
       throw new IllegalArgumentException("byte count must be >= 0, was " + n);
     }
     armedCut.set(n);
+  }
+
+  /**
+   * Arms cuts on the way back, as a server or network dropping a response mid-body does: the
+   * i-th resets the connection that forwards the {@code afterBytes[i]}-th server-to-client byte
+   * counted over all connections from the cut before (the first: from now), right after that
+   * byte. 0 cuts the next read from a server before any of it is forwarded. Arming again replaces
+   * what is left; no arguments disarm.
+   */
+  public void cutDownstream(long... afterBytes) {
+    for (long n : afterBytes) {
+      if (n < 0) {
+        throw new IllegalArgumentException("byte counts must be >= 0, were " + Arrays.toString(afterBytes));
+      }
+    }
+    synchronized (downstreamLock) {
+      downstreamCuts.clear();
+      for (long n : afterBytes) {
+        downstreamCuts.add(n);
+      }
+    }
+  }
+
+  /** How many of {@code reading} bytes to forward before a cut, or -1 when no cut is due within them. */
+  private int downstreamCutWithin(int reading) {
+    synchronized (downstreamLock) {
+      Long left = downstreamCuts.peekFirst();
+      if (left == null) {
+        return -1;
+      }
+      if (left > reading) {
+        downstreamCuts.removeFirst();
+        downstreamCuts.addFirst(left - reading);
+        return -1;
+      }
+      downstreamCuts.removeFirst();
+      return (int) (long) left;
+    }
   }
 
   /** Resets every open connection now; each one counts as a cut. An armed cut stays armed. */
@@ -225,6 +269,12 @@ public final class CuttingProxy implements AutoCloseable {
         OutputStream out = client.getOutputStream();
         int read;
         while ((read = in.read(buffer)) >= 0) {
+          int beforeCut = downstreamCutWithin(read);
+          if (beforeCut >= 0) {
+            out.write(buffer, 0, beforeCut);
+            cut();
+            return;
+          }
           out.write(buffer, 0, read);
         }
         client.shutdownOutput();
