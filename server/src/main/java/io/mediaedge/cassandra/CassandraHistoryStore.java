@@ -147,9 +147,11 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<Void> recordEventRows(HistoryEvent event) {
-    // Each row is its own partition: two single-partition writes, no batchlog round trips.
+    // Two partitions in one unlogged batch: no batchlog, and one request instead of two. Cassandra's
+    // cost per request, not per row, dominated on the benchmark's machine (3.8 ms of its CPU per
+    // ranged GET with two writes); the rows need no atomicity (the event itself is in Kafka).
     List<BoundStatement> rows = eventRowInserts(event, HistoryEventJson.encode(event));
-    return Future.all(rows.stream().map(this::execute).toList()).mapEmpty();
+    return execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(rows)).mapEmpty();
   }
 
   @Override

@@ -64,8 +64,8 @@ public final class MediaService {
   }
 
   /**
-   * Records a (sampled) DOWNLOAD event; never fails the download itself. Its history rows are two
-   * plain writes and the event goes straight to Kafka: a range request no longer pays a logged
+   * Records a (sampled) DOWNLOAD event; never fails the download itself. Its two history rows go in
+   * one unlogged batch and the event goes straight to Kafka: a range request no longer pays a logged
    * batch, an outbox row and its removal. The outbox takes the event only when Kafka does not.
    */
   public void recordDownload(MediaRecord media, long bytes, long latencyMs, int status, Origin origin) {
