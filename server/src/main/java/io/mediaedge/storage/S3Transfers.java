@@ -76,13 +76,19 @@ final class S3Transfers {
     this.vertx = vertx;
     this.signer = new S3RequestSigner(config, credentials, SIGNATURE_VALIDITY, Clock.systemUTC());
     this.readTimeoutMillis = config.readTimeout().toMillis();
-    this.http = vertx.createHttpClient(new HttpClientOptions()
+    this.http = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
             .setConnectTimeout((int) config.connectTimeout().toMillis())
             .setKeepAlive(true)
             .setMaxChunkSize(CHUNK_SIZE)
             .setVerifyHost(true)
-            .setTcpNoDelay(true),
-        new PoolOptions().setHttp1MaxSize(config.maxConnections()));
+            .setTcpNoDelay(true))
+        .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
+        // A connection S3 resets fails the request on it, which says what it means for that read or
+        // write (a read goes on in a new request); without this Vert.x also logs the reset at ERROR.
+        .withConnectHandler(connection -> connection.exceptionHandler(failure ->
+            log.debug("S3 connection to {} failed: {}", connection.remoteAddress(), failure.toString())))
+        .build();
   }
 
   /** Bytes {@code first..last} (inclusive) of {@code key}; the body is paused until its reader resumes it. */
