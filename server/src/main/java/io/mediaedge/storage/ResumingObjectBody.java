@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * bytes that way, which cost the client the whole download. When the response breaks before its
  * last byte, the rest is asked for again from the first byte not yet delivered, with
  * {@code If-Match} on the ETag the read began with, so every byte comes from the same object; a
- * changed object (412) or a third break in a row ends the stream with the error. The reader sees
+ * changed object (412), a whole object where the rest was asked for, or a fourth break in a row
+ * (three are resumed) ends the stream with the error. The reader sees
  * neither the break nor the new request. Runs on the caller's context, like the responses.
  */
 final class ResumingObjectBody implements ReadStream<Buffer> {
@@ -29,8 +30,8 @@ final class ResumingObjectBody implements ReadStream<Buffer> {
   }
 
   private static final Logger log = LoggerFactory.getLogger(ResumingObjectBody.class);
-  /** Breaks in a row survived; a delivered chunk starts the count again. */
-  static final int RESUMES = 3;
+  /** Breaks in a row resumed; a delivered chunk starts the count again. */
+  private static final int RESUMES = 3;
 
   private final String key;
   private final long last;

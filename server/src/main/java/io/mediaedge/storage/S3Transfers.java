@@ -96,15 +96,20 @@ final class S3Transfers {
     return open(key, first, last, null, 1).map(opened -> {
       ObjectInfo info = info(key, opened.response());
       ResumingObjectBody body = new ResumingObjectBody(key, opened, first, last, info.etag(),
-          (from, to, etag) -> open(key, from, to, etag, 1).compose(rest -> {
-            if (rest.response().statusCode() == 206) {
-              return Future.succeededFuture(rest);
-            }
-            // a whole object where the rest of it was asked for: its bytes would not line up
-            rest.request().reset(0);
-            return Future.failedFuture(new S3Status(rest.response().statusCode(), "RangeIgnored"));
-          }));
+          (from, to, etag) -> rest(key, from, to, etag));
       return new ObjectContent(info, body, () -> body.abandon(new IllegalStateException("the reader went away")));
+    });
+  }
+
+  /** The rest of a read that broke: bytes {@code first..last} of the same object, as a 206 only. */
+  private Future<ResumingObjectBody.Opened> rest(String key, long first, long last, String etag) {
+    return open(key, first, last, etag, 1).compose(rest -> {
+      if (rest.response().statusCode() == 206) {
+        return Future.succeededFuture(rest);
+      }
+      // a whole object where the rest of it was asked for: its bytes would not line up
+      rest.request().reset(0);
+      return Future.failedFuture(new S3Status(rest.response().statusCode(), "RangeIgnored"));
     });
   }
 

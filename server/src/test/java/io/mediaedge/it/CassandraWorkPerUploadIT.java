@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Before the quota leases, the download cache and the batched outbox removals, an upload cost
  * 2 LWTs, 2 serial reads, 2 writes and a batch; 20 at once by one user 7-8 LWTs and serial reads
- * each (lost compare-and-sets); a ranged GET a read, a batch and a write; then (with the
- * cache) two writes.
+ * each (lost compare-and-sets); a ranged GET a read, a batch and a write (with the download
+ * cache, before the unlogged batch: two writes).
  */
 class CassandraWorkPerUploadIT {
   /** Uploads per run, sequential and all at once. */

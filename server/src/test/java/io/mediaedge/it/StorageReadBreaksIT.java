@@ -43,9 +43,7 @@ class StorageReadBreaksIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (throughProxy != null) {
-      stack.stopServer(throughProxy);
-    }
+    stack.stopServers(throughProxy);
     if (proxy != null) {
       proxy.close();
     }
