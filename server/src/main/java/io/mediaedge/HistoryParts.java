@@ -58,7 +58,7 @@ final class HistoryParts {
     this.uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, recorder);
     this.media = new RecordedMedia(new MediaService(module.history(), module.quotas(), relay, config.history()), store);
     this.resumable = new ResumableUploads(vertx, store, assemblies, module.resumable(), module.history(),
-        module.quotas(), relay, recorder, streaming.budget(), config.resumable(), config.upload(), config.server());
+        module.quotas(), relay, recorder, streaming.budget(), streaming.perUser(), config.resumable(), config.upload(), config.server());
     this.expiry = new ResumableExpiry(vertx, module.resumable(), resumable, config.resumable().expiryCheckInterval());
   }
 

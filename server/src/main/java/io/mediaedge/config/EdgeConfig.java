@@ -74,7 +74,12 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     }
   }
 
-  public record UploadConfig(long memoryBudget, int streamWindow, Duration budgetWait, Map<String, Long> maxBytesByType) {
+  /**
+   * {@code maxPerUser}: uploads (single requests and resumable PATCHes) one user may have in
+   * progress on this instance at once; more are refused with 429 before they hold anything.
+   */
+  public record UploadConfig(long memoryBudget, int streamWindow, Duration budgetWait, Map<String, Long> maxBytesByType,
+      int maxPerUser) {
     /**
      * What a streaming upload holds beyond its read-ahead window: one chunk landing on a full
      * window, and the store's request holding up to two handed-over chunks plus its connection's
@@ -83,10 +88,16 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     public static final int CHUNK_SLACK = 4 * 64 * 1024;
     /** The least an upload leases: one chunk, whatever its declared length. */
     public static final int MIN_LEASE = 64 * 1024;
+    /**
+     * What a streaming upload of known length is admitted with before it grows: room for one chunk
+     * queued or in flight to the store and one more landing. A slow client never needs more.
+     */
+    public static final int FIRST_SHARE = 2 * 64 * 1024;
 
     /**
-     * The one rule for what an upload holds in memory at most, and so leases from the budget before
-     * its first byte is read: its read-ahead window and the chunks in flight, plus one part when
+     * The one rule for what an upload holds in memory at most: what it leases before its first
+     * byte is read, or, for a streaming upload of known length, what its lease may grow to from
+     * {@link #firstShare(long)}: its read-ahead window and the chunks in flight, plus one part when
      * its bytes are gathered into parts (a length not known ahead, -1, or a resumable upload). A
      * known length shorter than that never holds more than itself (at least {@link #MIN_LEASE}),
      * so a photo does not take a video's share of the budget.
@@ -96,6 +107,14 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
         return streamWindow + CHUNK_SLACK + partSize;
       }
       return Math.min(streamWindow + CHUNK_SLACK, Math.max(declaredLength, MIN_LEASE));
+    }
+
+    /**
+     * The share a streaming upload whose lease grows (a known length, parts not gathered) starts
+     * with: {@link #FIRST_SHARE}, or its whole lease when that is smaller.
+     */
+    public static long firstShare(long lease) {
+      return Math.min(lease, FIRST_SHARE);
     }
 
     /** {@link #leaseFor(int, long, boolean, long)} with this configuration's window. */
@@ -379,6 +398,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
       normalized.put(key, max);
     });
     return new UploadConfig(budget, window,
-        c.duration("upload.budgetWait", "30s", Duration.ZERO, Duration.ofMinutes(10)), Map.copyOf(normalized));
+        c.duration("upload.budgetWait", "30s", Duration.ZERO, Duration.ofMinutes(10)), Map.copyOf(normalized),
+        c.integer("upload.maxPerUser", 64, 1, 100_000));
   }
 }

@@ -36,6 +36,7 @@ public enum ErrorCode {
   RANGE_NOT_SATISFIABLE(416, "The requested range is not satisfiable."),
   EXPECTATION_FAILED(417, "Only Expect: 100-continue is supported."),
   UPLOAD_LOCKED(423, "Another request is writing to this upload; try again shortly."),
+  TOO_MANY_UPLOADS(429, "Too many of your uploads are in progress here; wait for one to finish."),
   HEADERS_TOO_LARGE(431, "The request headers are too large."),
   CHECKSUM_MISMATCH(460, "The body does not match its Upload-Checksum; it was discarded."),
   INTERNAL_ERROR(500, "Something went wrong on our side."),

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.reactivestreams.Publisher;
 
 /**
@@ -30,7 +31,15 @@ public interface MediaStore {
     long length();
   }
 
-  record StreamedBody(long length, Publisher<ByteBuffer> publisher) implements Body {}
+  /**
+   * {@code written} hears the size of each chunk once the store's connection has taken it, so the
+   * body's owner can count what is still in memory on its way to the store.
+   */
+  record StreamedBody(long length, Publisher<ByteBuffer> publisher, LongConsumer written) implements Body {
+    public StreamedBody(long length, Publisher<ByteBuffer> publisher) {
+      this(length, publisher, bytes -> { });
+    }
+  }
 
   record BufferedBody(List<ByteBuffer> chunks) implements Body {
     @Override

@@ -38,6 +38,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -192,7 +193,8 @@ final class S3Transfers {
     // The response future below fails with the same error and is where it is translated and
     // logged; without a handler here Vert.x would log it a second time as unhandled.
     request.exceptionHandler(failure -> { });
-    BodyWriter writer = new BodyWriter(request, written);
+    BodyWriter writer = new BodyWriter(request, written,
+        body instanceof StreamedBody streamed ? streamed.written() : bytes -> { });
     request.response().onComplete(answer -> {
       if (written.future().isComplete()) {
         return; // the body failed first and reset the request: its own error is the answer
@@ -233,13 +235,15 @@ final class S3Transfers {
     private static final int AHEAD = 2;
     private final HttpClientRequest request;
     private final Promise<String> written;
+    private final LongConsumer taken;
     private Subscription subscription;
     private int outstanding;
     private boolean cancelled;
 
-    BodyWriter(HttpClientRequest request, Promise<String> written) {
+    BodyWriter(HttpClientRequest request, Promise<String> written, LongConsumer taken) {
       this.request = request;
       this.written = written;
+      this.taken = taken;
     }
 
     @Override
@@ -259,7 +263,9 @@ final class S3Transfers {
       if (cancelled) {
         return;
       }
-      request.write(wrap(chunk));
+      long bytes = chunk.remaining();
+      // Taken or not (a failed write fails the whole body), the chunk is no longer on its way.
+      request.write(wrap(chunk)).onComplete(done -> taken.accept(bytes));
       if (request.writeQueueFull()) {
         request.drainHandler(drained -> topUp());
       } else {

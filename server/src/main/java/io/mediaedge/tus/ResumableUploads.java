@@ -22,6 +22,7 @@ import io.mediaedge.media.MediaId;
 import io.mediaedge.media.UploadRecorder;
 import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.upload.MemoryBudget;
+import io.mediaedge.upload.UploadsPerUser;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -86,6 +87,7 @@ public final class ResumableUploads {
   private final QuotaStore quotas;
   private final OutboxRelay relay;
   private final MemoryBudget budget;
+  private final UploadsPerUser perUser;
   private final UploadRecorder recorder;
   /** A couple of idle part buffers are kept: most instances run few PATCHes at once. */
   private final PartBuffers partBuffers = new PartBuffers(2);
@@ -97,7 +99,7 @@ public final class ResumableUploads {
 
   public ResumableUploads(io.vertx.core.Vertx vertx, MediaStore store, AssembledObjects assemblies,
       ResumableStore states, HistoryStore history, QuotaStore quotas, OutboxRelay relay, UploadRecorder recorder,
-      MemoryBudget budget, ResumableConfig resumableConfig, UploadConfig uploadConfig,
+      MemoryBudget budget, UploadsPerUser perUser, ResumableConfig resumableConfig, UploadConfig uploadConfig,
       ServerConfig serverConfig) {
     this.vertx = vertx;
     this.recorder = recorder;
@@ -108,6 +110,7 @@ public final class ResumableUploads {
     this.quotas = quotas;
     this.relay = relay;
     this.budget = budget;
+    this.perUser = perUser;
     this.resumableConfig = resumableConfig;
     this.uploadConfig = uploadConfig;
     this.serverConfig = serverConfig;
@@ -225,7 +228,13 @@ public final class ResumableUploads {
             + " bytes but only " + remaining + " remain of the upload."));
       }
       long leaseBytes = uploadConfig.leaseFor(state.length(), true, state.partSize());
-      return budget.acquire(context, leaseBytes, uploadConfig.budgetWait()).compose(memory -> {
+      Optional<UploadsPerUser.Slot> slot = perUser.start(state.owner());
+      if (slot.isEmpty()) {
+        return Future.failedFuture(perUser.refusal());
+      }
+      return budget.acquire(context, leaseBytes, uploadConfig.budgetWait())
+          .onFailure(noMemory -> slot.get().end())
+          .compose(memory -> {
         PatchWriter writer = new PatchWriter(context, store, assemblies, states, resumableConfig, uploadConfig,
             serverConfig, partBuffers, state, holder,
             append, remaining);
@@ -233,7 +242,10 @@ public final class ResumableUploads {
         return writer.run()
             .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))
             .map(this::progress)
-            .onComplete(done -> memory.release());
+            .onComplete(done -> {
+              memory.release();
+              slot.get().end();
+            });
       });
     });
   }

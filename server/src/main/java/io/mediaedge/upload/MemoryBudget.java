@@ -6,43 +6,105 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The bytes all uploads together may hold in memory. An upload asks for its share up front and
- * waits, paused, until it is free; grants are first come, first served so a large part buffer is
- * not starved by a stream of small requests. Each grant is all-or-nothing, so no upload ever holds
- * half of what it needs while waiting for the rest (that is how budgets deadlock).
+ * The bytes all uploads together may hold in memory. An upload is admitted with a first share and
+ * waits, paused, until it is free; admissions are first come, first served so a large part buffer
+ * is not starved by a stream of small requests. Each admission is all-or-nothing, so no upload ever
+ * holds half of what it needs to make progress while waiting for the rest (that is how budgets
+ * deadlock).
+ *
+ * <p>A streaming upload then grows its lease as its bytes actually pile up (S3 slower than the
+ * client) and gives it back as they drain: a slow client holds its small first share, not a full
+ * window. Growth is served before admissions, so uploads that are moving are not held up by new
+ * ones, and it is only ever an opportunity: an upload whose growth waits still drains what it holds
+ * to the store and reads on within its lease, so a growth that never comes cannot deadlock anyone.
  */
 public final class MemoryBudget {
 
-  /** A granted share; releasing it twice is harmless. */
+  /** A granted share; it may grow and shrink while held; releasing it twice is harmless. */
   public final class Lease {
-    private final long bytes;
-    private final AtomicBoolean released = new AtomicBoolean();
+    /** Guarded by the budget's lock. */
+    private long bytes;
+    private boolean released;
+    /** The growth still waiting for bytes, if any (guarded by the budget's lock). */
+    private Growth growth;
 
     private Lease(long bytes) {
       this.bytes = bytes;
     }
 
     public long bytes() {
-      return bytes;
+      synchronized (MemoryBudget.this) {
+        return bytes;
+      }
+    }
+
+    /**
+     * Asks for {@code extra} more bytes: granted at once when they are free and no other growth
+     * waits ahead (true), otherwise queued ahead of every admission and {@code granted} runs on
+     * {@code context} once they are added (false). One growth at a time; a released lease's growth
+     * is dropped.
+     */
+    public boolean grow(long extra, Context context, Runnable granted) {
+      if (extra <= 0) {
+        throw new IllegalArgumentException("growth must be positive");
+      }
+      synchronized (MemoryBudget.this) {
+        if (released || growth != null) {
+          return false;
+        }
+        if (growers.isEmpty() && available >= extra) {
+          take(extra);
+          bytes += extra;
+          return true;
+        }
+        growth = new Growth(this, extra, context, granted);
+        growers.add(growth);
+        return false;
+      }
+    }
+
+    /** Gives back what this lease holds above {@code keep} bytes. */
+    public void shrinkTo(long keep) {
+      long freed;
+      synchronized (MemoryBudget.this) {
+        if (released || bytes <= keep) {
+          return;
+        }
+        freed = bytes - keep;
+        bytes = keep;
+      }
+      give(freed);
     }
 
     public void release() {
-      if (released.compareAndSet(false, true)) {
-        give(bytes);
+      long freed;
+      synchronized (MemoryBudget.this) {
+        if (released) {
+          return;
+        }
+        released = true;
+        if (growth != null) {
+          growers.remove(growth);
+          growth = null;
+        }
+        freed = bytes;
+        bytes = 0;
       }
+      give(freed);
     }
   }
 
   private record Waiter(long bytes, Context context, Promise<Lease> promise) {}
 
+  private record Growth(Lease lease, long bytes, Context context, Runnable granted) {}
+
   private final long capacity;
   private long available;
   private long peakInUse;
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Growth> growers = new ArrayDeque<>();
 
   public MemoryBudget(long capacity) {
     if (capacity <= 0) {
@@ -64,8 +126,9 @@ public final class MemoryBudget {
     return peakInUse;
   }
 
+  /** Admissions and growths waiting for bytes. */
   public synchronized int waiting() {
-    return waiters.size();
+    return waiters.size() + growers.size();
   }
 
   /**
@@ -79,7 +142,7 @@ public final class MemoryBudget {
     Promise<Lease> promise = Promise.promise();
     Waiter waiter = new Waiter(bytes, context, promise);
     synchronized (this) {
-      if (waiters.isEmpty() && available >= bytes) {
+      if (waiters.isEmpty() && growers.isEmpty() && available >= bytes) {
         take(bytes);
         return Future.succeededFuture(new Lease(bytes));
       }
@@ -114,8 +177,20 @@ public final class MemoryBudget {
     while (true) {
       Waiter granted;
       synchronized (this) {
-        Iterator<Waiter> head = waiters.iterator();
-        if (!head.hasNext() || available < waiters.peek().bytes()) {
+        Growth grown = growers.peek();
+        if (grown != null) {
+          // Moving uploads first; no admission passes a waiting growth.
+          if (available < grown.bytes()) {
+            return;
+          }
+          growers.poll();
+          take(grown.bytes());
+          grown.lease().bytes += grown.bytes();
+          grown.lease().growth = null;
+          grown.context().runOnContext(v -> grown.granted().run());
+          continue;
+        }
+        if (waiters.isEmpty() || available < waiters.peek().bytes()) {
           return;
         }
         granted = waiters.poll();

@@ -1,5 +1,6 @@
 package io.mediaedge.upload;
 
+import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -15,6 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.reactivestreams.Publisher;
 
 /**
@@ -27,9 +30,16 @@ import org.reactivestreams.Publisher;
  * <p>The digest is checked the moment the last byte arrives, before that byte is handed on, so a
  * body that does not match its Content-Digest never completes an S3 write.
  *
+ * <p>With a growing lease ({@link #growsWithin}) the read-ahead is not a fixed window: the body
+ * reads on while what it holds (queued, or handed to the store and not yet taken by its
+ * connection) leaves room for one more chunk in its lease, asks the budget for more when it does
+ * not, and gives back what it no longer needs once everything has drained.
+ *
  * <p>Everything here runs on the request's event loop; subscribers' calls hop onto it.
  */
 public final class UploadBody {
+  /** The most one read of the client's socket delivers, as far as leases are concerned. */
+  private static final long CHUNK = UploadConfig.MIN_LEASE;
 
   private final Context context;
   private final ReadStream<Buffer> source;
@@ -42,6 +52,14 @@ public final class UploadBody {
   /** A resumable PATCH keeps what arrived before a cut; a single-request upload fails instead. */
   private final boolean keepBytesOnCut;
   private boolean cut;
+
+  /** The lease this body grows and shrinks, or null: then it reads ahead a fixed window. */
+  private MemoryBudget.Lease lease;
+  private long leaseCap;
+  private long firstShare;
+  private boolean growthAsked;
+  /** Bytes handed to the store that its connection has not taken yet (counted with a lease only). */
+  private long inFlight;
 
   private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
   private long queuedBytes;
@@ -90,6 +108,43 @@ public final class UploadBody {
     return new UploadBody(context, source, maxBytes, declaredLength, null, window, true);
   }
 
+  /**
+   * Reads ahead within {@code lease} instead of a fixed window, growing it up to {@code cap} as
+   * bytes pile up and shrinking it back to what it started with once they have drained. Only for a
+   * body consumed through {@link #slice} by a store that reports each chunk {@link #taken}; call
+   * before {@link #start()}.
+   */
+  public UploadBody growsWithin(MemoryBudget.Lease lease, long cap) {
+    this.lease = lease;
+    this.leaseCap = cap;
+    this.firstShare = lease.bytes();
+    return this;
+  }
+
+  /**
+   * The store's connection took {@code bytes} handed to it: they no longer count against the
+   * lease. Any thread; the count changes on the body's context.
+   */
+  public void taken(long bytes) {
+    if (Vertx.currentContext() == context) {
+      onTaken(bytes);
+    } else {
+      context.runOnContext(v -> onTaken(bytes));
+    }
+  }
+
+  private void onTaken(long bytes) {
+    if (lease == null) {
+      return;
+    }
+    inFlight -= bytes;
+    if (inFlight == 0 && queuedBytes == 0) {
+      // The client, not the store, sets the pace now: more memory would not make it faster.
+      lease.shrinkTo(firstShare);
+    }
+    fillWindow();
+  }
+
   /** Whether the body ended early: the connection was cut or closed before the declared length. */
   public boolean wasCut() {
     return cut;
@@ -131,7 +186,7 @@ public final class UploadBody {
 
   /** Whether the server held the client back (full window) since the last call; resets the flag. */
   public boolean takeHeldBack() {
-    boolean was = heldBack || queuedBytes >= window;
+    boolean was = heldBack || !roomToRead();
     heldBack = false;
     return was;
   }
@@ -155,42 +210,44 @@ public final class UploadBody {
 
   /** The first {@code n} bytes (fewer if the body is shorter), left in place for the consumers. */
   public Future<Buffer> peek(int n) {
-    Promise<Buffer> promise = Promise.promise();
-    new Runnable() {
-      @Override
-      public void run() {
-        if (failure != null) {
-          promise.fail(failure);
-        } else if (queuedBytes >= n || sourceEnded) {
-          Buffer head = Buffer.buffer(n);
-          for (Buffer chunk : queue) {
-            if (head.length() >= n) {
-              break;
-            }
-            head.appendBuffer(chunk, 0, Math.min(chunk.length(), n - head.length()));
-          }
-          promise.complete(head);
-        } else {
-          waiter = this;
-          fillWindow();
+    return once(() -> queuedBytes >= n || sourceEnded, () -> {
+      Buffer head = Buffer.buffer(n);
+      for (Buffer chunk : queue) {
+        if (head.length() >= n) {
+          break;
         }
+        head.appendBuffer(chunk, 0, Math.min(chunk.length(), n - head.length()));
       }
-    }.run();
-    return promise.future();
+      return head;
+    });
+  }
+
+  /**
+   * Completes once {@code n} bytes are queued, or the body has ended with fewer; nothing is
+   * consumed or copied. {@code n} must fit in what the body may read ahead.
+   */
+  public Future<Void> whenQueued(long n) {
+    return once(() -> queuedBytes >= n || sourceEnded, () -> null);
   }
 
   /** Whether bytes remain after what has been consumed; waits until that is known. */
   public Future<Boolean> hasMore() {
-    Promise<Boolean> promise = Promise.promise();
+    return once(() -> queuedBytes > 0 || sourceEnded, () -> queuedBytes > 0);
+  }
+
+  /**
+   * Completes with {@code value} as soon as {@code ready} holds, checked now and again whenever
+   * bytes arrive or the body ends (reading on meanwhile); fails with the body's failure.
+   */
+  private <T> Future<T> once(BooleanSupplier ready, Supplier<T> value) {
+    Promise<T> promise = Promise.promise();
     new Runnable() {
       @Override
       public void run() {
         if (failure != null) {
           promise.fail(failure);
-        } else if (queuedBytes > 0) {
-          promise.complete(true);
-        } else if (sourceEnded) {
-          promise.complete(false);
+        } else if (ready.getAsBoolean()) {
+          promise.complete(value.get());
         } else {
           waiter = this;
           fillWindow();
@@ -294,6 +351,9 @@ public final class UploadBody {
       head = head.slice(0, cut);
     }
     queuedBytes -= head.length();
+    if (lease != null) {
+      inFlight += head.length();
+    }
     return head;
   }
 
@@ -313,7 +373,11 @@ public final class UploadBody {
         if (sourceEnded || failure != null || fetchOutstanding) {
           break;
         }
-        if (queuedBytes >= window) {
+        if (!roomToRead()) {
+          if (grewAtOnce()) {
+            refill = true;
+            continue;
+          }
           heldBack = true;
           break;
         }
@@ -323,6 +387,45 @@ public final class UploadBody {
     } finally {
       filling = false;
     }
+  }
+
+  /**
+   * Whether another chunk may be read: the window has room or, with a lease, what is held plus
+   * one more chunk (no more than the body still owes) fits in it.
+   */
+  private boolean roomToRead() {
+    if (lease == null) {
+      return queuedBytes < window;
+    }
+    long landing = declaredLength >= 0 ? Math.min(CHUNK, Math.max(0, declaredLength - received)) : CHUNK;
+    return queuedBytes + inFlight + landing <= lease.bytes();
+  }
+
+  /**
+   * Asks the lease to grow (doubling, up to its cap); true when the bytes were granted at once.
+   * Otherwise the growth waits in the budget and reading goes on within the lease when the store
+   * takes what is held, or when the growth comes.
+   */
+  private boolean grewAtOnce() {
+    if (lease == null || growthAsked) {
+      return false;
+    }
+    long held = lease.bytes();
+    long extra = Math.min(leaseCap - held, Math.max(CHUNK, held));
+    if (extra <= 0) {
+      return false;
+    }
+    growthAsked = true;
+    if (lease.grow(extra, context, this::grown)) {
+      growthAsked = false;
+      return true;
+    }
+    return false;
+  }
+
+  private void grown() {
+    growthAsked = false;
+    fillWindow();
   }
 
   private void onData(Buffer chunk) {

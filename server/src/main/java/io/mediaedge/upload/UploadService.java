@@ -26,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +55,17 @@ public final class UploadService {
   public record StoredMedia(String id, String owner, String contentType, long size, String sha256, Instant createdAt,
       String key) {}
 
+  /**
+   * Bytes a client must have sent before its upload takes a connection to the store (fewer if the
+   * body is shorter): a client that trickles its body cannot pin S3 connections, which every upload
+   * shares, while the slow-upload guard is still measuring it. Within any upload's first share.
+   */
+  static final long SHOWN_BEFORE_STORING = UploadConfig.MIN_LEASE;
+
   private final Vertx vertx;
   private final MediaStore store;
   private final MemoryBudget budget;
+  private final UploadsPerUser perUser;
   private final StorageConfig storageConfig;
   private final UploadConfig uploadConfig;
   private final ServerConfig serverConfig;
@@ -66,6 +75,7 @@ public final class UploadService {
     this.vertx = vertx;
     this.store = store;
     this.budget = budget;
+    this.perUser = new UploadsPerUser(uploadConfig.maxPerUser());
     this.storageConfig = storageConfig;
     this.uploadConfig = uploadConfig;
     this.serverConfig = serverConfig;
@@ -73,6 +83,11 @@ public final class UploadService {
 
   public MemoryBudget budget() {
     return budget;
+  }
+
+  /** The per-user limit on uploads in progress, shared with resumable uploads. */
+  public UploadsPerUser perUser() {
+    return perUser;
   }
 
   /** Removes a stored object whose upload could not be recorded. */
@@ -101,18 +116,30 @@ public final class UploadService {
     boolean buffersParts = request.declaredLength() < 0;
     long partSize = partSize(request.declaredLength());
     long leaseBytes = uploadConfig.leaseFor(request.declaredLength(), buffersParts, partSize);
-    Future<MemoryBudget.Lease> leased = budget.acquire(context, leaseBytes, uploadConfig.budgetWait());
+    // A streamed body starts small and grows with what actually piles up; gathered parts need their
+    // whole lease before the first byte (see MemoryBudget).
+    long admitted = buffersParts ? leaseBytes : UploadConfig.firstShare(leaseBytes);
+    Optional<UploadsPerUser.Slot> slot = perUser.start(request.owner());
+    if (slot.isEmpty()) {
+      cleanedUp.tryComplete();
+      return Future.failedFuture(perUser.refusal());
+    }
+    Future<MemoryBudget.Lease> leased = budget.acquire(context, admitted, uploadConfig.budgetWait())
+        .onFailure(noMemory -> slot.get().end());
     // Without memory not a byte was read, so nothing reached the store.
     leased.onFailure(noMemory -> cleanedUp.tryComplete());
     return leased.compose(lease -> {
       UploadBody body = new UploadBody(context, source, request.maxBytes(), request.declaredLength(),
-          request.expectedSha256(), uploadConfig.streamWindow()).start();
+          request.expectedSha256(), uploadConfig.streamWindow());
+      (buffersParts ? body : body.growsWithin(lease, leaseBytes)).start();
       SlowUploadGuard guard = new SlowUploadGuard(vertx, body, serverConfig.minUploadRate(),
           serverConfig.minUploadRateInterval()).start();
       String key = ObjectKeys.mediaKey(request.owner(), id);
       Attempt attempt = new Attempt(body, key, new ObjectAttributes(request.owner(), request.contentType(), Map.of()),
           cleanedUp);
       return checkSignature(body, request.contentType())
+          .compose(v -> buffersParts ? Future.succeededFuture() : body.whenQueued(Math.min(request.declaredLength(),
+              SHOWN_BEFORE_STORING)))
           .compose(v -> request.declaredLength() >= 0 && request.declaredLength() <= threshold
               ? attempt.single(request.declaredLength())
               : buffersParts ? attempt.bufferedParts(partSize) : attempt.streamedParts(request.declaredLength(), partSize))
@@ -121,6 +148,7 @@ public final class UploadService {
           .onComplete(ar -> {
             guard.stop();
             lease.release();
+            slot.get().end();
           });
     });
   }
@@ -164,7 +192,7 @@ public final class UploadService {
 
     Future<ObjectInfo> single(long length) {
       putStarted = true;
-      return store.put(key, new StreamedBody(length, body.slice(length)), attributes);
+      return store.put(key, new StreamedBody(length, body.slice(length), body::taken), attributes);
     }
 
     Future<ObjectInfo> streamedParts(long length, long partSize) {
@@ -186,7 +214,7 @@ public final class UploadService {
     private Future<Void> streamPart(int number, long offset, long length, long partSize, Future<Void> previous) {
       long size = Math.min(partSize, length - offset);
       Promise<Void> handedOver = Promise.promise();
-      Future<Void> part = track(multipart.uploadPart(number, new StreamedBody(size, body.slice(size, handedOver))));
+      Future<Void> part = track(multipart.uploadPart(number, new StreamedBody(size, body.slice(size, handedOver), body::taken)));
       long next = offset + size;
       if (next >= length) {
         return Future.all(previous, part).mapEmpty();

@@ -65,7 +65,7 @@ class OpenApiRoutesTest {
     vertx = Vertx.vertx();
     EdgeConfig config = EdgeConfig.load(Path.of("conf/media-edge.yaml"), DevConfigFiles.make(dir));
     assertTrue(config.historyEnabled(), "the committed configuration runs with history, so tus routes exist");
-    ResumableUploads resumable = new ResumableUploads(vertx, null, null, null, null, null, null, null, null,
+    ResumableUploads resumable = new ResumableUploads(vertx, null, null, null, null, null, null, null, null, null,
         config.resumable(), config.upload(), config.server());
     edge = EdgeServices.open(vertx, config);
     tls = TlsModule.load(vertx, config.server(), config.pins());
