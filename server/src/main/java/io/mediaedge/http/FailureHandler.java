@@ -2,6 +2,8 @@ package io.mediaedge.http;
 
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.upload.ReceivedChunk;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -126,6 +128,10 @@ final class FailureHandler implements Handler<RoutingContext> {
       }
     });
     request.handler(chunk -> {
+      ByteBuf pooled = ReceivedChunk.claim(chunk);
+      if (pooled != null) {
+        pooled.release(); // dropped unread: back to the pool now rather than at the next GC
+      }
       dropped[0] += chunk.length();
       if (dropped[0] > LINGER_BYTES && context.owner().cancelTimer(timer)) {
         close.run();

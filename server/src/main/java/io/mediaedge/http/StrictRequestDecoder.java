@@ -1,12 +1,16 @@
 package io.mediaedge.http;
 
 import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.upload.ReceivedChunk;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpServerOptions;
@@ -38,6 +42,11 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private static final Pattern HOST = Pattern.compile(
       "(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:[0-9]{1,5})?");
 
+  /** The path of single-request uploads, whose bodies are kept where Netty read them. */
+  private static final String UPLOAD_PATH = "/v1/media";
+
+  /** The request being read is an upload: its body chunks become {@link ReceivedChunk}s. */
+  private boolean uploadBody;
   /** The next bytes start a request (possibly after empty lines): no request line read yet. */
   private boolean betweenRequests = true;
   /** A request line was read and its header section has not ended. */
@@ -64,12 +73,32 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       if (decoded instanceof HttpObject object && object.decoderResult().isFailure()) {
         refused = true;
       }
+      if (decoded instanceof HttpRequest request) {
+        uploadBody = isUpload(request);
+      } else if (uploadBody && decoded instanceof HttpContent content && content.decoderResult().isSuccess()
+          && content.content().isReadable()) {
+        out.set(i, content.replace(new ReceivedChunk(content.content())));
+      }
       if (decoded instanceof LastHttpContent) {
         betweenRequests = true;
         inHeaderSection = false;
         foldedLine = false;
+        uploadBody = false;
       }
     }
+  }
+
+  /**
+   * A single-request upload: its body chunks stay in the buffers Netty read them into (see
+   * {@link ReceivedChunk}); every other body is copied to the heap by Vert.x as usual.
+   */
+  private static boolean isUpload(HttpRequest request) {
+    if (!HttpMethod.POST.equals(request.method())) {
+      return false;
+    }
+    String uri = request.uri();
+    int query = uri.indexOf('?');
+    return UPLOAD_PATH.equals(query < 0 ? uri : uri.substring(0, query));
   }
 
   /**

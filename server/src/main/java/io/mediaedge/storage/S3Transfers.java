@@ -261,6 +261,7 @@ final class S3Transfers {
     public void onNext(ByteBuffer chunk) {
       outstanding--;
       if (cancelled) {
+        taken.accept(chunk.remaining()); // never to be written: done with it all the same
         return;
       }
       long bytes = chunk.remaining();

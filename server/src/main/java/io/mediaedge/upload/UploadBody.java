@@ -2,6 +2,7 @@ package io.mediaedge.upload;
 
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -61,7 +62,22 @@ public final class UploadBody {
   /** Bytes handed to the store that its connection has not taken yet (counted with a lease only). */
   private long inFlight;
 
-  private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+  /**
+   * Bytes received and not yet consumed. A piece's {@code owner} is the pooled buffer it lies in
+   * (a {@link ReceivedChunk}'s, with a body whose lease grows), null for heap bytes; each piece
+   * holds one reference to it.
+   */
+  private record Piece(Buffer bytes, ByteBuf owner) {
+    void release() {
+      if (owner != null) {
+        owner.release();
+      }
+    }
+  }
+
+  private final ArrayDeque<Piece> queue = new ArrayDeque<>();
+  /** Pieces handed to the store, oldest first, until its connection has taken each (one report per piece). */
+  private final ArrayDeque<Piece> handedOver = new ArrayDeque<>();
   private long queuedBytes;
   private long received;
   private boolean sourceEnded;
@@ -134,6 +150,11 @@ public final class UploadBody {
   }
 
   private void onTaken(long bytes) {
+    Piece taken = handedOver.poll();
+    if (taken != null) {
+      // The store's connection is done with these bytes: the pool may have them back.
+      taken.release();
+    }
     if (lease == null) {
       return;
     }
@@ -212,11 +233,11 @@ public final class UploadBody {
   public Future<Buffer> peek(int n) {
     return once(() -> queuedBytes >= n || sourceEnded, () -> {
       Buffer head = Buffer.buffer(n);
-      for (Buffer chunk : queue) {
+      for (Piece piece : queue) {
         if (head.length() >= n) {
           break;
         }
-        head.appendBuffer(chunk, 0, Math.min(chunk.length(), n - head.length()));
+        head.appendBuffer(piece.bytes(), 0, Math.min(piece.bytes().length(), n - head.length()));
       }
       return head;
     });
@@ -344,15 +365,23 @@ public final class UploadBody {
   };
 
   private Buffer next(long atMost) {
-    Buffer head = queue.poll();
+    Piece piece = queue.poll();
+    Buffer head = piece.bytes();
     if (head.length() > atMost) {
       int cut = (int) atMost;
-      queue.addFirst(head.slice(cut, head.length()));
+      if (piece.owner() != null) {
+        piece.owner().retain(); // the rest left queued holds a reference of its own
+      }
+      queue.addFirst(new Piece(head.slice(cut, head.length()), piece.owner()));
       head = head.slice(0, cut);
+      piece = new Piece(head, piece.owner());
     }
     queuedBytes -= head.length();
     if (lease != null) {
       inFlight += head.length();
+      handedOver.add(piece);
+    } else {
+      piece.release();
     }
     return head;
   }
@@ -430,8 +459,19 @@ public final class UploadBody {
 
   private void onData(Buffer chunk) {
     fetchOutstanding = false;
+    ByteBuf owner = ReceivedChunk.claim(chunk);
     if (failure != null || sourceEnded) {
+      if (owner != null) {
+        owner.release();
+      }
       return;
+    }
+    if (owner != null && lease == null) {
+      // Only a body whose store reports what its connection took can keep the pooled bytes: the
+      // others (gathered parts, resumable PATCHes) hold them for longer than a chunk's trip.
+      chunk = Buffer.buffer().appendBuffer(chunk);
+      owner.release();
+      owner = null;
     }
     received += chunk.length();
     if (received > maxBytes) {
@@ -441,7 +481,7 @@ public final class UploadBody {
     if (sha256 != null) {
       sha256.update(nio(chunk));
     }
-    queue.add(chunk);
+    queue.add(new Piece(chunk, owner));
     queuedBytes += chunk.length();
     if (received == declaredLength) {
       finishDigest();
@@ -501,6 +541,7 @@ public final class UploadBody {
       return;
     }
     failure = cause;
+    queue.forEach(Piece::release);
     queue.clear();
     queuedBytes = 0;
     // Stay paused: nothing more is read from a client whose upload has failed.

@@ -4,12 +4,18 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import java.util.Arrays;
+import java.util.function.Function;
 
-/** A request body as a client sends it: fixed-size chunks of {@code bytes}, handed out on demand on a context. */
+/**
+ * A request body as a client sends it: fixed-size chunks of {@code bytes}, handed out on demand on
+ * a context, each as {@code asChunk} makes it (a heap buffer unless told otherwise).
+ */
 final class ChunkedClient implements ReadStream<Buffer> {
   private final Context context;
   private final byte[] bytes;
   private final int chunk;
+  private final Function<byte[], Buffer> asChunk;
   private volatile int sent;
   private volatile int chunksSent;
   private long demand = Long.MAX_VALUE;
@@ -17,9 +23,14 @@ final class ChunkedClient implements ReadStream<Buffer> {
   private Handler<Void> endHandler;
 
   ChunkedClient(Context context, byte[] bytes, int chunk) {
+    this(context, bytes, chunk, Buffer::buffer);
+  }
+
+  ChunkedClient(Context context, byte[] bytes, int chunk, Function<byte[], Buffer> asChunk) {
     this.context = context;
     this.bytes = bytes;
     this.chunk = chunk;
+    this.asChunk = asChunk;
   }
 
   /** Chunks handed out so far. */
@@ -66,7 +77,7 @@ final class ChunkedClient implements ReadStream<Buffer> {
     while (demand > 0 && sent < bytes.length && handler != null) {
       int n = Math.min(chunk, bytes.length - sent);
       demand--;
-      Buffer piece = Buffer.buffer().appendBytes(bytes, sent, n);
+      Buffer piece = asChunk.apply(Arrays.copyOfRange(bytes, sent, sent + n));
       sent += n;
       chunksSent++;
       handler.handle(piece);

@@ -1,0 +1,163 @@
+package io.mediaedge.upload;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mediaedge.errors.ErrorCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
+/**
+ * Body chunks kept in pooled direct buffers: Vert.x hands them on without a copy, the body hashes
+ * and hands out the very bytes, and every pooled buffer goes back to the pool once the store's
+ * connection took its bytes, or the body failed, or nobody claimed it and it became unreachable.
+ */
+class ReceivedChunkTest {
+  private static final int KIB = 1024;
+  private static final PooledByteBufAllocator POOL = new PooledByteBufAllocator(true);
+
+  private Vertx vertx;
+  private Context context;
+  private final List<ByteBuf> pooled = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    context = vertx.getOrCreateContext();
+  }
+
+  @AfterEach
+  void stop() {
+    vertx.close().await();
+  }
+
+  @Test
+  void vertxHandsTheChunkOnWithoutACopy() {
+    ByteBuf direct = pooledCopyOf(new byte[] {1, 2, 3, 4});
+    ReceivedChunk chunk = new ReceivedChunk(direct);
+    Buffer handed = BufferInternal.safeBuffer(chunk);
+    assertEquals(1, direct.refCnt(), "not copied and released, as Vert.x does with pooled buffers");
+    Buffer slice = handed.slice(1, 3);
+    assertEquals(2, slice.getByte(0));
+    assertNotNull(ReceivedChunk.claim(slice), "a slice still leads to its chunk");
+    assertNull(ReceivedChunk.claim(handed), "claimed once only");
+    assertNull(ReceivedChunk.claim(Buffer.buffer("heap")));
+    direct.release();
+  }
+
+  @Test
+  void streamedBodyGivesEveryBufferBackOnceTheStoreTookItsBytes() throws Exception {
+    byte[] body = random(40 * 64 * KIB + 123);
+    Stored stored = stream(body, 64 * KIB, false);
+    assertEquals(sha256(body), stored.sha256, "hashed as received");
+    assertEquals(sha256(body), sha256(stored.received.toByteArray()), "the store got the very bytes");
+    pooled.forEach(b -> assertEquals(0, b.refCnt(), "every pooled buffer went back"));
+  }
+
+  @Test
+  void failedBodyGivesBackWhatItQueuedAndWhatTheStoreStillHad() throws Exception {
+    byte[] body = random(20 * 64 * KIB);
+    Stored stored = stream(body, 50 * KIB, true);
+    assertTrue(stored.failure != null, "the body failed");
+    pooled.forEach(b -> assertEquals(0, b.refCnt(), "every pooled buffer went back"));
+  }
+
+  @Test
+  void unclaimedChunkGoesBackWhenUnreachable() throws Exception {
+    ByteBuf direct = pooledCopyOf(new byte[64 * KIB]);
+    new ReceivedChunk(direct);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (direct.refCnt() > 0 && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertEquals(0, direct.refCnt());
+  }
+
+  private record Stored(java.io.ByteArrayOutputStream received, String sha256, Throwable failure) {}
+
+  /**
+   * Streams {@code body} in pooled chunks of {@code chunk} bytes through an upload body with a
+   * growing lease into a store that copies what it is handed and reports each piece taken a
+   * moment later; with {@code abort}, the body is aborted halfway.
+   */
+  private Stored stream(byte[] body, int chunk, boolean abort) throws Exception {
+    MemoryBudget budget = new MemoryBudget(64L * 1024 * KIB);
+    CompletableFuture<Stored> result = new CompletableFuture<>();
+    context.runOnContext(v -> budget.acquire(context, 128 * KIB, Duration.ofSeconds(5)).onSuccess(lease -> {
+      // chunks as Netty reads them: pooled direct buffers, as received chunks
+      ChunkedClient client = new ChunkedClient(context, body, chunk,
+          piece -> BufferInternal.safeBuffer(new ReceivedChunk(pooledCopyOf(piece))));
+      UploadBody upload = new UploadBody(context, client, 1L << 30, body.length, null, 512 * KIB)
+          .growsWithin(lease, 768 * KIB).start();
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      upload.slice(body.length).subscribe(new Subscriber<ByteBuffer>() {
+        @Override
+        public void onSubscribe(Subscription s) {
+          s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(ByteBuffer piece) {
+          int n = piece.remaining();
+          byte[] copy = new byte[n];
+          piece.get(copy);
+          received.writeBytes(copy);
+          if (abort && received.size() >= body.length / 2) {
+            upload.abort(ErrorCode.STORAGE_ERROR.error());
+          }
+          vertx.setTimer(1, t -> upload.taken(n));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          vertx.setTimer(50, x -> result.complete(new Stored(received, null, t)));
+        }
+
+        @Override
+        public void onComplete() {
+          vertx.setTimer(50, x -> result.complete(new Stored(received, HexFormat.of().formatHex(upload.sha256()),
+              null)));
+        }
+      });
+    }));
+    return result.get(10, TimeUnit.SECONDS);
+  }
+
+  private ByteBuf pooledCopyOf(byte[] bytes) {
+    ByteBuf direct = POOL.directBuffer(bytes.length);
+    direct.writeBytes(bytes);
+    pooled.add(direct);
+    return direct;
+  }
+
+  private static byte[] random(int n) {
+    byte[] bytes = new byte[n];
+    new Random(n).nextBytes(bytes);
+    return bytes;
+  }
+
+  private static String sha256(byte[] bytes) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+}
