@@ -2,7 +2,7 @@ package io.mediaedge.http;
 
 import io.mediaedge.errors.ApiException;
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.upload.ReceivedChunk;
+import io.mediaedge.buffers.ReceivedChunk;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;

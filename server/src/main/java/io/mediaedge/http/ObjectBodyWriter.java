@@ -1,7 +1,9 @@
 package io.mediaedge.http;
 
+import io.mediaedge.buffers.ReceivedChunk;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaApi;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
@@ -45,7 +47,12 @@ final class ObjectBodyWriter {
     });
     body.handler(chunk -> {
       written[0] += chunk.length();
-      response.write(chunk);
+      ByteBuf pooled = ReceivedChunk.claim(chunk);
+      Future<Void> taken = response.write(chunk);
+      if (pooled != null) {
+        // Written or failed, the connection is done with the bytes: the pool may have them back.
+        taken.onComplete(writeDone -> pooled.release());
+      }
       if (response.writeQueueFull()) {
         body.pause();
         response.drainHandler(drained -> body.resume());

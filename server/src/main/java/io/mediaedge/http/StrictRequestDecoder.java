@@ -1,7 +1,7 @@
 package io.mediaedge.http;
 
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.upload.ReceivedChunk;
+import io.mediaedge.buffers.ReceivedChunk;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;

@@ -87,8 +87,11 @@ final class S3Transfers {
         .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
         // A connection S3 resets fails the request on it, which says what it means for that read or
         // write (a read goes on in a new request); without this Vert.x also logs the reset at ERROR.
-        .withConnectHandler(connection -> connection.exceptionHandler(failure ->
-            log.debug("S3 connection to {} failed: {}", connection.remoteAddress(), failure.toString())))
+        .withConnectHandler(connection -> {
+          connection.exceptionHandler(failure ->
+              log.debug("S3 connection to {} failed: {}", connection.remoteAddress(), failure.toString()));
+          ReceivedBodies.install(connection);
+        })
         .build();
   }
 

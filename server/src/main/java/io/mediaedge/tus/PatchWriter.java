@@ -1,5 +1,6 @@
 package io.mediaedge.tus;
 
+import io.mediaedge.buffers.ReceivedChunk;
 import io.mediaedge.config.EdgeConfig.ServerConfig;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.config.ResumableConfig;
@@ -16,6 +17,7 @@ import io.mediaedge.tus.ResumableUploads.Append;
 import io.mediaedge.upload.MediaSignature;
 import io.mediaedge.upload.SlowUploadGuard;
 import io.mediaedge.upload.UploadBody;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -269,9 +271,13 @@ final class PatchWriter {
     var body = content.body();
     body.handler(chunk -> {
       read[0] += chunk.length();
+      ByteBuf pooled = ReceivedChunk.claim(chunk);
       // A tail longer than the state says fails the size check; it must not overflow the part.
       if (chunk.length() <= part.remaining()) {
         part.put(((BufferInternal) chunk).getByteBuf().nioBuffer());
+      }
+      if (pooled != null) {
+        pooled.release(); // copied into the part: S3's buffer can go back to the pool now
       }
     });
     body.exceptionHandler(failure -> {

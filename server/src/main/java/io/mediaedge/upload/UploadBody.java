@@ -1,5 +1,6 @@
 package io.mediaedge.upload;
 
+import io.mediaedge.buffers.ReceivedChunk;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
 import io.netty.buffer.ByteBuf;

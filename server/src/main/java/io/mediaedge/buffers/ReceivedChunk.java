@@ -1,4 +1,4 @@
-package io.mediaedge.upload;
+package io.mediaedge.buffers;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -11,16 +11,18 @@ import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A request-body chunk left in the pooled direct buffer Netty read (or decrypted) it into, instead
- * of the heap copy Vert.x makes of every chunk. Vert.x copies a chunk only when its allocator is one
- * of Netty's pooled ones; this wrapper names an unpooled allocator, so Vert.x hands it on as it is
- * and the bytes go from the client's socket to the store's without a copy or a heap allocation.
+ * A body chunk left in the pooled direct buffer Netty read (or decrypted) it into, instead of the
+ * heap copy Vert.x makes of every chunk: an upload's request body, or an object's bytes from S3.
+ * Vert.x copies a chunk only when its allocator is one of Netty's pooled ones; this wrapper names
+ * an unpooled allocator, so Vert.x hands it on as it is and the bytes go from one socket to the
+ * other without a copy or a heap allocation.
  *
  * <p>Whoever consumes the bytes {@link #claim claims} the pooled buffer and releases it once the
- * store's connection has taken them ({@link UploadBody} does). A chunk nobody claims (a request
- * refused before its body was read, a connection closed with chunks still queued in Vert.x) is
- * released when it becomes unreachable: every slice and duplicate of it keeps it reachable, so the
- * memory cannot go back to the pool while a view of it is still in use.
+ * connection it writes them to has taken them (the upload body and the download writer do). A
+ * chunk nobody claims (a request refused before its body was read, a connection closed with
+ * chunks still queued in Vert.x, a small error body from S3) is released when it becomes
+ * unreachable: every slice and duplicate of it keeps it reachable, so the memory cannot go back
+ * to the pool while a view of it is still in use.
  */
 public final class ReceivedChunk extends WrappedByteBuf {
   private static final Cleaner CLEANER = Cleaner.create();
