@@ -47,6 +47,11 @@ class ArchitectureTest {
       .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.config..")))
       .because("config is the ground floor every room reads; a room it imported could not read its own settings");
 
+  static final ArchRule BUFFERS_IMPORT_NOTHING_OF_OURS = classes()
+      .that().resideInAPackage("io.mediaedge.buffers..")
+      .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.buffers..")))
+      .because("received chunks pass between http, upload, storage and tus; importing any of them would tie those rooms in a cycle");
+
   static final ArchRule AWS_SDK_ONLY_IN_STORAGE = noClasses()
       .that().resideOutsideOfPackage("io.mediaedge.storage..")
       .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..")
@@ -95,6 +100,11 @@ class ArchitectureTest {
   @Test
   void configImportsNothingOfOurs() {
     CONFIG_IMPORTS_NOTHING_OF_OURS.check(PRODUCTION);
+  }
+
+  @Test
+  void buffersImportNothingOfOurs() {
+    BUFFERS_IMPORT_NOTHING_OF_OURS.check(PRODUCTION);
   }
 
   @Test
