@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import org.reactivestreams.Publisher;
 
 /**
@@ -32,12 +32,13 @@ public interface MediaStore {
   }
 
   /**
-   * {@code written} hears the size of each chunk once the store's connection has taken it, so the
-   * body's owner can count what is still in memory on its way to the store.
+   * {@code taken} hears each chunk the publisher handed out (the same buffer) once the store's
+   * connection has taken it, or the store has dropped it, so the body's owner can count what is
+   * still on its way and free the memory behind it.
    */
-  record StreamedBody(long length, Publisher<ByteBuffer> publisher, LongConsumer written) implements Body {
+  record StreamedBody(long length, Publisher<ByteBuffer> publisher, Consumer<ByteBuffer> taken) implements Body {
     public StreamedBody(long length, Publisher<ByteBuffer> publisher) {
-      this(length, publisher, bytes -> { });
+      this(length, publisher, chunk -> { });
     }
   }
 

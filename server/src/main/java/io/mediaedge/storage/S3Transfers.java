@@ -38,7 +38,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -197,7 +197,7 @@ final class S3Transfers {
     // logged; without a handler here Vert.x would log it a second time as unhandled.
     request.exceptionHandler(failure -> { });
     BodyWriter writer = new BodyWriter(request, written,
-        body instanceof StreamedBody streamed ? streamed.written() : bytes -> { });
+        body instanceof StreamedBody streamed ? streamed.taken() : chunk -> { });
     request.response().onComplete(answer -> {
       if (written.future().isComplete()) {
         return; // the body failed first and reset the request: its own error is the answer
@@ -238,12 +238,12 @@ final class S3Transfers {
     private static final int AHEAD = 2;
     private final HttpClientRequest request;
     private final Promise<String> written;
-    private final LongConsumer taken;
+    private final Consumer<ByteBuffer> taken;
     private Subscription subscription;
     private int outstanding;
     private boolean cancelled;
 
-    BodyWriter(HttpClientRequest request, Promise<String> written, LongConsumer taken) {
+    BodyWriter(HttpClientRequest request, Promise<String> written, Consumer<ByteBuffer> taken) {
       this.request = request;
       this.written = written;
       this.taken = taken;
@@ -264,12 +264,11 @@ final class S3Transfers {
     public void onNext(ByteBuffer chunk) {
       outstanding--;
       if (cancelled) {
-        taken.accept(chunk.remaining()); // never to be written: done with it all the same
+        taken.accept(chunk); // never to be written: done with it all the same
         return;
       }
-      long bytes = chunk.remaining();
       // Taken or not (a failed write fails the whole body), the chunk is no longer on its way.
-      request.write(wrap(chunk)).onComplete(done -> taken.accept(bytes));
+      request.write(wrap(chunk)).onComplete(done -> taken.accept(chunk));
       if (request.writeQueueFull()) {
         request.drainHandler(drained -> topUp());
       } else {

@@ -3,7 +3,6 @@ package io.mediaedge.upload;
 import io.mediaedge.errors.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import java.nio.ByteBuffer;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -29,7 +28,7 @@ final class BodySlice implements Publisher<ByteBuffer>, Subscription {
     boolean sourceEnded();
 
     /** Consumes the next queued chunk, cut to at most {@code atMost} bytes; call only while {@link #hasQueued()}. */
-    Buffer next(long atMost);
+    ByteBuffer next(long atMost);
 
     /** Runs {@code task} once when bytes arrive or the body ends or fails, instead of any earlier waiter. */
     void waitFor(Runnable task);
@@ -99,10 +98,10 @@ final class BodySlice implements Publisher<ByteBuffer>, Subscription {
       return;
     }
     while (demand > 0 && remaining > 0 && body.hasQueued() && body.failure() == null) {
-      Buffer chunk = body.next(remaining);
-      remaining -= chunk.length();
+      ByteBuffer chunk = body.next(remaining);
+      remaining -= chunk.remaining();
       demand--;
-      subscriber.onNext(UploadBody.nio(chunk));
+      subscriber.onNext(chunk);
     }
     if (body.failure() != null) {
       finish(body.failure());

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -77,8 +78,12 @@ public final class UploadBody {
   }
 
   private final ArrayDeque<Piece> queue = new ArrayDeque<>();
-  /** Pieces handed to the store, oldest first, until its connection has taken each (one report per piece). */
-  private final ArrayDeque<Piece> handedOver = new ArrayDeque<>();
+  /**
+   * Pieces handed to the store, by the very buffer handed, until its connection has taken each.
+   * By identity, not in order: the parts of a multipart upload go over different connections, and
+   * a later part's chunk may be taken before an earlier part's last one.
+   */
+  private final IdentityHashMap<ByteBuffer, Piece> handedOver = new IdentityHashMap<>();
   private long queuedBytes;
   private long received;
   private boolean sourceEnded;
@@ -142,24 +147,22 @@ public final class UploadBody {
    * The store's connection took {@code bytes} handed to it: they no longer count against the
    * lease. Any thread; the count changes on the body's context.
    */
-  public void taken(long bytes) {
+  public void taken(ByteBuffer chunk) {
     if (Vertx.currentContext() == context) {
-      onTaken(bytes);
+      onTaken(chunk);
     } else {
-      context.runOnContext(v -> onTaken(bytes));
+      context.runOnContext(v -> onTaken(chunk));
     }
   }
 
-  private void onTaken(long bytes) {
-    Piece taken = handedOver.poll();
-    if (taken != null) {
-      // The store's connection is done with these bytes: the pool may have them back.
-      taken.release();
-    }
-    if (lease == null) {
+  private void onTaken(ByteBuffer chunk) {
+    Piece taken = handedOver.remove(chunk);
+    if (taken == null || lease == null) {
       return;
     }
-    inFlight -= bytes;
+    // The store's connection is done with these bytes: the pool may have them back.
+    taken.release();
+    inFlight -= taken.bytes().length();
     if (inFlight == 0 && queuedBytes == 0) {
       // The client, not the store, sets the pace now: more memory would not make it faster.
       lease.shrinkTo(firstShare);
@@ -289,9 +292,9 @@ public final class UploadBody {
       @Override
       public void run() {
         while (missing > 0 && !queue.isEmpty() && failure == null) {
-          Buffer chunk = next(missing);
-          missing -= chunk.length();
-          taken.add(nio(chunk));
+          ByteBuffer chunk = next(missing);
+          missing -= chunk.remaining();
+          taken.add(chunk);
         }
         if (failure != null) {
           promise.fail(failure);
@@ -343,7 +346,7 @@ public final class UploadBody {
     }
 
     @Override
-    public Buffer next(long atMost) {
+    public ByteBuffer next(long atMost) {
       return UploadBody.this.next(atMost);
     }
 
@@ -365,7 +368,8 @@ public final class UploadBody {
     }
   };
 
-  private Buffer next(long atMost) {
+  /** Consumes the next queued piece, cut to at most {@code atMost} bytes, as the buffer to hand on. */
+  private ByteBuffer next(long atMost) {
     Piece piece = queue.poll();
     Buffer head = piece.bytes();
     if (head.length() > atMost) {
@@ -378,13 +382,14 @@ public final class UploadBody {
       piece = new Piece(head, piece.owner());
     }
     queuedBytes -= head.length();
+    ByteBuffer handed = nio(head);
     if (lease != null) {
       inFlight += head.length();
-      handedOver.add(piece);
+      handedOver.put(handed, piece);
     } else {
       piece.release();
     }
-    return head;
+    return handed;
   }
 
   static ByteBuffer nio(Buffer chunk) {

@@ -162,7 +162,7 @@ class GrowingLeaseTest {
    */
   private static final class StoreReader {
     final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final List<Long> handed = new ArrayList<>();
+    private final List<ByteBuffer> handed = new ArrayList<>();
     private boolean takesAtOnce;
     long bytes;
     long taken;
@@ -181,7 +181,7 @@ class GrowingLeaseTest {
         @Override
         public void onNext(ByteBuffer chunk) {
           bytes += chunk.remaining();
-          handed.add((long) chunk.remaining());
+          handed.add(chunk);
           if (takesAtOnce) {
             takeAll(body);
           }
@@ -201,9 +201,9 @@ class GrowingLeaseTest {
 
     void takeAll(UploadBody body) {
       takesAtOnce = true;
-      for (long n : handed) {
-        taken += n;
-        body.taken(n);
+      for (ByteBuffer chunk : handed) {
+        taken += chunk.remaining();
+        body.taken(chunk);
       }
       handed.clear();
     }

@@ -84,6 +84,25 @@ class ReceivedChunkTest {
   }
 
   @Test
+  void aChunkGoesBackOnlyWhenItsOwnBytesWereTakenWhateverTheOrder() throws Exception {
+    // Parts of a multipart upload go over different connections: their chunks may be taken out of
+    // order. Nothing may go back to the pool before its own bytes were taken.
+    int chunks = 8;
+    byte[] body = random(chunks * 16 * KIB);
+    List<ByteBuffer> handed = java.util.Collections.synchronizedList(new ArrayList<>());
+    UploadBody upload = streamHeld(body, 16 * KIB, handed);
+    assertEquals(chunks, handed.size());
+    assertEquals(chunks, pooled.size());
+    for (int i = chunks - 1; i >= 0; i--) {
+      ByteBuffer piece = handed.get(i);
+      onContext(() -> upload.taken(piece));
+      for (int j = 0; j < chunks; j++) {
+        assertEquals(j < i ? 1 : 0, pooled.get(j).refCnt(), "chunk " + j + " after chunk " + i + " was taken");
+      }
+    }
+  }
+
+  @Test
   void unclaimedChunkGoesBackWhenUnreachable() throws Exception {
     ByteBuf direct = pooledCopyOf(new byte[64 * KIB]);
     new ReceivedChunk(direct);
@@ -127,7 +146,7 @@ class ReceivedChunkTest {
           if (abort && received.size() >= body.length / 2) {
             upload.abort(ErrorCode.STORAGE_ERROR.error());
           }
-          vertx.setTimer(1, t -> upload.taken(n));
+          vertx.setTimer(1, t -> upload.taken(piece));
         }
 
         @Override
@@ -143,6 +162,51 @@ class ReceivedChunkTest {
       });
     }));
     return result.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Streams {@code body} to a store that reports nothing taken until the test does; returns the body. */
+  private UploadBody streamHeld(byte[] body, int chunk, List<ByteBuffer> handed) throws Exception {
+    UploadBody[] upload = new UploadBody[1];
+    CompletableFuture<Void> complete = new CompletableFuture<>();
+    context.runOnContext(v -> new MemoryBudget(64L * 1024 * KIB).acquire(context, 1024 * KIB, Duration.ofSeconds(5))
+        .onSuccess(lease -> {
+          ChunkedClient client = new ChunkedClient(context, body, chunk,
+              piece -> BufferInternal.safeBuffer(new ReceivedChunk(pooledCopyOf(piece))));
+          upload[0] = new UploadBody(context, client, 1L << 30, body.length, null, 512 * KIB)
+              .growsWithin(lease, 1024 * KIB).start();
+          upload[0].slice(body.length).subscribe(new Subscriber<ByteBuffer>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+              s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer piece) {
+              handed.add(piece);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              complete.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+              complete.complete(null);
+            }
+          });
+        }));
+    complete.get(10, TimeUnit.SECONDS);
+    return upload[0];
+  }
+
+  private void onContext(Runnable task) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      task.run();
+      done.complete(null);
+    });
+    done.get(10, TimeUnit.SECONDS);
   }
 
   private ByteBuf pooledCopyOf(byte[] bytes) {

@@ -195,7 +195,7 @@ class StreamedPartsTest {
             public void onNext(ByteBuffer b) {
               part.bytes += b.remaining();
               // taken at once, as a connection with room in its socket takes it
-              streamed.written().accept(b.remaining());
+              streamed.taken().accept(b);
               if (cancels) {
                 subscription.cancel();
               }
