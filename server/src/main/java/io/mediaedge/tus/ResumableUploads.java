@@ -232,9 +232,8 @@ public final class ResumableUploads {
       if (slot.isEmpty()) {
         return Future.failedFuture(perUser.refusal());
       }
-      return budget.acquire(context, leaseBytes, uploadConfig.budgetWait())
-          .onFailure(noMemory -> slot.get().end())
-          .compose(memory -> {
+      // However the PATCH ends, memory refused included, its slot frees.
+      return budget.acquire(context, leaseBytes, uploadConfig.budgetWait()).compose(memory -> {
         PatchWriter writer = new PatchWriter(context, store, assemblies, states, resumableConfig, uploadConfig,
             serverConfig, partBuffers, state, holder,
             append, remaining);
@@ -242,11 +241,8 @@ public final class ResumableUploads {
         return writer.run()
             .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))
             .map(this::progress)
-            .onComplete(done -> {
-              memory.release();
-              slot.get().end();
-            });
-      });
+            .onComplete(done -> memory.release());
+      }).onComplete(done -> slot.get().end());
     });
   }
 

@@ -1,7 +1,6 @@
 package io.mediaedge.upload;
 
 import io.mediaedge.errors.ErrorCode;
-import io.vertx.core.Context;
 import io.vertx.core.Promise;
 import java.nio.ByteBuffer;
 import org.reactivestreams.Publisher;
@@ -15,32 +14,7 @@ import org.reactivestreams.Subscription;
  */
 final class BodySlice implements Publisher<ByteBuffer>, Subscription {
 
-  /** The body's read-ahead queue and state, as a slice sees them; every call is on {@link #context()}. */
-  interface Source {
-    Context context();
-
-    /** Why the body failed, or null while it has not. */
-    Throwable failure();
-
-    boolean hasQueued();
-
-    /** Whether no more bytes will arrive: the last one did, or a resumable body's connection was cut. */
-    boolean sourceEnded();
-
-    /** Consumes the next queued chunk, cut to at most {@code atMost} bytes; call only while {@link #hasQueued()}. */
-    ByteBuffer next(long atMost);
-
-    /** Runs {@code task} once when bytes arrive or the body ends or fails, instead of any earlier waiter. */
-    void waitFor(Runnable task);
-
-    /** Forgets {@code task} if it is still the one waiting. */
-    void stopWaiting(Runnable task);
-
-    /** Reads ahead again if the window has room. */
-    void fillWindow();
-  }
-
-  private final Source body;
+  private final UploadBody body;
   private long remaining;
   private long demand;
   private Subscriber<? super ByteBuffer> subscriber;
@@ -48,7 +22,7 @@ final class BodySlice implements Publisher<ByteBuffer>, Subscription {
   private final Promise<Void> handedOver;
   private final Runnable drainTask = this::drain;
 
-  BodySlice(Source body, long length, Promise<Void> handedOver) {
+  BodySlice(UploadBody body, long length, Promise<Void> handedOver) {
     this.body = body;
     this.remaining = length;
     this.handedOver = handedOver;

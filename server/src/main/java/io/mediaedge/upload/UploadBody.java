@@ -1,9 +1,7 @@
 package io.mediaedge.upload;
 
-import io.mediaedge.buffers.ReceivedChunk;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.errors.ErrorCode;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,11 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -48,42 +42,18 @@ public final class UploadBody {
   private final ReadStream<Buffer> source;
   private final long maxBytes;
   private final long declaredLength;
-  private final byte[] expectedSha256;
   private final int window;
   /** Null for a resumable PATCH, whose flow hashes what it keeps itself. */
-  private final MessageDigest sha256;
+  private final BodyDigest sha256;
   /** A resumable PATCH keeps what arrived before a cut; a single-request upload fails instead. */
   private final boolean keepBytesOnCut;
   private boolean cut;
 
   /** The lease this body grows and shrinks, or null: then it reads ahead a fixed window. */
-  private MemoryBudget.Lease lease;
-  private long leaseCap;
-  private long firstShare;
-  private boolean growthAsked;
-  /** Bytes handed to the store that its connection has not taken yet (counted with a lease only). */
-  private long inFlight;
+  private GrowingLease lease;
 
-  /**
-   * Bytes received and not yet consumed. A piece's {@code owner} is the pooled buffer it lies in
-   * (a {@link ReceivedChunk}'s, with a body whose lease grows), null for heap bytes; each piece
-   * holds one reference to it.
-   */
-  private record Piece(Buffer bytes, ByteBuf owner) {
-    void release() {
-      if (owner != null) {
-        owner.release();
-      }
-    }
-  }
-
-  private final ArrayDeque<Piece> queue = new ArrayDeque<>();
-  /**
-   * Pieces handed to the store, by the very buffer handed, until its connection has taken each.
-   * By identity, not in order: the parts of a multipart upload go over different connections, and
-   * a later part's chunk may be taken before an earlier part's last one.
-   */
-  private final IdentityHashMap<ByteBuffer, Piece> handedOver = new IdentityHashMap<>();
+  /** Bytes received and not yet consumed (in pooled buffers only with a growing lease). */
+  private final ArrayDeque<BodyPiece> queue = new ArrayDeque<>();
   private long queuedBytes;
   private long received;
   private boolean sourceEnded;
@@ -92,7 +62,6 @@ public final class UploadBody {
   private boolean refill;
   private boolean heldBack;
   private Throwable failure;
-  private byte[] digest;
   private Runnable waiter;
 
   /**
@@ -110,14 +79,9 @@ public final class UploadBody {
     this.source = source;
     this.maxBytes = maxBytes;
     this.declaredLength = declaredLength;
-    this.expectedSha256 = expectedSha256;
     this.window = window;
     this.keepBytesOnCut = resumable;
-    try {
-      this.sha256 = resumable ? null : MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    this.sha256 = resumable ? null : new BodyDigest(expectedSha256);
   }
 
   /**
@@ -137,9 +101,7 @@ public final class UploadBody {
    * before {@link #start()}.
    */
   public UploadBody growsWithin(MemoryBudget.Lease lease, long cap) {
-    this.lease = lease;
-    this.leaseCap = cap;
-    this.firstShare = lease.bytes();
+    this.lease = new GrowingLease(lease, cap);
     return this;
   }
 
@@ -148,26 +110,22 @@ public final class UploadBody {
    * lease. Any thread; the count changes on the body's context.
    */
   public void taken(ByteBuffer chunk) {
+    onContext(() -> onTaken(chunk));
+  }
+
+  /** Runs {@code task} now when on the body's context, else on it. */
+  private void onContext(Runnable task) {
     if (Vertx.currentContext() == context) {
-      onTaken(chunk);
+      task.run();
     } else {
-      context.runOnContext(v -> onTaken(chunk));
+      context.runOnContext(v -> task.run());
     }
   }
 
   private void onTaken(ByteBuffer chunk) {
-    Piece taken = handedOver.remove(chunk);
-    if (taken == null || lease == null) {
-      return;
+    if (lease != null && lease.taken(chunk, queuedBytes)) {
+      fillWindow();
     }
-    // The store's connection is done with these bytes: the pool may have them back.
-    taken.release();
-    inFlight -= taken.bytes().length();
-    if (inFlight == 0 && queuedBytes == 0) {
-      // The client, not the store, sets the pace now: more memory would not make it faster.
-      lease.shrinkTo(firstShare);
-    }
-    fillWindow();
   }
 
   /** Whether the body ended early: the connection was cut or closed before the declared length. */
@@ -206,7 +164,7 @@ public final class UploadBody {
 
   /** The SHA-256 of the whole body, once its last byte has arrived; null before. */
   public byte[] sha256() {
-    return digest;
+    return sha256 == null ? null : sha256.value();
   }
 
   /** Whether the server held the client back (full window) since the last call; resets the flag. */
@@ -222,11 +180,7 @@ public final class UploadBody {
    * error answer takes the request over (a deferred release would undo the answer's handlers).
    */
   public void abort(Throwable cause) {
-    if (Vertx.currentContext() == context) {
-      fail(cause);
-    } else {
-      context.runOnContext(v -> fail(cause));
-    }
+    onContext(() -> fail(cause));
   }
 
   public Throwable failure() {
@@ -237,7 +191,7 @@ public final class UploadBody {
   public Future<Buffer> peek(int n) {
     return once(() -> queuedBytes >= n || sourceEnded, () -> {
       Buffer head = Buffer.buffer(n);
-      for (Piece piece : queue) {
+      for (BodyPiece piece : queue) {
         if (head.length() >= n) {
           break;
         }
@@ -284,34 +238,12 @@ public final class UploadBody {
 
   /** Consumes up to {@code n} bytes, fewer only at the end of the body, as the received chunks. */
   public Future<List<ByteBuffer>> take(long n) {
-    Promise<List<ByteBuffer>> promise = Promise.promise();
-    List<ByteBuffer> taken = new ArrayList<>();
-    new Runnable() {
-      long missing = n;
-
-      @Override
-      public void run() {
-        while (missing > 0 && !queue.isEmpty() && failure == null) {
-          ByteBuffer chunk = next(missing);
-          missing -= chunk.remaining();
-          taken.add(chunk);
-        }
-        if (failure != null) {
-          promise.fail(failure);
-        } else if (missing == 0 || sourceEnded && queue.isEmpty()) {
-          promise.complete(taken);
-        } else {
-          waiter = this;
-        }
-        fillWindow();
-      }
-    }.run();
-    return promise.future();
+    return BodyRun.take(this, n);
   }
 
   /** Exactly {@code length} bytes of the body as a single-subscriber publisher. */
   public Publisher<ByteBuffer> slice(long length) {
-    return new BodySlice(forSlices, length, Promise.promise());
+    return new BodySlice(this, length, Promise.promise());
   }
 
   /**
@@ -320,72 +252,49 @@ public final class UploadBody {
    * the slice ends otherwise.
    */
   public Publisher<ByteBuffer> slice(long length, Promise<Void> handedOver) {
-    return new BodySlice(forSlices, length, handedOver);
+    return new BodySlice(this, length, handedOver);
   }
 
-  /** The queue and state the slices read, kept off this class's public API. */
-  private final BodySlice.Source forSlices = new BodySlice.Source() {
-    @Override
-    public Context context() {
-      return context;
-    }
+  // What a slice reads (package-private: kept off this class's public API; on the body's context).
 
-    @Override
-    public Throwable failure() {
-      return failure;
-    }
+  Context context() {
+    return context;
+  }
 
-    @Override
-    public boolean hasQueued() {
-      return !queue.isEmpty();
-    }
+  boolean hasQueued() {
+    return !queue.isEmpty();
+  }
 
-    @Override
-    public boolean sourceEnded() {
-      return sourceEnded;
-    }
+  /** Whether no more bytes will arrive: the last one did, or a resumable body's connection was cut. */
+  boolean sourceEnded() {
+    return sourceEnded;
+  }
 
-    @Override
-    public ByteBuffer next(long atMost) {
-      return UploadBody.this.next(atMost);
-    }
+  /** Runs {@code task} once when bytes arrive or the body ends or fails, instead of any earlier waiter. */
+  void waitFor(Runnable task) {
+    waiter = task;
+  }
 
-    @Override
-    public void waitFor(Runnable task) {
-      waiter = task;
+  /** Forgets {@code task} if it is still the one waiting. */
+  void stopWaiting(Runnable task) {
+    if (waiter == task) {
+      waiter = null;
     }
+  }
 
-    @Override
-    public void stopWaiting(Runnable task) {
-      if (waiter == task) {
-        waiter = null;
-      }
-    }
-
-    @Override
-    public void fillWindow() {
-      UploadBody.this.fillWindow();
-    }
-  };
 
   /** Consumes the next queued piece, cut to at most {@code atMost} bytes, as the buffer to hand on. */
-  private ByteBuffer next(long atMost) {
-    Piece piece = queue.poll();
-    Buffer head = piece.bytes();
-    if (head.length() > atMost) {
+  ByteBuffer next(long atMost) {
+    BodyPiece piece = queue.poll();
+    if (piece.bytes().length() > atMost) {
       int cut = (int) atMost;
-      if (piece.owner() != null) {
-        piece.owner().retain(); // the rest left queued holds a reference of its own
-      }
-      queue.addFirst(new Piece(head.slice(cut, head.length()), piece.owner()));
-      head = head.slice(0, cut);
-      piece = new Piece(head, piece.owner());
+      queue.addFirst(piece.rest(cut));
+      piece = piece.head(cut);
     }
-    queuedBytes -= head.length();
-    ByteBuffer handed = nio(head);
+    queuedBytes -= piece.bytes().length();
+    ByteBuffer handed = nio(piece.bytes());
     if (lease != null) {
-      inFlight += head.length();
-      handedOver.put(handed, piece);
+      lease.handed(handed, piece);
     } else {
       piece.release();
     }
@@ -396,7 +305,8 @@ public final class UploadBody {
     return ((BufferInternal) chunk).getByteBuf().nioBuffer();
   }
 
-  private void fillWindow() {
+  /** Reads ahead again if the window (or lease) has room. */
+  void fillWindow() {
     if (filling) {
       refill = true;
       return;
@@ -409,7 +319,7 @@ public final class UploadBody {
           break;
         }
         if (!roomToRead()) {
-          if (grewAtOnce()) {
+          if (lease != null && lease.grewAtOnce(CHUNK, context, this::fillWindow)) {
             refill = true;
             continue;
           }
@@ -433,61 +343,29 @@ public final class UploadBody {
       return queuedBytes < window;
     }
     long landing = declaredLength >= 0 ? Math.min(CHUNK, Math.max(0, declaredLength - received)) : CHUNK;
-    return queuedBytes + inFlight + landing <= lease.bytes();
-  }
-
-  /**
-   * Asks the lease to grow (doubling, up to its cap); true when the bytes were granted at once.
-   * Otherwise the growth waits in the budget and reading goes on within the lease when the store
-   * takes what is held, or when the growth comes.
-   */
-  private boolean grewAtOnce() {
-    if (lease == null || growthAsked) {
-      return false;
-    }
-    long held = lease.bytes();
-    long extra = Math.min(leaseCap - held, Math.max(CHUNK, held));
-    if (extra <= 0) {
-      return false;
-    }
-    growthAsked = true;
-    if (lease.grow(extra, context, this::grown)) {
-      growthAsked = false;
-      return true;
-    }
-    return false;
-  }
-
-  private void grown() {
-    growthAsked = false;
-    fillWindow();
+    return lease.fits(queuedBytes, landing);
   }
 
   private void onData(Buffer chunk) {
     fetchOutstanding = false;
-    ByteBuf owner = ReceivedChunk.claim(chunk);
+    // Only a body whose store reports what its connection took (a growing lease) keeps the pooled
+    // bytes: the others (gathered parts, resumable PATCHes) hold them longer than a chunk's trip.
+    BodyPiece piece = BodyPiece.received(chunk, lease != null);
+    chunk = piece.bytes();
     if (failure != null || sourceEnded) {
-      if (owner != null) {
-        owner.release();
-      }
+      piece.release();
       return;
-    }
-    if (owner != null && lease == null) {
-      // Only a body whose store reports what its connection took can keep the pooled bytes: the
-      // others (gathered parts, resumable PATCHes) hold them for longer than a chunk's trip.
-      chunk = Buffer.buffer().appendBuffer(chunk);
-      owner.release();
-      owner = null;
     }
     received += chunk.length();
     if (received > maxBytes) {
+      piece.release();
       fail(ErrorCode.MEDIA_TOO_LARGE.error("The body passed the " + maxBytes + "-byte limit for its media type."));
       return;
     }
     if (sha256 != null) {
       sha256.update(nio(chunk));
     }
-    queue.add(new Piece(chunk, owner));
+    queue.add(piece);
     queuedBytes += chunk.length();
     if (received == declaredLength) {
       finishDigest();
@@ -506,9 +384,7 @@ public final class UploadBody {
       return;
     }
     sourceEnded = true;
-    if (digest == null) {
-      finishDigest();
-    }
+    finishDigest();
     wake();
   }
 
@@ -533,11 +409,7 @@ public final class UploadBody {
   }
 
   private void finishDigest() {
-    if (sha256 == null) {
-      return;
-    }
-    digest = sha256.digest();
-    if (expectedSha256 != null && !MessageDigest.isEqual(digest, expectedSha256)) {
+    if (sha256 != null && !sha256.finishAndMatch()) {
       fail(ErrorCode.DIGEST_MISMATCH.error());
     }
   }
@@ -547,7 +419,7 @@ public final class UploadBody {
       return;
     }
     failure = cause;
-    queue.forEach(Piece::release);
+    queue.forEach(BodyPiece::release);
     queue.clear();
     queuedBytes = 0;
     // Stay paused: nothing more is read from a client whose upload has failed.

@@ -124,8 +124,7 @@ public final class UploadService {
       cleanedUp.tryComplete();
       return Future.failedFuture(perUser.refusal());
     }
-    Future<MemoryBudget.Lease> leased = budget.acquire(context, admitted, uploadConfig.budgetWait())
-        .onFailure(noMemory -> slot.get().end());
+    Future<MemoryBudget.Lease> leased = budget.acquire(context, admitted, uploadConfig.budgetWait());
     // Without memory not a byte was read, so nothing reached the store.
     leased.onFailure(noMemory -> cleanedUp.tryComplete());
     return leased.compose(lease -> {
@@ -148,9 +147,8 @@ public final class UploadService {
           .onComplete(ar -> {
             guard.stop();
             lease.release();
-            slot.get().end();
           });
-    });
+    }).onComplete(done -> slot.get().end()); // however it ends, memory refused included
   }
 
   private Future<Void> checkSignature(UploadBody body, String contentType) {
