@@ -21,8 +21,23 @@ public interface AssembledObjects {
   /** Begins assembling {@code key}; completes with the state of an assembly without parts. */
   Future<String> begin(String key, ObjectAttributes attributes);
 
-  /** Writes {@code body} as the part after those {@code state} lists; completes with the new state. */
-  Future<String> append(String state, Body body);
+  /** How many parts {@code state} lists. */
+  int parts(String state);
+
+  /**
+   * Writes {@code body} as part {@code index} (from 0) of the assembly {@code state} names, while
+   * parts before it may still be on their way; completes with what {@link #withPart} records.
+   * Writing an index again replaces what was written there.
+   */
+  Future<String> writePart(String state, int index, Body body);
+
+  /**
+   * {@code state} with {@code written} (from {@link #writePart}) as its next part, index
+   * {@code parts(state)}. Pure: nothing is written.
+   *
+   * @throws IllegalArgumentException if {@code state} cannot be read
+   */
+  String withPart(String state, String written);
 
   /**
    * Makes the object from the parts {@code state} lists ({@code size} bytes in all). Completing

@@ -27,10 +27,19 @@ final class S3AssembledObjects implements AssembledObjects {
   }
 
   @Override
-  public Future<String> append(String state, Body body) {
-    return decoded(state).compose(assembly -> store.uploadPart(assembly.key(), assembly.uploadId(),
-            assembly.nextPart(), body)
-        .map(etag -> assembly.withPart(etag).encode()));
+  public int parts(String state) {
+    return S3AssemblyState.decode(state).partEtags().size();
+  }
+
+  @Override
+  public Future<String> writePart(String state, int index, Body body) {
+    // S3 numbers parts from 1; the ETag is what completing the upload needs of each.
+    return decoded(state).compose(assembly -> store.uploadPart(assembly.key(), assembly.uploadId(), index + 1, body));
+  }
+
+  @Override
+  public String withPart(String state, String written) {
+    return S3AssemblyState.decode(state).withPart(written).encode();
   }
 
   @Override

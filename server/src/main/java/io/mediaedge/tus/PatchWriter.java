@@ -11,10 +11,12 @@ import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
 import io.mediaedge.storage.MediaStore.ObjectContent;
+import io.mediaedge.storage.MediaStore.StreamedBody;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.tus.ResumableUploads.Append;
 import io.mediaedge.upload.MediaSignature;
+import io.mediaedge.upload.MemoryBudget;
 import io.mediaedge.upload.SlowUploadGuard;
 import io.mediaedge.upload.UploadBody;
 import io.netty.buffer.ByteBuf;
@@ -26,6 +28,8 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,12 +38,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One PATCH of a resumable upload, run under the upload's lease. Bytes fill the current part in
- * memory (starting with the stored tail, if any); a full part is appended to the object's assembly
- * and, unless the request carries a checksum, is committed at once: the new offset, the assembly's
- * new state and the SHA-256 state are written to the state row by compare-and-set. When the body
- * ends, normally or by a cut, the bytes past the last full part are written as a new tail object
- * and committed the same way. So the offset a client sees after a cut is exactly what is durable,
- * and nothing received is lost.
+ * memory (starting with the stored tail, if any). A part that will arrive whole within this PATCH
+ * (its Content-Length says so) streams to S3 as it fills, from the same buffer; any other part is
+ * written once full. A full part is appended to the object's assembly and, unless the request
+ * carries a checksum, committed: the new offset, the assembly's new state and the SHA-256 state at
+ * the part's end are written to the state row by compare-and-set. Writes and commits run behind the
+ * body: the next part fills (in a second buffer, when the memory budget has one free) while the
+ * previous one is still being acknowledged and committed, and commits stay in part order. When the
+ * body ends, normally or by a cut, the bytes past the last full part are written as a new tail
+ * object and committed the same way (a part cut while streaming is reset, so S3 keeps none of it).
+ * So the offset a client sees after a cut is exactly what is durable, and nothing received is lost.
  *
  * <p>With {@code Upload-Checksum} nothing is committed until the whole body has arrived and
  * matched; a mismatch (or a cut) discards it all, and the parts it wrote are simply written again
@@ -62,23 +70,67 @@ final class PatchWriter {
   private final Append append;
   private final long remaining;
   private final MessageDigest checksum;
+  private final MemoryBudget.Lease memory;
+  private final int partSize;
 
   private ResumableUpload state;
   /** The assembly's state with this PATCH's parts; committed with the offset, or dropped with them. */
   private String assembly;
   private final PartBuffers buffers;
-  /** The part being filled, off the heap (see {@link PartBuffers}); null until the PATCH starts. */
-  private ByteBuffer part;
-  private long partBytes;
+  /** Part buffers taken from {@link #buffers}; given back once every write that reads them is over. */
+  private final List<ByteBuffer> owned = new ArrayList<>();
+  /** Owned buffers no part uses. */
+  private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
+  /** One, or two once the lease grew by a part (never waited for: the second buffer is optional). */
+  private int buffersAllowed = 1;
+  /** Full parts whose write has not ended, oldest first; their buffers are still read. */
+  private final ArrayDeque<Part> writing = new ArrayDeque<>();
+  /** Every write this PATCH started, kept to wait for before the buffers go back. */
+  private final List<Future<?>> writes = new ArrayList<>();
+  /** Parts appended to {@link #assembly} and committed, in order; a failure here ends the PATCH. */
+  private Future<Void> written = Future.succeededFuture();
+  /** The part being filled; null between parts. */
+  private Part part;
+  /** The index the next part takes in the assembly, and the first this PATCH writes. */
+  private int nextIndex;
+  private int firstIndex;
   /** Bytes of the file that have arrived so far: the durable offset plus this PATCH's bytes. */
   private long position;
+  /** The file offset after this PATCH's last byte, or -1 when its length is not declared. */
+  private final long patchEnd;
   private Sha256State hash;
   private UploadBody body;
   private boolean leaseLost;
 
+  /** A part: its buffer (bytes from index 0), the file offset of its first byte, how full it is. */
+  private static final class Part {
+    final ByteBuffer buffer;
+    final long start;
+    final int capacity;
+    final int index;
+    int bytes;
+    /** Set when the part streams to S3 as it fills. */
+    PartFeed feed;
+    Future<String> streamed;
+    /** Set once full: the write whose ETag goes into the assembly. */
+    Future<String> written;
+
+    Part(ByteBuffer buffer, long start, int capacity, int index) {
+      this.buffer = buffer;
+      this.start = start;
+      this.capacity = capacity;
+      this.index = index;
+    }
+
+    /** The bytes so far, as a body; the store reads a view, the buffer stays as it is. */
+    BufferedBody filled() {
+      return new BufferedBody(List.of(buffer.slice(0, bytes)));
+    }
+  }
+
   PatchWriter(Context context, MediaStore store, AssembledObjects assemblies, ResumableStore states,
       ResumableConfig resumableConfig, UploadConfig uploadConfig, ServerConfig serverConfig, PartBuffers buffers,
-      ResumableUpload state, String holder, Append append, long remaining) {
+      ResumableUpload state, String holder, Append append, long remaining, MemoryBudget.Lease memory) {
     this.context = context;
     this.buffers = buffers;
     this.store = store;
@@ -91,33 +143,53 @@ final class PatchWriter {
     this.holder = holder;
     this.append = append;
     this.remaining = remaining;
+    this.memory = memory;
+    this.partSize = Math.toIntExact(state.partSize());
     this.checksum = append.checksum() == null ? null : append.checksum().newDigest();
     this.assembly = state.storageState();
     this.hash = Sha256State.restore(state.hashState());
     this.position = state.durableOffset();
+    this.patchEnd = append.contentLength() >= 0 ? state.durableOffset() + append.contentLength() : -1;
   }
 
   /** Completes with the state after this PATCH (its offset is what is durable now). */
   Future<ResumableUpload> run() {
     log.debug("PATCH of {} from {} ({} bytes declared)", state.uploadId(), state.durableOffset(), append.contentLength());
+    try {
+      firstIndex = assemblies.parts(assembly);
+      nextIndex = firstIndex;
+    } catch (IllegalArgumentException e) {
+      log.error("Unreadable assembly state of {}: {}", state.uploadId(), e.getMessage());
+      return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored state of the upload cannot be read."));
+    }
     body = UploadBody.resumable(context, append.body(), remaining, append.contentLength(),
         uploadConfig.streamWindow()).start();
     SlowUploadGuard guard = new SlowUploadGuard(context.owner(), body, serverConfig.minUploadRate(),
         serverConfig.minUploadRateInterval()).start();
     long renewEvery = Math.max(100, resumableConfig.lease().toMillis() / 3);
     long renewal = context.owner().setPeriodic(renewEvery, id -> renewLease());
-    part = buffers.acquire(Math.toIntExact(state.partSize()));
+    if (patchEnd < 0 || patchEnd - position > partSize) {
+      // More than one part to come: a second buffer lets the next part fill while this one is acknowledged.
+      buffersAllowed = memory.tryGrow(partSize) ? 2 : 1;
+    }
     return checkSignature()
+        .compose(v -> startPart())
         .compose(v -> loadTail())
         .compose(v -> fill())
-        .onComplete(done -> {
+        .transform(done -> {
           context.owner().cancelTimer(renewal);
           guard.stop();
-          // Every storage call that read the buffer has completed: the chain waited for each.
-          buffers.release(part);
           if (done.failed()) {
             body.abort(done.cause());
+            if (part != null && part.feed != null) {
+              part.feed.fail(done.cause());
+            }
           }
+          // The buffers go back once no write reads them any more (failed writes end too).
+          return Future.join(writes).transform(settled -> {
+            owned.forEach(buffers::release);
+            return done.succeeded() ? Future.succeededFuture(done.result()) : Future.failedFuture(done.cause());
+          });
         });
   }
 
@@ -151,14 +223,45 @@ final class PatchWriter {
           if (loaded != state.tailLength()) {
             return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored tail has the wrong size."));
           }
-          partBytes = loaded;
+          part.bytes = Math.toIntExact(loaded);
           return Future.succeededFuture();
         });
   }
 
+  /**
+   * Takes the next part's buffer (waiting while every buffer this PATCH may use is still being
+   * written) and, if the part will arrive whole within this PATCH, opens its write to S3.
+   */
+  private Future<Void> startPart() {
+    if (spare.isEmpty() && owned.size() < buffersAllowed) {
+      ByteBuffer fresh = buffers.acquire(partSize);
+      owned.add(fresh);
+      spare.add(fresh);
+    }
+    if (spare.isEmpty()) {
+      return writing.peekFirst().written.transform(ended -> startPart());
+    }
+    // The first part begins with the stored tail, which loadTail puts into it next.
+    long start = nextIndex == firstIndex ? position - state.tailLength() : position;
+    int capacity = state.length() >= 0 ? Math.toIntExact(Math.min(partSize, state.length() - start)) : partSize;
+    ByteBuffer buffer = spare.poll();
+    buffer.clear();
+    part = new Part(buffer, start, capacity, nextIndex++);
+    if (patchEnd >= 0 && start + capacity <= patchEnd) {
+      part.feed = new PartFeed(context, buffer, capacity);
+      part.streamed = assemblies.writePart(assembly, part.index,
+          new StreamedBody(capacity, part.feed));
+      writes.add(part.streamed);
+    }
+    return Future.succeededFuture();
+  }
+
   private Future<ResumableUpload> fill() {
+    if (written.failed()) {
+      return Future.failedFuture(written.cause());
+    }
     // Small takes, copied into the part buffer at once: heap chunks never pile up to a part.
-    long wanted = Math.min(TAKE, state.partSize() - partBytes);
+    long wanted = Math.min(TAKE, part.capacity - part.bytes);
     return body.take(wanted).compose(chunks -> {
       long taken = 0;
       for (ByteBuffer chunk : chunks) {
@@ -167,71 +270,106 @@ final class PatchWriter {
           checksum.update(chunk.duplicate());
         }
         taken += chunk.remaining();
-        part.put(chunk.duplicate());
+        part.buffer.put(chunk.duplicate());
       }
-      partBytes += taken;
+      part.bytes += Math.toIntExact(taken);
       position += taken;
+      if (part.feed != null) {
+        part.feed.filledTo(part.bytes);
+      }
       if (leaseLost) {
         return Future.failedFuture(ErrorCode.UPLOAD_LOCKED.error());
       }
       boolean bodyOver = taken < wanted;
-      boolean lastByte = state.length() >= 0 && position == state.length();
-      if (partBytes == state.partSize() || lastByte && partBytes > 0) {
-        long offset = position;
-        return appendPart().compose(v -> checksum == null && !lastByte ? commit(offset, null, 0)
-                : Future.succeededFuture(state))
-            .compose(v -> lastByte || bodyOver ? end() : fill());
+      if (part.bytes == part.capacity) {
+        boolean lastByte = state.length() >= 0 && position == state.length();
+        closePart(lastByte);
+        if (lastByte || bodyOver || position == patchEnd) {
+          return end();
+        }
+        return body.hasMore().compose(more -> more ? startPart().compose(v -> fill()) : end());
       }
       return bodyOver ? end() : fill();
     });
   }
 
-  /** The body is over (all of it, or cut): make what arrived durable, or discard it on a bad checksum. */
-  private Future<ResumableUpload> end() {
-    if (checksum != null) {
-      if (body.wasCut()) {
-        return Future.failedFuture(ErrorCode.UPLOAD_INCOMPLETE.error("The body was cut; with Upload-Checksum"
-            + " nothing of it is kept."));
-      }
-      if (!append.checksum().matches(checksum.digest())) {
-        return Future.failedFuture(ErrorCode.CHECKSUM_MISMATCH.error());
-      }
-    }
+  /**
+   * The part is full: its write (streamed already, or from the buffer now; a streamed write that
+   * failed is tried once more from the buffer) is appended to the assembly in part order and, unless
+   * the request carries a checksum or the upload is complete, committed with the hash at its end.
+   */
+  private void closePart(boolean lastByte) {
+    Part full = part;
+    part = null;
     long offset = position;
-    if (body.wasCut()) {
-      log.info("PATCH of {} cut after {} bytes; the upload is durable to {}", state.uploadId(), body.received(),
-          offset);
-    }
-    if (offset == state.durableOffset() && partBytes == state.tailLength()
-        && Objects.equals(assembly, state.storageState())) {
-      return Future.succeededFuture(state);
-    }
-    if (partBytes == 0 || state.length() >= 0 && offset == state.length()) {
-      // Parts only, the last of them possibly short: no tail.
-      return commit(offset, null, 0);
-    }
-    String tailKey = ObjectKeys.tailKey(state.owner(), state.uploadId(), offset);
-    long tailLength = partBytes;
-    return store.put(tailKey, filled(),
-            new ObjectAttributes(state.owner(), "application/octet-stream", Map.of()))
-        .compose(stored -> commit(offset, tailKey, tailLength));
+    byte[] hashAtEnd = hash.export();
+    Future<String> etag = full.streamed == null
+        ? assemblies.writePart(assembly, full.index, full.filled())
+        : full.streamed.recover(failure -> {
+          log.debug("Streamed part {} of {} failed ({}); writing it again from memory", full.index,
+              state.uploadId(), failure.toString());
+          return assemblies.writePart(assembly, full.index, full.filled());
+        });
+    writes.add(etag);
+    full.written = etag;
+    writing.add(full);
+    etag.onComplete(ended -> {
+      writing.remove(full);
+      spare.add(full.buffer);
+    });
+    written = written.compose(v -> etag).compose(tag -> {
+      log.debug("Upload {} part {} ending at {}", state.uploadId(), full.index, offset);
+      assembly = assemblies.withPart(assembly, tag);
+      return checksum == null && !lastByte ? commit(offset, null, 0, hashAtEnd).<Void>mapEmpty()
+          : Future.<Void>succeededFuture();
+    });
   }
 
-  private Future<Void> appendPart() {
-    log.debug("Upload {} part ending at {} ({} bytes)", state.uploadId(), position, partBytes);
-    return assemblies.append(assembly, filled())
-        .map(next -> {
-          assembly = next;
-          part.clear().limit(Math.toIntExact(state.partSize()));
-          partBytes = 0;
-          return null;
-        });
+  /** The body is over (all of it, or cut): make what arrived durable, or discard it on a bad checksum. */
+  private Future<ResumableUpload> end() {
+    Part open = part;
+    if (open != null && open.feed != null) {
+      // It will not arrive whole: reset its write; its bytes go into the tail instead.
+      open.feed.fail(ErrorCode.UPLOAD_INCOMPLETE.error("The part was cut short."));
+      open.streamed.onFailure(e -> log.debug("Cut part {} of {} not stored: {}", open.index, state.uploadId(),
+          e.toString()));
+    }
+    return written.compose(v -> {
+      if (checksum != null) {
+        if (body.wasCut()) {
+          return Future.failedFuture(ErrorCode.UPLOAD_INCOMPLETE.error("The body was cut; with Upload-Checksum"
+              + " nothing of it is kept."));
+        }
+        if (!append.checksum().matches(checksum.digest())) {
+          return Future.failedFuture(ErrorCode.CHECKSUM_MISMATCH.error());
+        }
+      }
+      long offset = position;
+      if (body.wasCut()) {
+        log.info("PATCH of {} cut after {} bytes; the upload is durable to {}", state.uploadId(), body.received(),
+            offset);
+      }
+      int tailLength = open == null ? 0 : open.bytes;
+      if (offset == state.durableOffset() && tailLength == state.tailLength()
+          && Objects.equals(assembly, state.storageState())) {
+        return Future.succeededFuture(state);
+      }
+      byte[] hashAtEnd = hash.export();
+      if (tailLength == 0 || state.length() >= 0 && offset == state.length()) {
+        // Parts only, the last of them possibly short: no tail.
+        return commit(offset, null, 0, hashAtEnd);
+      }
+      String tailKey = ObjectKeys.tailKey(state.owner(), state.uploadId(), offset);
+      return store.put(tailKey, open.filled(),
+              new ObjectAttributes(state.owner(), "application/octet-stream", Map.of()))
+          .compose(stored -> commit(offset, tailKey, tailLength, hashAtEnd));
+    });
   }
 
   /** Writes the new offset; the old tail object goes once nothing points to it. */
-  private Future<ResumableUpload> commit(long offset, String tailKey, long tailLength) {
+  private Future<ResumableUpload> commit(long offset, String tailKey, long tailLength, byte[] hashState) {
     String oldTail = state.tailKey();
-    ResumableUpload next = state.progressed(offset, assembly, tailKey, tailLength, hash.export(),
+    ResumableUpload next = state.progressed(offset, assembly, tailKey, tailLength, hashState,
         Instant.now().truncatedTo(ChronoUnit.MILLIS).plus(resumableConfig.expiry()));
     return states.update(next).compose(applied -> {
       if (!applied) {
@@ -255,11 +393,6 @@ final class PatchWriter {
     });
   }
 
-  /** The bytes of the part so far, as a body; the store reads a view, ours stays as it is. */
-  private BufferedBody filled() {
-    return new BufferedBody(List.of(part.duplicate().flip()));
-  }
-
   /**
    * Reads a small object (a tail, below one part) straight into the part buffer; completes with
    * the bytes read. The chain waits for it, so nothing else touches the buffer meanwhile; the
@@ -273,8 +406,8 @@ final class PatchWriter {
       read[0] += chunk.length();
       ByteBuf pooled = ReceivedChunk.claim(chunk);
       // A tail longer than the state says fails the size check; it must not overflow the part.
-      if (chunk.length() <= part.remaining()) {
-        part.put(((BufferInternal) chunk).getByteBuf().nioBuffer());
+      if (chunk.length() <= part.buffer.remaining()) {
+        part.buffer.put(((BufferInternal) chunk).getByteBuf().nioBuffer());
       }
       if (pooled != null) {
         pooled.release(); // copied into the part: S3's buffer can go back to the pool now

@@ -236,7 +236,7 @@ public final class ResumableUploads {
       return budget.acquire(context, leaseBytes, uploadConfig.budgetWait()).compose(memory -> {
         PatchWriter writer = new PatchWriter(context, store, assemblies, states, resumableConfig, uploadConfig,
             serverConfig, partBuffers, state, holder,
-            append, remaining);
+            append, remaining, memory);
         append.bodyWanted().run();
         return writer.run()
             .compose(written -> written.complete() ? finish(written) : Future.succeededFuture(written))

@@ -65,6 +65,24 @@ public final class MemoryBudget {
       }
     }
 
+    /**
+     * Takes {@code extra} more bytes only if they are free now and nothing waits for memory (an
+     * optional speed-up, such as a second part buffer, must never hold up an admission); never queues.
+     */
+    public boolean tryGrow(long extra) {
+      if (extra <= 0) {
+        throw new IllegalArgumentException("growth must be positive");
+      }
+      synchronized (MemoryBudget.this) {
+        if (released || growth != null || !growers.isEmpty() || !waiters.isEmpty() || available < extra) {
+          return false;
+        }
+        take(extra);
+        bytes += extra;
+        return true;
+      }
+    }
+
     /** Gives back what this lease holds above {@code keep} bytes. */
     public void shrinkTo(long keep) {
       long freed;

@@ -70,6 +70,23 @@ class GrowingLeaseTest {
   }
 
   @Test
+  void optionalGrowthTakesOnlyFreeMemoryAndNeverPassesAWaitingAdmission() throws Exception {
+    MemoryBudget budget = new MemoryBudget(1024 * KIB);
+    MemoryBudget.Lease patch = await(on(() -> budget.acquire(context, 512 * KIB, Duration.ofSeconds(10))));
+    assertTrue(patch.tryGrow(256 * KIB), "free and nobody waits");
+    assertEquals(768 * KIB, patch.bytes());
+    assertFalse(patch.tryGrow(512 * KIB), "only 256 KiB free");
+    assertEquals(0, budget.waiting(), "a refused optional growth does not queue");
+
+    Future<MemoryBudget.Lease> admission = on(() -> budget.acquire(context, 512 * KIB, Duration.ofSeconds(10)));
+    assertFalse(patch.tryGrow(128 * KIB), "256 KiB free, but an admission waits for memory");
+    patch.shrinkTo(512 * KIB);
+    assertEquals(512 * KIB, await(admission).bytes());
+    patch.release();
+    assertEquals(512 * KIB, budget.inUse());
+  }
+
+  @Test
   void releasedLeaseDropsItsWaitingGrowth() throws Exception {
     MemoryBudget budget = new MemoryBudget(256 * KIB);
     MemoryBudget.Lease lease = await(on(() -> budget.acquire(context, 256 * KIB, Duration.ofSeconds(10))));
