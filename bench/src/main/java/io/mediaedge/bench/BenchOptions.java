@@ -31,6 +31,12 @@ record BenchOptions(
     Duration sampleInterval,
     Duration timeout) {
 
+  /** The same options for a body of {@code otherSize} bytes (a warm-up). */
+  BenchOptions withSize(long otherSize) {
+    return new BenchOptions(otherSize, xmx, protocols, seed, baseline, nmt, jvmArgs, configOverrides,
+        runtimeClasspathFile, workDir, resultsDir, keepData, sampleInterval, timeout);
+  }
+
   /** The options every benchmark of a forked media-edge takes (see {@link #parse(String[], Extra)}). */
   static final String COMMON_USAGE = """
         --size BYTES         body size; plain bytes or with a unit: 1600000000, 1.6GB, 200MB, 64MiB

@@ -56,6 +56,9 @@ final class EdgeFork implements AutoCloseable {
     jvmArgs.add("-Xlog:gc:file=" + gcLog + ":uptime");
     jvmArgs.add("-XX:+HeapDumpOnOutOfMemoryError");
     jvmArgs.add("-XX:HeapDumpPath=" + logs);
+    // As bin/media-edge: resumable uploads hash on the JDK's SHA-256 engine (tus.IntrinsicSha256).
+    jvmArgs.add("--add-opens");
+    jvmArgs.add("java.base/sun.security.provider=ALL-UNNAMED");
     jvmArgs.addAll(extraJvmArgs);
     List<String> command = new ArrayList<>(jvmArgs);
     command.add("-cp");

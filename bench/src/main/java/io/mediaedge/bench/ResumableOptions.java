@@ -11,11 +11,13 @@ import java.util.List;
  * makes the file and the PATCHes smaller.
  */
 record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int cuts, boolean single,
-    boolean download, Duration retryDelay) {
+    boolean download, Duration retryDelay, long warmUpSize) {
 
   static final int MAX_CUTS = 20;
   static final long QUICK_SIZE = 300_000_000L;
   static final long QUICK_PATCH = 40_000_000L;
+  /** Bytes each way of the warm-up: enough for the JIT to compile both paths' hot code. */
+  static final long WARM_UP_SIZE = 200_000_000L;
 
   static final String USAGE = """
       Usage: bench/resumable-upload.sh [options]
@@ -29,6 +31,9 @@ record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int 
                              hashes are still compared with the ones media-edge computed)
         --retry-delay MS     how long the client waits after a 423 (the lease is still held by the
                              cut PATCH) before it asks HEAD again (default 200)
+        --no-warm-up         measure a cold JVM: skip the unmeasured warm-up (a 200 MB resumable
+                             upload with one cut, then a 200 MB single request) that otherwise
+                             runs first, so neither measured upload pays the JIT's compiling alone
       """ + BenchOptions.COMMON_USAGE;
 
   static ResumableOptions parse(String[] args) {
@@ -39,6 +44,7 @@ record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int 
     boolean[] single = {!Boolean.getBoolean("bench.noSingle")};
     boolean[] download = {!Boolean.getBoolean("bench.noDownload")};
     long[] retryMs = {Long.getLong("bench.retryDelay", 200L)};
+    boolean[] warmUp = {!Boolean.getBoolean("bench.noWarmUp")};
     BenchOptions common = BenchOptions.parse(args, quick ? QUICK_SIZE : BenchOptions.DEFAULT_SIZE, (option, value) -> {
       switch (option) {
         case "--quick" -> { }
@@ -46,6 +52,7 @@ record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int 
         case "--cuts" -> cuts[0] = Integer.parseInt(value.get());
         case "--no-single" -> single[0] = false;
         case "--no-download" -> download[0] = false;
+        case "--no-warm-up" -> warmUp[0] = false;
         case "--retry-delay" -> retryMs[0] = Long.parseLong(value.get());
         default -> {
           return false;
@@ -63,7 +70,13 @@ record ResumableOptions(BenchOptions common, boolean quick, long patchSize, int 
       throw new IllegalArgumentException("the resumable benchmark runs over HTTP/1.1 only (--http 1.1)");
     }
     return new ResumableOptions(common, quick, patch[0], cuts[0], single[0], download[0],
-        Duration.ofMillis(Math.max(0, retryMs[0])));
+        Duration.ofMillis(Math.max(0, retryMs[0])), warmUp[0] ? Math.min(WARM_UP_SIZE, common.size()) : 0);
+  }
+
+  /** The warm-up's options: a smaller body, one cut, no download; null when there is none. */
+  ResumableOptions warmUp() {
+    return warmUpSize <= 0 ? null : new ResumableOptions(common.withSize(warmUpSize), quick,
+        Math.min(patchSize, warmUpSize), 1, single, false, retryDelay, 0);
   }
 
   /**

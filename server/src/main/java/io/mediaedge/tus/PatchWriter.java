@@ -98,9 +98,12 @@ final class PatchWriter {
   private long position;
   /** The file offset after this PATCH's last byte, or -1 when its length is not declared. */
   private final long patchEnd;
-  private Sha256State hash;
+  private ResumableSha256 hash;
   private UploadBody body;
   private boolean leaseLost;
+  /** Where a PATCH's time goes (debug log): the storage behind, or the client. */
+  private long waitedForBuffer;
+  private long waitedForBody;
 
   /** A part: its buffer (bytes from index 0), the file offset of its first byte, how full it is. */
   private static final class Part {
@@ -147,7 +150,7 @@ final class PatchWriter {
     this.partSize = Math.toIntExact(state.partSize());
     this.checksum = append.checksum() == null ? null : append.checksum().newDigest();
     this.assembly = state.storageState();
-    this.hash = Sha256State.restore(state.hashState());
+    this.hash = ResumableSha256.restore(state.hashState());
     this.position = state.durableOffset();
     this.patchEnd = append.contentLength() >= 0 ? state.durableOffset() + append.contentLength() : -1;
   }
@@ -172,10 +175,15 @@ final class PatchWriter {
       // More than one part to come: a second buffer lets the next part fill while this one is acknowledged.
       buffersAllowed = memory.tryGrow(partSize) ? 2 : 1;
     }
+    long started = System.nanoTime();
     return checkSignature()
         .compose(v -> startPart())
         .compose(v -> loadTail())
         .compose(v -> fill())
+        .onComplete(x -> log.debug("PATCH of {} over in {} ms with {} part buffer(s); {} ms waiting for a buffer"
+            + " (its part's write to storage), {} ms for the client's bytes", state.uploadId(),
+            (System.nanoTime() - started) / 1_000_000, buffersAllowed, waitedForBuffer / 1_000_000,
+            waitedForBody / 1_000_000))
         .transform(done -> {
           context.owner().cancelTimer(renewal);
           guard.stop();
@@ -239,7 +247,11 @@ final class PatchWriter {
       spare.add(fresh);
     }
     if (spare.isEmpty()) {
-      return writing.peekFirst().written.transform(ended -> startPart());
+      long waitStarted = System.nanoTime();
+      return writing.peekFirst().written.transform(ended -> {
+        waitedForBuffer += System.nanoTime() - waitStarted;
+        return startPart();
+      });
     }
     // The first part begins with the stored tail, which loadTail puts into it next.
     long start = nextIndex == firstIndex ? position - state.tailLength() : position;
@@ -262,7 +274,9 @@ final class PatchWriter {
     }
     // Small takes, copied into the part buffer at once: heap chunks never pile up to a part.
     long wanted = Math.min(TAKE, part.capacity - part.bytes);
+    long asked = System.nanoTime();
     return body.take(wanted).compose(chunks -> {
+      waitedForBody += System.nanoTime() - asked;
       long taken = 0;
       for (ByteBuffer chunk : chunks) {
         hash.update(chunk.duplicate());

@@ -274,13 +274,16 @@ public final class ResumableUploads {
   Future<ResumableUpload> finish(ResumableUpload state) {
     long started = System.nanoTime();
     ObjectAttributes attributes = new ObjectAttributes(state.owner(), state.contentType(), Map.of());
-    String sha256 = HexFormat.of().formatHex(Sha256State.restore(state.hashState()).digest());
+    String sha256 = HexFormat.of().formatHex(ResumableSha256.restore(state.hashState()).digest());
     return assemblies.complete(state.storageState(), state.length(), attributes)
         .<Optional<ObjectInfo>>map(Optional::of)
         // Completed already by an earlier try: then the object is there.
         .recover(failure -> store.head(state.objectKey()).compose(found -> found.isPresent()
             ? Future.succeededFuture(found) : Future.failedFuture(failure)))
-        .compose(completed -> store.head(state.objectKey()))
+        .compose(completed -> {
+          log.debug("Resumable upload {} assembled in {} ms", state.uploadId(), (System.nanoTime() - started) / 1_000_000);
+          return store.head(state.objectKey());
+        })
         .compose(head -> {
           long size = head.map(ObjectInfo::size).orElse(-1L);
           if (size != state.length()) {

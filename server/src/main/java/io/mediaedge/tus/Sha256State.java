@@ -24,7 +24,7 @@ import java.util.Objects;
  *   41      n     the pending partial block, n = total mod 64 (0..63)
  * </pre>
  */
-public final class Sha256State {
+public final class Sha256State implements ResumableSha256 {
 
   /** Version byte written by {@link #export()}; {@link #restore} accepts only this one. */
   public static final byte EXPORT_VERSION = 1;
@@ -107,6 +107,7 @@ public final class Sha256State {
    * {@code MessageDigest.update(ByteBuffer)}, which consumes it), so the caller can still write
    * the same bytes elsewhere. Heap, read-only and direct buffers are read in place.
    */
+  @Override
   public void update(ByteBuffer buffer) {
     int position = buffer.position();
     int remaining = buffer.limit() - position;
@@ -137,11 +138,13 @@ public final class Sha256State {
    * The SHA-256 of everything hashed so far. Padding is applied to a copy, so this state is
    * unchanged and further {@code update} calls continue the same message.
    */
+  @Override
   public byte[] digest() {
     return copy().finish();
   }
 
   /** The state in the versioned form described in the class comment (41 to 104 bytes). */
+  @Override
   public byte[] export() {
     int n = pendingCount();
     ByteBuffer out = ByteBuffer.allocate(HEADER + n); // big-endian by default
