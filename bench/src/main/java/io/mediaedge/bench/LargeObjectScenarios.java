@@ -40,18 +40,19 @@ final class LargeObjectScenarios extends SuiteScenario {
     JsonArray runs = new JsonArray();
     // One uncounted transfer per system and protocol first: JIT, connection pools, S3 buckets.
     say("[1] warm-up: 64 MiB to each system, not counted ...");
-    for (boolean tls : List.of(false, true)) {
-      for (String system : stack.systems(!tls)) {
-        largeUpload(system, tls, false, Math.min(size, 64L << 20));
+    for (Transport transport : Transport.values()) {
+      for (String system : stack.systems(transport.withDirect())) {
+        largeUpload(system, transport, false, Math.min(size, 64L << 20));
       }
     }
-    for (boolean tls : List.of(false, true)) {
-      List<String> systems = stack.systems(!tls);
+    for (Transport transport : Transport.values()) {
+      List<String> systems = stack.systems(transport.withDirect());
       for (int rep = 0; rep < options.repetitions(); rep++) {
         for (String system : SuiteRounds.rotated(systems, rep)) {
           say(String.format(Locale.ROOT, "[1] upload %,d bytes to %s over %s (round %d) ...", size, system,
-              tls ? "HTTPS" : "cleartext", rep + 1));
-          JsonObject run = largeUpload(system, tls, rep == options.repetitions() - 1 && !tls, size);
+              transport.label(), rep + 1));
+          JsonObject run = largeUpload(system, transport,
+              rep == options.repetitions() - 1 && transport == Transport.CLEARTEXT, size);
           run.put("round", rep + 1);
           runs.add(run);
           say("    " + run.getValue("MBps", run.getString("error")) + " MB/s, status " + run.getValue("status"));
@@ -59,12 +60,51 @@ final class LargeObjectScenarios extends SuiteScenario {
       }
     }
     return new JsonObject().put("sizeBytes", size).put("runs", runs)
-        .put("note", "HTTP/1.1; media-edge: POST /v1/media (JWT, SHA-256, history, event); nginx and direct: "
+        .put("note", "HTTP/1.1 cleartext and over TLS, then HTTP/2 over TLS (ALPN; media-edge and nginx only); "
+            + "media-edge: POST /v1/media (JWT, SHA-256, history, event); nginx and direct: "
             + "S3 PUT of the same bytes; S3Mock has no TLS listener here, so direct is always cleartext");
   }
 
-  private JsonObject largeUpload(String system, boolean tls, boolean keep, long size) {
-    HttpClient client = stack.client();
+  /** How a transfer travels: the HTTP/1.1 rows, then HTTP/2 (over TLS, as browsers and apps speak it). */
+  enum Transport {
+    CLEARTEXT(false, false, "cleartext"), HTTPS(true, false, "HTTPS"), HTTP2(true, true, "HTTP/2 over TLS");
+
+    final boolean tls;
+    final boolean http2;
+    private final String label;
+
+    Transport(boolean tls, boolean http2, String label) {
+      this.tls = tls;
+      this.http2 = http2;
+      this.label = label;
+    }
+
+    /** S3Mock listens in cleartext HTTP/1.1 only: direct S3 has a cleartext row alone. */
+    boolean withDirect() {
+      return this == CLEARTEXT;
+    }
+
+    String label() {
+      return label;
+    }
+
+    HttpClient client(SuiteStack stack) {
+      return stack.client(http2 ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1);
+    }
+
+    /** Marks a run's JSON: "tls" as before, "http2" only for the HTTP/2 rows. */
+    JsonObject mark(JsonObject run) {
+      run.put("tls", tls);
+      if (http2) {
+        run.put("http2", true);
+      }
+      return run;
+    }
+  }
+
+  private JsonObject largeUpload(String system, Transport transport, boolean keep, long size) {
+    boolean tls = transport.tls;
+    HttpClient client = transport.client(stack);
     HttpRequest.Builder request = HttpRequest.newBuilder(stack.target(system, tls, LARGE_KEY))
         .timeout(Duration.ofMinutes(30)).header("Content-Type", "video/mp4");
     if (system.equals(EDGE)) {
@@ -76,12 +116,13 @@ final class LargeObjectScenarios extends SuiteScenario {
       return sent[0];
     }), size);
     request = system.equals(EDGE) ? request.POST(body) : request.PUT(body);
-    JsonObject run = new JsonObject().put("system", system).put("tls", tls);
+    JsonObject run = transport.mark(new JsonObject().put("system", system));
     SuiteCpuMark cpu = stack.cpuMark();
     long start = System.nanoTime();
     try {
       HttpResponse<String> response = client.send(request.build(), BodyHandlers.ofString());
       double seconds = (System.nanoTime() - start) / 1e9;
+      run.put("httpVersion", response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1");
       run.put("status", response.statusCode()).put("seconds", round(seconds, 2))
           .put("MBps", round(size / 1e6 / seconds, 1)).put("cpuSeconds", cpu.since());
       GeneratedBody b = sent[0];
@@ -117,8 +158,8 @@ final class LargeObjectScenarios extends SuiteScenario {
   JsonObject downloads() throws Exception {
     if (largeMediaId == null) {
       say("[5] uploading the object to download ...");
-      largeUpload(EDGE, false, true, options.largeSize());
-      largeUpload(DIRECT, false, true, options.largeSize());
+      largeUpload(EDGE, Transport.CLEARTEXT, true, options.largeSize());
+      largeUpload(DIRECT, Transport.CLEARTEXT, true, options.largeSize());
     }
     if (largeMediaId == null) {
       throw new IllegalStateException("no object to download (the upload failed)");
@@ -126,16 +167,17 @@ final class LargeObjectScenarios extends SuiteScenario {
     String token = stack.dev().token("bench-large", Duration.ofHours(6));
     warmUpDownloads(token);
     JsonArray full = new JsonArray();
-    for (boolean tls : List.of(false, true)) {
+    for (Transport transport : Transport.values()) {
+      HttpClient client = transport.client(stack);
       for (int rep = 0; rep < options.repetitions(); rep++) {
-        for (String system : SuiteRounds.rotated(stack.systems(!tls), rep)) {
+        for (String system : SuiteRounds.rotated(stack.systems(transport.withDirect()), rep)) {
           say(String.format(Locale.ROOT, "[5] GET %,d bytes from %s over %s (round %d) ...", options.largeSize(),
-              system, tls ? "HTTPS" : "cleartext", rep + 1));
-          HttpRequest get = request(system, tls, token, null);
+              system, transport.label(), rep + 1));
+          HttpRequest get = request(system, transport.tls, token, null);
           SuiteCpuMark cpu = stack.cpuMark();
-          JsonObject run = new LoadRun(stack.client(), stack.executor(), (c, seq) -> new LoadRun.Call(get, 0),
+          JsonObject run = new LoadRun(client, stack.executor(), (c, seq) -> new LoadRun.Call(get, 0),
               st -> st == 200).fixed(1, 1);
-          run.put("cpuSeconds", cpu.since()).put("system", system).put("tls", tls).put("round", rep + 1);
+          transport.mark(run.put("cpuSeconds", cpu.since()).put("system", system).put("round", rep + 1));
           full.add(run);
           say("    " + run.getValue("MBps") + " MB/s, status " + run.getValue("outcomes"));
         }
@@ -183,10 +225,11 @@ final class LargeObjectScenarios extends SuiteScenario {
     say("[5] warm-up: 64 MiB three times and " + options.warmup().toSeconds()
         + " s of ranges from each system, not counted ...");
     long bytes = Math.min(64L << 20, options.largeSize());
-    for (boolean tls : List.of(false, true)) {
-      for (String system : stack.systems(!tls)) {
-        HttpRequest get = request(system, tls, token, "bytes=0-" + (bytes - 1));
-        new LoadRun(stack.client(), stack.executor(), (c, seq) -> new LoadRun.Call(get, 0), st -> st == 206)
+    for (Transport transport : Transport.values()) {
+      HttpClient client = transport.client(stack);
+      for (String system : stack.systems(transport.withDirect())) {
+        HttpRequest get = request(system, transport.tls, token, "bytes=0-" + (bytes - 1));
+        new LoadRun(client, stack.executor(), (c, seq) -> new LoadRun.Call(get, 0), st -> st == 206)
             .fixed(1, 3);
       }
     }

@@ -101,7 +101,7 @@ final class NginxProxy implements AutoCloseable {
           }
           server {
             listen 127.0.0.1:%4$d;
-            listen 127.0.0.1:%5$d ssl;
+            listen 127.0.0.1:%5$d ssl http2;
             ssl_certificate %6$s;
             ssl_certificate_key %7$s;
             client_max_body_size 0;

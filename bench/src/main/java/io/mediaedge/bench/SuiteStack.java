@@ -213,7 +213,12 @@ final class SuiteStack {
 
   /** A fresh HTTP/1.1 client on the load threads, trusting the dev CA. */
   HttpClient client() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trust).executor(executor)
+    return client(HttpClient.Version.HTTP_1_1);
+  }
+
+  /** A fresh client of {@code version} (HTTP/2: negotiated by ALPN over TLS) on the load threads. */
+  HttpClient client(HttpClient.Version version) {
+    return HttpClient.newBuilder().version(version).sslContext(trust).executor(executor)
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
