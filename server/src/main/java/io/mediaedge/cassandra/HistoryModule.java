@@ -31,6 +31,8 @@ public final class HistoryModule {
   static final Duration SCHEMA_DEBOUNCE = Duration.ofMillis(10);
   static final Duration RECONNECT_BASE = Duration.ofMillis(500);
   static final Duration RECONNECT_MAX = Duration.ofSeconds(5);
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+  static final int LOCAL_CONNECTIONS = 2;
 
   private final Vertx vertx;
   private final CqlSession session;
@@ -84,6 +86,13 @@ public final class HistoryModule {
         // after an outage, find the nodes again within seconds rather than the default minute
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, RECONNECT_BASE)
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, RECONNECT_MAX)
+        // A CPU-starved machine (10,000 hostile connections on two cores) can take seconds to
+        // answer a heartbeat; with the default timeout (the init-query timeout) the driver then
+        // closed a healthy connection and every request on it failed until it reconnected.
+        // Requests keep their own timeout; a heartbeat only needs to notice a dead node.
+        .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, HEARTBEAT_TIMEOUT)
+        // Two connections per node: when one is closed, requests go on over the other.
+        .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, LOCAL_CONNECTIONS)
         .build();
     CqlSessionBuilder builder = CqlSession.builder()
         .withConfigLoader(loader)

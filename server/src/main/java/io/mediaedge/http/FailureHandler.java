@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * response has already started, a second one cannot be written: the stream is reset instead.
  */
 final class FailureHandler implements Handler<RoutingContext> {
+  private static final String RETRY_AFTER = "Retry-After";
+  /** Long enough for a reconnect or a budget to free, short enough not to stall a user. */
+  static final String RETRY_AFTER_UNAVAILABLE_SECONDS = "2";
   private static final Logger log = LoggerFactory.getLogger(FailureHandler.class);
   /** How long and how much of a refused body is read and dropped before the connection closes. */
   static final long LINGER_MILLIS = 5_000;
@@ -74,6 +77,11 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     response.setStatusCode(error.status());
+    if (error.status() == 503 && !error.headers().containsKey(RETRY_AFTER)) {
+      // Every 503 is a moment's shortage (memory, S3, Cassandra): say when to come back, so
+      // clients and proxies retry instead of failing the user's upload.
+      response.putHeader(RETRY_AFTER, RETRY_AFTER_UNAVAILABLE_SECONDS);
+    }
     error.headers().forEach(response::putHeader);
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     response.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");

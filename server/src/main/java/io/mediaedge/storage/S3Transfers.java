@@ -187,18 +187,59 @@ final class S3Transfers {
     Promise<String> written = Promise.promise();
     presigned(presign)
         .compose(options -> http.request(options.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length()))))
-        .onSuccess(request -> send(request, body, written))
+        .onSuccess(request -> send(request, body, written, new WriteProgress(request, readTimeoutMillis)))
         .onFailure(failure -> written.tryFail(translate(failure)));
     return written.future();
   }
 
-  private static void send(HttpClientRequest request, Body body, Promise<String> written) {
+  /**
+   * Keeps a write's timeout about the store, not the client. Vert.x's idle timeout counts only
+   * bytes received, and S3 answers a PUT after its last byte: an upload streaming for longer than
+   * {@code storage.readTimeout} (a 100 MB video from a phone at 5 Mbit/s takes 160 s) failed with
+   * 504 although S3 was taking every byte. So each chunk the store's connection takes starts the
+   * timeout again; a write fails only when the store took nothing and answered nothing for that
+   * long. Restarting the timer costs a timer, so it is restarted at most ten times per period.
+   */
+  private static final class WriteProgress {
+    private final HttpClientRequest request;
+    private final long timeoutMillis;
+    private final long restartEveryNanos;
+    private long restartedAt = System.nanoTime();
+    private boolean answered;
+
+    WriteProgress(HttpClientRequest request, long timeoutMillis) {
+      this.request = request;
+      this.timeoutMillis = timeoutMillis;
+      this.restartEveryNanos = timeoutMillis * 1_000_000 / 10;
+    }
+
+    /** The store's connection took a chunk of the body. */
+    void taken() {
+      long now = System.nanoTime();
+      if (!answered && now - restartedAt >= restartEveryNanos) {
+        restartedAt = now;
+        request.idleTimeout(timeoutMillis);
+      }
+    }
+
+    /** The answer came (or the write ended otherwise): the response has its own timeout from here. */
+    void answered() {
+      answered = true;
+    }
+  }
+
+  private static void send(HttpClientRequest request, Body body, Promise<String> written, WriteProgress progress) {
     // The response future below fails with the same error and is where it is translated and
     // logged; without a handler here Vert.x would log it a second time as unhandled.
     request.exceptionHandler(failure -> { });
-    BodyWriter writer = new BodyWriter(request, written,
-        body instanceof StreamedBody streamed ? streamed.taken() : chunk -> { });
+    Consumer<ByteBuffer> taken = body instanceof StreamedBody streamed ? streamed.taken() : chunk -> { };
+    BodyWriter writer = new BodyWriter(request, written, chunk -> {
+      progress.taken();
+      taken.accept(chunk);
+    });
+    written.future().onComplete(done -> progress.answered());
     request.response().onComplete(answer -> {
+      progress.answered();
       if (written.future().isComplete()) {
         return; // the body failed first and reset the request: its own error is the answer
       }
@@ -218,7 +259,7 @@ final class S3Transfers {
       streamed.publisher().subscribe(writer);
     } else {
       for (ByteBuffer chunk : ((BufferedBody) body).chunks()) {
-        request.write(wrap(chunk.duplicate()));
+        request.write(wrap(chunk.duplicate())).onSuccess(v -> progress.taken());
       }
       request.end();
     }

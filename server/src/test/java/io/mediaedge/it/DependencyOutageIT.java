@@ -171,6 +171,7 @@ class DependencyOutageIT {
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       assertError(503, "HISTORY_UNAVAILABLE", refused);
       assertTrue(took.compareTo(ANSWER_WITHIN) < 0, "503 took " + took);
+      assertEquals("2", refused.headers().firstValue("Retry-After").orElse(null), "a 503 says when to retry");
       HttpResponse<byte[]> refusedChunked = h1.uploadStreaming(token, "image/png",
           MediaSamples.trickle(MediaSamples.withHead(MediaSamples.PNG_HEAD, 8 * KIB, 6), KIB));
       assertError(503, "HISTORY_UNAVAILABLE", refusedChunked);

@@ -25,12 +25,14 @@ import org.junit.jupiter.api.Timeout;
  * Clients that send their upload headers and then trickle the body, against a real server with two
  * S3 connections and a limit of three uploads per user: they hold only their first share of the
  * memory budget, no S3 connection, and past the limit they are refused at once, while everyone
- * else's uploads go through.
+ * else's uploads go through. A body that keeps coming for longer than the storage timeout is
+ * stored (the store answers a PUT only after its last byte).
  */
 @Timeout(120)
 class TricklingUploadsIT {
   private static final long FIRST_SHARE = 128 * 1024;
   private static final int LIMIT = 3;
+  private static final int STORAGE_TIMEOUT_SECONDS = 3;
 
   private static TestStack stack;
   private static EdgeServer edge;
@@ -41,7 +43,8 @@ class TricklingUploadsIT {
   static void start() throws Exception {
     stack = TestStack.get();
     edge = stack.startServer(new JsonObject()
-        .put("storage", new JsonObject().put("maxConnections", 2))
+        // A short storage timeout: a body that streams for longer must still be stored.
+        .put("storage", new JsonObject().put("maxConnections", 2).put("readTimeout", STORAGE_TIMEOUT_SECONDS + "s"))
         .put("upload", new JsonObject().put("maxPerUser", LIMIT))
         // the guards stay out of the way: these clients are cut by the test, not by the server
         .put("server", new JsonObject().put("minUploadRateInterval", "60s").put("idleTimeout", "90s")));
@@ -102,6 +105,35 @@ class TricklingUploadsIT {
     awaitBudgetInUse((LIMIT - 1) * FIRST_SHARE);
     HttpResponse<byte[]> again = client.upload(token, "image/jpeg", MediaSamples.jpeg(100_000));
     assertEquals(201, again.statusCode(), new String(again.body(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aBodyThatStreamsForLongerThanTheStorageTimeoutIsStored() throws Exception {
+    // S3 answers a PUT after its last byte: while the body is still coming, the store has
+    // nothing to say, and that is no timeout as long as it takes what we send.
+    byte[] body = MediaSamples.jpeg(300_000);
+    try (Socket socket = new Socket("127.0.0.1", edge.httpPort())) {
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /v1/media HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+          + stack.token("slow-phone-" + System.nanoTime()) + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
+          + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      int sent = 100_000; // past the first 64 KiB: the storage request is open from here on
+      out.write(body, 0, sent);
+      out.flush();
+      long started = System.nanoTime();
+      while (sent < body.length) {
+        Thread.sleep(350);
+        int n = Math.min(10_000, body.length - sent);
+        out.write(body, sent, n);
+        out.flush();
+        sent += n;
+      }
+      long streamedMillis = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(streamedMillis > 2_000L * STORAGE_TIMEOUT_SECONDS, "streamed for " + streamedMillis + " ms");
+      String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertEquals("HTTP/1.1 201", head, "stored after " + streamedMillis + " ms of streaming");
+    }
   }
 
   /** Sends an upload's headers and the first bytes of a 1 MB JPEG body, then nothing more. */
