@@ -1,14 +1,17 @@
 package io.mediaedge.upload;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mediaedge.buffers.ReceivedChunk;
 import io.mediaedge.errors.ErrorCode;
+import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,6 +53,20 @@ class ReceivedChunkTest {
   @AfterEach
   void stop() {
     vertx.close().await();
+  }
+
+  @Test
+  void onlyChunksOfTheAdaptiveAllocatorAreKeptInPlace() {
+    ByteBuf adaptive = new AdaptiveByteBufAllocator().directBuffer(16);
+    ByteBuf classic = PooledByteBufAllocator.DEFAULT.directBuffer(16);
+    try {
+      assertTrue(ReceivedChunk.mayKeep(adaptive), "the allocator the zero-copy path was tested on");
+      assertFalse(ReceivedChunk.mayKeep(classic), "the classic pooled allocator: left to Vert.x's copy");
+      assertFalse(ReceivedChunk.mayKeep(Unpooled.buffer(16)));
+    } finally {
+      adaptive.release();
+      classic.release();
+    }
   }
 
   @Test
