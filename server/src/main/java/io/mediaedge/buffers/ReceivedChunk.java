@@ -1,6 +1,5 @@
 package io.mediaedge.buffers;
 
-import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.DuplicatedByteBuf;
@@ -43,17 +42,6 @@ public final class ReceivedChunk extends WrappedByteBuf {
         pooled.release();
       }
     });
-  }
-
-  /**
-   * Whether {@code received} may be kept in place as a received chunk: only when it comes from
-   * Netty's adaptive allocator (Netty 4.2's default, which every test and benchmark ran on). Under
-   * the classic pooled allocator ({@code -Dio.netty.allocator.type=pooled}) downloads came back
-   * with other bytes in them (MediaRoundTripIT with that flag), so such chunks are left to Vert.x,
-   * which copies them, until that is understood.
-   */
-  public static boolean mayKeep(ByteBuf received) {
-    return received.alloc() instanceof AdaptiveByteBufAllocator;
   }
 
   /**
@@ -118,17 +106,28 @@ public final class ReceivedChunk extends WrappedByteBuf {
 
   /**
    * The pooled buffer under an unpooled allocator's name, which is what Vert.x looks at before it
-   * copies. Nothing is allocated through it.
+   * copies. Nothing is allocated through it. It duplicates a {@link Plain} wrapper of the buffer,
+   * not the buffer itself: a {@code DuplicatedByteBuf} unwraps a pooled slice (the classic pooled
+   * allocator's {@code PooledSlicedByteBuf}) to the buffer under it and loses the slice's offset,
+   * so under {@code -Dio.netty.allocator.type=pooled} every chunk read as the start of the buffer
+   * the HTTP head was read into.
    */
   @SuppressWarnings("deprecation")
   private static final class NamingUnpooled extends DuplicatedByteBuf {
     NamingUnpooled(ByteBuf pooled) {
-      super(pooled);
+      super(new Plain(pooled));
     }
 
     @Override
     public ByteBufAllocator alloc() {
       return UnpooledByteBufAllocator.DEFAULT;
+    }
+  }
+
+  /** The buffer as it is: same indexes, same reference count, nothing unwrapped. */
+  private static final class Plain extends WrappedByteBuf {
+    Plain(ByteBuf buffer) {
+      super(buffer);
     }
   }
 }

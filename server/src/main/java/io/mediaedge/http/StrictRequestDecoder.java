@@ -76,7 +76,7 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
       if (decoded instanceof HttpRequest request) {
         uploadBody = isUpload(request);
       } else if (uploadBody && decoded instanceof HttpContent content && content.decoderResult().isSuccess()
-          && content.content().isReadable() && ReceivedChunk.mayKeep(content.content())) {
+          && content.content().isReadable()) {
         out.set(i, content.replace(new ReceivedChunk(content.content())));
       }
       if (decoded instanceof LastHttpContent) {

@@ -34,8 +34,7 @@ final class ReceivedBodies extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpContent content && content.decoderResult().isSuccess() && content.content().isReadable()
-        && ReceivedChunk.mayKeep(content.content())) {
+    if (msg instanceof HttpContent content && content.decoderResult().isSuccess() && content.content().isReadable()) {
       ctx.fireChannelRead(content.replace(new ReceivedChunk(content.content())));
     } else {
       ctx.fireChannelRead(msg);
