@@ -87,9 +87,10 @@ public final class HistoryModule {
         .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, RECONNECT_BASE)
         .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, RECONNECT_MAX)
         // A CPU-starved machine (10,000 hostile connections on two cores) can take seconds to
-        // answer a heartbeat; with the default timeout (the init-query timeout) the driver then
-        // closed a healthy connection and every request on it failed until it reconnected.
-        // Requests keep their own timeout; a heartbeat only needs to notice a dead node.
+        // answer a heartbeat; with the default timeout (the init-query timeout) the driver would
+        // close a healthy connection and fail every request on it until it reconnected (the likely
+        // cause of uploads failing with no node available in an earlier attack run). Requests keep
+        // their own timeout; a heartbeat only needs to notice a dead node.
         .withDuration(DefaultDriverOption.HEARTBEAT_TIMEOUT, HEARTBEAT_TIMEOUT)
         // Two connections per node: when one is closed, requests go on over the other.
         .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, LOCAL_CONNECTIONS)
