@@ -88,11 +88,6 @@ public final class S3AssemblyState {
     return new S3AssemblyState(key, uploadId, more);
   }
 
-  /** S3 numbers parts from 1. */
-  int nextPart() {
-    return partEtags.size() + 1;
-  }
-
   String key() {
     return key;
   }
