@@ -35,6 +35,12 @@ public final class CassandraHistoryStore implements HistoryStore {
   static final int MAX_LISTING_SCAN = 2_000;
   /** Events returned for one media, oldest first; downloads can make the tail long. */
   static final int MAX_EVENTS = 1_000;
+  /**
+   * Groups of small writes on their way at once. Two: a group is sent as soon as the one before
+   * has gone, so a lone write never waits for another's answer, and under load each group carries
+   * what arrived while the previous ones were out.
+   */
+  static final int SMALL_WRITES_IN_FLIGHT = 2;
 
   private static final String EVENT_COLUMNS = "event_id, occurred_at, action, content_type, content_length,"
       + " sha256, status, latency_ms, region, pop, country, city, asn, isp, client_ip, properties, payload";
@@ -45,6 +51,11 @@ public final class CassandraHistoryStore implements HistoryStore {
   private final CqlSession session;
   private final HistoryConfig config;
   private final Map<String, PreparedStatement> statements;
+  /**
+   * Upload intents, outbox removals and downloads' event rows of requests close together go to
+   * Cassandra as one request.
+   */
+  private final GroupCommit smallWrites;
 
   private CassandraHistoryStore(Vertx vertx, CqlSession session, HistoryConfig config,
       Map<String, PreparedStatement> statements) {
@@ -52,6 +63,8 @@ public final class CassandraHistoryStore implements HistoryStore {
     this.session = session;
     this.config = config;
     this.statements = statements;
+    this.smallWrites = new GroupCommit(vertx, session::executeAsync,
+        statement -> statement.computeSizeInBytes(session.getContext()), SMALL_WRITES_IN_FLIGHT);
   }
 
   /** Prepares every statement once; the schema must exist (run {@link SchemaMigrator} first). */
@@ -116,8 +129,8 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<Void> recordIntent(UploadIntent intent) {
-    return execute(bind("insertIntent", intent.bucket(), intent.mediaId(), intent.owner(), intent.objectKey(),
-        intent.startedAt())).mapEmpty();
+    return grouped(bind("insertIntent", intent.bucket(), intent.mediaId(), intent.owner(), intent.objectKey(),
+        intent.startedAt()));
   }
 
   @Override
@@ -147,11 +160,12 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<Void> recordEventRows(HistoryEvent event) {
-    // Two partitions in one unlogged batch: no batchlog, and one request instead of two. Cassandra's
-    // cost per request, not per row, dominated on the benchmark's machine (3.8 ms of its CPU per
-    // ranged GET with two writes); the rows need no atomicity (the event itself is in Kafka).
+    // Two partitions in one unlogged batch, with other downloads' rows when they come close
+    // together: no batchlog, and one request instead of two or more. Cassandra's cost per request,
+    // not per row, dominated on the benchmark's machine (3.8 ms of its CPU per ranged GET with two
+    // writes); the rows need no atomicity (the event itself is in Kafka).
     List<BoundStatement> rows = eventRowInserts(event, HistoryEventJson.encode(event));
-    return execute(BatchStatement.newInstance(DefaultBatchType.UNLOGGED).addAll(rows)).mapEmpty();
+    return DriverFailures.onContext(smallWrites.write(rows), vertx.getOrCreateContext());
   }
 
   @Override
@@ -273,8 +287,9 @@ public final class CassandraHistoryStore implements HistoryStore {
   }
 
   /**
-   * One statement, not a batch: the rows share a partition, so it is one mutation of row tombstones,
-   * far below batch_size_warn_threshold at {@link #MAX_OUTBOX_REMOVALS} ids.
+   * One statement: the rows share a partition, so it is one mutation of row tombstones, far below
+   * batch_size_warn_threshold at {@link #MAX_OUTBOX_REMOVALS} ids. The other buckets' removals of
+   * the same flush join it in one request ({@link GroupCommit}).
    */
   @Override
   public Future<Void> removeOutbox(int bucket, List<String> eventIds) {
@@ -283,7 +298,7 @@ public final class CassandraHistoryStore implements HistoryStore {
           "at most " + MAX_OUTBOX_REMOVALS + " outbox rows per removal, got " + eventIds.size()));
     }
     return eventIds.isEmpty() ? Future.succeededFuture()
-        : execute(bind("deleteOutboxRows", bucket, List.copyOf(eventIds))).mapEmpty();
+        : grouped(bind("deleteOutboxRows", bucket, List.copyOf(eventIds)));
   }
 
   @Override
@@ -359,6 +374,10 @@ public final class CassandraHistoryStore implements HistoryStore {
       }
     }
     return bound;
+  }
+
+  private Future<Void> grouped(BoundStatement write) {
+    return DriverFailures.onContext(smallWrites.write(List.of(write)), vertx.getOrCreateContext());
   }
 
   private Future<AsyncResultSet> execute(com.datastax.oss.driver.api.core.cql.Statement<?> statement) {

@@ -46,6 +46,12 @@ class CassandraWorkPerUploadIT {
    * most one more write per upload (fewer when uploads come close together).
    */
   static final int MAX_OUTBOX_REMOVALS_PER_UPLOAD = 1;
+  /**
+   * Intents and outbox removals of uploads at once go in groups ({@code cassandra/GroupCommit}, at
+   * most 10 statements each): 20 intents in 2-4 requests, their removals in a few more. One each
+   * (40 or so) before.
+   */
+  static final int MAX_GROUPED_PER_CONCURRENT_RUN = UPLOADS / 2;
   /** One logged batch: media row, UPLOAD event by media and by user and day, outbox row, quota charge, intent removal. */
   static final int BATCHES_PER_UPLOAD = 1;
   /** Ranged GETs per run. */
@@ -123,20 +129,29 @@ class CassandraWorkPerUploadIT {
     CassandraWork spent = settled().minus(before);
     System.out.println(spent.describe(UPLOADS + " uploads of 16 KiB at once, one user", "upload", UPLOADS));
     // those that came while the lease was being set aside were granted together by it
-    assertUploadWork(spent);
+    assertEquals(0, spent.failures(), spent::toString);
+    assertEquals(LWT_PER_RUN, spent.get("lwt"), spent::toString);
+    assertEquals(SERIAL_READS_PER_RUN, spent.get("serial_read"), spent::toString);
+    assertEquals(0, spent.get("read"), spent::toString);
+    // Each upload's logged batch, and the intents and outbox removals grouped: the lease admits
+    // the uploads together, so their intents leave in a few requests, not one each.
+    long recording = UPLOADS * BATCHES_PER_UPLOAD;
+    long grouped = spent.total() - LWT_PER_RUN - SERIAL_READS_PER_RUN - recording;
+    assertTrue(spent.get("batch") >= recording && grouped > 0 && grouped <= MAX_GROUPED_PER_CONCURRENT_RUN,
+        () -> "intents and outbox removals of " + UPLOADS + " uploads at once in at most "
+            + MAX_GROUPED_PER_CONCURRENT_RUN + " requests: " + spent);
   }
 
   private static void assertUploadWork(CassandraWork spent) {
     assertEquals(0, spent.failures(), spent::toString);
     assertEquals(LWT_PER_RUN, spent.get("lwt"), spent::toString);
     assertEquals(SERIAL_READS_PER_RUN, spent.get("serial_read"), spent::toString);
-    assertEquals(UPLOADS * BATCHES_PER_UPLOAD, spent.get("batch"), spent::toString);
     assertEquals(0, spent.get("read"), spent::toString);
-    long writes = spent.get("write");
-    assertTrue(writes > UPLOADS * WRITES_PER_UPLOAD
-        && writes <= UPLOADS * (WRITES_PER_UPLOAD + MAX_OUTBOX_REMOVALS_PER_UPLOAD), spent::toString);
-    assertEquals(LWT_PER_RUN + SERIAL_READS_PER_RUN + UPLOADS * BATCHES_PER_UPLOAD + writes, spent.total(),
-        "nothing else is sent: " + spent);
+    assertTrue(spent.get("batch") >= UPLOADS * BATCHES_PER_UPLOAD, spent::toString);
+    // What is left are the outbox removals (an intent and a removal sent in the same turn may
+    // share a request, so only the sum is certain).
+    long removals = spent.total() - LWT_PER_RUN - SERIAL_READS_PER_RUN - UPLOADS * (BATCHES_PER_UPLOAD + WRITES_PER_UPLOAD);
+    assertTrue(removals > 0 && removals <= UPLOADS * MAX_OUTBOX_REMOVALS_PER_UPLOAD, spent::toString);
   }
 
   @Test
