@@ -58,7 +58,7 @@ final class EdgeWiring {
     this.handlerParts = new ApiHandlers.Parts(media, uploads, history.map(parts -> parts.resumable),
         CursorKeys.load(config), ready, edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins(),
         openApi, config.server(), config.upload(), config.resumable(), config.properties(), history.isPresent(),
-        config.logging().accessLog());
+        config.logging().accessLog(), LinkSigners.load(config), config.links());
   }
 
   /**

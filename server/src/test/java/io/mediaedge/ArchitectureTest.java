@@ -52,6 +52,11 @@ class ArchitectureTest {
       .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.buffers..")))
       .because("received chunks pass between http, upload, storage and tus; importing any of them would tie those rooms in a cycle");
 
+  static final ArchRule LINKS_IMPORT_NOTHING_OF_OURS = classes()
+      .that().resideInAPackage("io.mediaedge.links..")
+      .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.links..")))
+      .because("signing and checking a link is pure arithmetic on its fields: HTTP, media and keys' origin stay outside");
+
   static final ArchRule AWS_SDK_ONLY_IN_STORAGE = noClasses()
       .that().resideOutsideOfPackage("io.mediaedge.storage..")
       .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..")
@@ -105,6 +110,11 @@ class ArchitectureTest {
   @Test
   void buffersImportNothingOfOurs() {
     BUFFERS_IMPORT_NOTHING_OF_OURS.check(PRODUCTION);
+  }
+
+  @Test
+  void linksImportNothingOfOurs() {
+    LINKS_IMPORT_NOTHING_OF_OURS.check(PRODUCTION);
   }
 
   @Test

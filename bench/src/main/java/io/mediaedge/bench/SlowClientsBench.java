@@ -197,6 +197,9 @@ public final class SlowClientsBench {
     latency.put(name, new Histogram(TimeUnit.MINUTES.toNanos(10), 3));
     outcomes.put(name, new ConcurrentHashMap<>());
     EdgeMemory window = EdgeMemory.open(edge, sampler, name);
+    // Who burned the two cores in this phase: the load generator (well-behaved and hostile clients
+    // in this one JVM), media-edge, S3, Cassandra, Kafka.
+    SuiteCpuMark cpu = new SuiteCpuMark(edge.pid(), null, dev);
     phase = name;
     say("phase " + name + ": " + seconds + " s");
     long start = System.nanoTime();
@@ -228,7 +231,8 @@ public final class SlowClientsBench {
         .put("outcomes", new JsonObject(new LinkedHashMap<>(outcomes.get(name))))
         .put("edgeMaxOpenFiles", maxFds)
         .put("hostileMaxOpen", hostile == null ? null : maxHostileOpen)
-        .put("edgeMemory", window.close());
+        .put("edgeMemory", window.close())
+        .put("cpuSeconds", cpu.since());
   }
 
   private void uploadLoop(int index, int thinkMs) {

@@ -27,7 +27,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig storage, UploadConfig upload,
     HistoryConfig history, QuotaConfig quota, EventsConfig events, EdgeNetworkConfig edge,
     PropertiesConfig properties, ResumableConfig resumable, GeoConfig geo,
-    PinsConfig pins, SteeringConfig steering, LoggingConfig logging) {
+    PinsConfig pins, SteeringConfig steering, LoggingConfig logging, LinksConfig links) {
 
   /** The default of {@code history.enabled}: history, quotas and events on. */
   public static final boolean HISTORY_ENABLED_BY_DEFAULT = true;
@@ -187,7 +187,7 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
     return new EdgeConfig(server, auth(c), storage(c, env), upload, history ? HistorySection.parse(c, env) : null,
         history ? quota(c) : null, history ? events(c) : null,
         EdgeNetworkConfig.read(c), PropertiesConfig.read(c), ResumableConfig.read(c), GeoConfig.parse(c),
-        PinsConfig.parse(c), SteeringConfig.read(c, history), LoggingConfig.parse(c));
+        PinsConfig.parse(c), SteeringConfig.read(c, history), LoggingConfig.parse(c), LinksConfig.parse(c, env));
   }
 
   public static JsonObject readYaml(Path file) {

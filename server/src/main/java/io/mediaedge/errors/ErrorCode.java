@@ -22,6 +22,9 @@ public enum ErrorCode {
   UNAUTHORIZED(401, "A valid bearer token is required."),
   ORIGIN_NOT_ALLOWED(403, "This browser origin may not make cross-origin requests here"
       + " (resumable.corsAllowedOrigins)."),
+  LINK_INVALID(403, "This link is not valid: it was altered, is for something else, or is bound to another"
+      + " network."),
+  LINK_EXPIRED(403, "This link has expired; ask its owner for a new one."),
   NOT_FOUND(404, "No such resource."),
   METHOD_NOT_ALLOWED(405, "That method is not allowed on this resource."),
   REQUEST_TIMEOUT(408, "The request body arrived too slowly."),

@@ -16,6 +16,9 @@ import io.mediaedge.upload.MediaUploads;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.Optional;
+import java.time.Clock;
+import io.mediaedge.links.LinkSigner;
+import io.mediaedge.config.LinksConfig;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -26,7 +29,7 @@ import java.util.function.BooleanSupplier;
 public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, EdgeHandler edge, UploadHandler upload,
     MediaHandler media, MediaHistoryHandler listing, HealthHandler health, MetricsHandler metrics, PinsHandler pins,
     OpenApiDocument openApi, FailureHandler failures, Optional<TusHandler> tus, Optional<CorsHandler> uploadsCors,
-    AccessLog accessLog) {
+    AccessLog accessLog, Optional<LinkHandler> links) {
 
   /**
    * What the handlers serve: the flows and the media port, the edge services, and the settings
@@ -36,19 +39,22 @@ public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, Edg
       BooleanSupplier ready, EdgeTagger tagger, PropertyExtractor properties, RouteHints routes,
       PrometheusMeterRegistry metrics, PinPublisher pins, OpenApiDocument openApi, ServerConfig server,
       UploadConfig upload, ResumableConfig resumableConfig, PropertiesConfig propertiesConfig, boolean history,
-      boolean accessLog) {}
+      boolean accessLog, Optional<LinkSigner> linkSigner, LinksConfig linksConfig) {}
 
   /** One event loop's handlers; {@code authenticator} is that loop's own. */
   public static ApiHandlers build(Parts parts, JwtAuthenticator authenticator) {
     EdgeHandler edge = new EdgeHandler(parts.tagger(), parts.properties(), parts.routes(),
         parts.propertiesConfig().maxMetadataBytes());
+    MediaHandler media = new MediaHandler(parts.media(), edge);
+    Optional<LinkHandler> links = parts.linkSigner()
+        .map(signer -> new LinkHandler(parts.media(), media, signer, parts.linksConfig(), Clock.systemUTC()));
     return new ApiHandlers(
         new SecurityHeaders(parts.server().https().hsts()),
         new AuthHandler(authenticator),
         edge,
         new UploadHandler(parts.uploads(), parts.upload(), edge),
-        new MediaHandler(parts.media(), edge),
-        new MediaHistoryHandler(parts.media(), new ListingCursor(parts.cursorKey())),
+        media,
+        new MediaHistoryHandler(parts.media(), new ListingCursor(parts.cursorKey()), links),
         new HealthHandler(parts.ready(), parts.server().region(), parts.history()),
         new MetricsHandler(parts.metrics(), IpRanges.of(parts.server().metricsAllowedFrom())),
         new PinsHandler(parts.pins()),
@@ -56,6 +62,7 @@ public record ApiHandlers(SecurityHeaders securityHeaders, AuthHandler auth, Edg
         new FailureHandler(new ErrorCounter(parts.metrics())),
         parts.resumable().map(uploads -> new TusHandler(uploads, parts.upload(), parts.resumableConfig(), edge)),
         TusHandler.cors(parts.resumableConfig().corsAllowedOrigins()),
-        new AccessLog(parts.accessLog()));
+        new AccessLog(parts.accessLog()),
+        links);
   }
 }

@@ -27,6 +27,12 @@ public final class ApiRoutes {
     router.head("/v1/media/:id").handler(h.auth()).handler(h.media()::download);
     router.delete("/v1/media/:id").handler(h.auth()).handler(h.media()::delete);
     router.get("/v1/media/:id/history").handler(h.auth()).handler(h.listing()::history);
+    // Signed links: made by the owner, read with no token (the link is the permission).
+    h.links().ifPresent(links -> {
+      router.post("/v1/media/:id/links").handler(UploadHandler::holdBody).handler(h.auth()).handler(links::create);
+      router.get("/v1/media/:id/content").handler(links::serve);
+      router.head("/v1/media/:id/content").handler(links::serve);
+    });
     router.get("/v1/edge").handler(h.auth()).handler(h.edge()::describe);
     // Resumable uploads live in Cassandra: with history off their table is one that refuses them.
     router.route("/v1/uploads*").subRouter(h.tus()

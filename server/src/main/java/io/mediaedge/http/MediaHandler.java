@@ -15,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code GET}/{@code HEAD /v1/media/{id}} and {@code DELETE}: owner only. Anyone else gets the same
@@ -31,15 +32,25 @@ final class MediaHandler {
   }
 
   void download(RoutingContext ctx) {
+    Principal principal = AuthHandler.principal(ctx);
+    serve(ctx, directory.find(principal.userId(), ctx.pathParam("id")),
+        response -> response.putHeader(HttpHeaders.CACHE_CONTROL, "private"));
+  }
+
+  /**
+   * Answers a GET or HEAD with the media {@code lookup} finds: validators, conditionals, ranges, the
+   * bytes streamed, the DOWNLOAD event. {@code describe} adds what differs between the owner's
+   * route and a signed link (caching, disposition); it runs once the media is found.
+   */
+  void serve(RoutingContext ctx, Future<MediaApi.Entry> lookup, Consumer<HttpServerResponse> describe) {
     long startedNanos = System.nanoTime();
     HttpServerRequest request = ctx.request();
-    Principal principal = AuthHandler.principal(ctx);
-    directory.find(principal.userId(), ctx.pathParam("id")).compose(found -> {
+    lookup.compose(found -> {
       HttpServerResponse response = ctx.response();
       String etag = found.etag();
       Instant lastModified = found.lastModified();
+      describe.accept(response);
       response.putHeader(HttpHeaders.ETAG, etag)
-          .putHeader(HttpHeaders.CACHE_CONTROL, "private")
           .putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
           .putHeader(HttpHeaders.LAST_MODIFIED, httpDate(lastModified));
       if (notModified(request, etag, lastModified)) {

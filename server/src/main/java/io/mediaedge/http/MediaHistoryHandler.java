@@ -1,5 +1,7 @@
 package io.mediaedge.http;
 
+import io.mediaedge.auth.Principal;
+
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.media.MediaApi;
 import io.vertx.core.http.HttpHeaders;
@@ -16,20 +18,33 @@ final class MediaHistoryHandler {
   static final int DEFAULT_PAGE = 50;
   private final MediaApi media;
   private final ListingCursor cursors;
+  private final Optional<LinkHandler> links;
 
-  MediaHistoryHandler(MediaApi media, ListingCursor cursors) {
+  MediaHistoryHandler(MediaApi media, ListingCursor cursors, Optional<LinkHandler> links) {
     this.media = media;
     this.cursors = cursors;
+    this.links = links;
   }
 
-  /** {@code GET /v1/media?limit=&cursor=}: newest first, keyset-paged behind a signed cursor. */
+  /**
+   * {@code GET /v1/media?limit=&cursor=[&links=true]}: newest first, keyset-paged behind a signed
+   * cursor; with {@code links=true} each item carries a signed link, so a gallery needs one request.
+   */
   void list(RoutingContext ctx) {
-    String owner = AuthHandler.principal(ctx).userId();
+    Principal principal = AuthHandler.principal(ctx);
+    String owner = principal.userId();
     int limit = limit(ctx.request().getParam("limit"));
+    boolean withLinks = withLinks(ctx.request().getParam("links"));
     Optional<String> after = cursors.decode(owner, ctx.request().getParam("cursor"));
     media.list(owner, after, limit).onSuccess(page -> {
       JsonArray items = new JsonArray();
-      page.items().forEach(item -> items.add(MediaJson.of(item)));
+      page.items().forEach(item -> {
+        JsonObject json = MediaJson.of(item);
+        if (withLinks) {
+          json.put("link", links.orElseThrow().listed(ctx, principal, item.id()));
+        }
+        items.add(json);
+      });
       JsonObject body = new JsonObject().put("items", items);
       page.lastMediaId().ifPresent(last -> body.put("nextCursor", cursors.encode(owner, last)));
       json(ctx, body);
@@ -42,6 +57,19 @@ final class MediaHistoryHandler {
         .onSuccess(events -> json(ctx, new JsonObject().put("mediaId", ctx.pathParam("id"))
             .put("events", MediaJson.events(events))))
         .onFailure(ctx::fail);
+  }
+
+  private boolean withLinks(String value) {
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (!value.equals("true")) {
+      throw ErrorCode.BAD_REQUEST.error("links must be true or false.");
+    }
+    if (links.isEmpty()) {
+      throw ErrorCode.BAD_REQUEST.error("Signed links are turned off in this region (links.enabled).");
+    }
+    return true;
   }
 
   private static int limit(String value) {

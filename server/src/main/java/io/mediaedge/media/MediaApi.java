@@ -55,6 +55,12 @@ public interface MediaApi {
   /** The caller's media, or NOT_FOUND. */
   Future<Entry> find(String owner, String mediaId);
 
+  /**
+   * As {@link #find}, but never from a cache: what signed links serve, so a delete on any instance
+   * stops every link to the media at once.
+   */
+  Future<Entry> findCurrent(String owner, String mediaId);
+
   /** Removes the caller's media (NOT_FOUND when there is none). */
   Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin);
 

@@ -48,12 +48,17 @@ public final class MediaService {
    * read less than {@code history.mediaCacheTtl} ago is not read again.
    */
   public Future<MediaRecord> findActive(String owner, String mediaId) {
+    return findActive(owner, mediaId, true);
+  }
+
+  /** As {@link #findActive(String, String)}; {@code cached} false always reads Cassandra. */
+  public Future<MediaRecord> findActive(String owner, String mediaId, boolean cached) {
     if (!MediaId.isValid(mediaId)) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.error());
     }
-    Optional<MediaRecord> cached = activeRows.get(owner, mediaId);
-    if (cached.isPresent()) {
-      return Future.succeededFuture(cached.get());
+    Optional<MediaRecord> kept = cached ? activeRows.get(owner, mediaId) : Optional.empty();
+    if (kept.isPresent()) {
+      return Future.succeededFuture(kept.get());
     }
     long ticket = activeRows.readTicket();
     return history.find(owner, mediaId).compose(found -> found

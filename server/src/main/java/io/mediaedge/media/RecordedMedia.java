@@ -30,6 +30,11 @@ public final class RecordedMedia implements MediaApi {
   }
 
   @Override
+  public Future<Entry> findCurrent(String owner, String mediaId) {
+    return media.findActive(owner, mediaId, false).map(found -> new Recorded(found, media, store));
+  }
+
+  @Override
   public Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin) {
     return media.delete(owner, mediaId, startedNanos, origin);
   }

@@ -30,6 +30,12 @@ public final class StorageOnlyMedia implements MediaApi {
     return object(owner, mediaId).map(info -> new StoredObject(info, store));
   }
 
+  /** Every lookup asks storage: nothing is cached without history. */
+  @Override
+  public Future<Entry> findCurrent(String owner, String mediaId) {
+    return find(owner, mediaId);
+  }
+
   @Override
   public Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin) {
     // Deleting a missing key succeeds in S3; asking first keeps the 404 a client gets with history

@@ -22,6 +22,11 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
+import io.mediaedge.links.LinkKeys;
+import io.mediaedge.links.LinkSigner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +76,9 @@ class OpenApiRoutesTest {
     tls = TlsModule.load(vertx, config.server(), config.pins());
     ApiHandlers.Parts parts = new ApiHandlers.Parts(null, null, Optional.of(resumable), new byte[32], () -> true,
         edge.tagger(), edge.properties(), edge.routes(), edge.metrics(), tls.pins(), OpenApiDocument.load(),
-        config.server(), config.upload(), config.resumable(), config.properties(), true, false);
+        config.server(), config.upload(), config.resumable(), config.properties(), true, false,
+        Optional.of(new LinkSigner(new LinkKeys("test", Map.of("test", new byte[32])), Duration.ofMinutes(15),
+            Duration.ofDays(7), Clock.systemUTC())), config.links());
     router = ApiRoutes.create(vertx, ApiHandlers.build(parts, new JwtAuthenticator(vertx, config.auth())));
   }
 
