@@ -14,6 +14,7 @@ import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaCharge;
+import io.mediaedge.history.ThumbnailRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -95,6 +96,8 @@ public final class CassandraHistoryStore implements HistoryStore {
         Map.entry("deleteIntent", "DELETE FROM upload_intents WHERE bucket = ? AND media_id = ?"),
         Map.entry("intents", "SELECT bucket, media_id, owner, object_key, started_at FROM upload_intents"
             + " WHERE bucket = ? LIMIT ?"),
+        Map.entry("thumbnails", "SELECT size, status, object_key, width, height, bytes, reason, made_at FROM thumbnails"
+            + " WHERE owner = ? AND media_id = ?"),
         Map.entry("pending", "SELECT bucket, owner, media_id, object_key, requested_at FROM pending_deletions"
             + " WHERE bucket = ? LIMIT ?"));
     Context context = vertx.getOrCreateContext();
@@ -265,6 +268,19 @@ public final class CassandraHistoryStore implements HistoryStore {
       List<HistoryEvent> out = new ArrayList<>();
       for (Row row : rs.currentPage()) {
         out.add(HistoryEventJson.decode(row.getString("payload")));
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<List<ThumbnailRecord>> thumbnails(String owner, String mediaId) {
+    return execute(bind("thumbnails", owner, mediaId)).map(rs -> {
+      List<ThumbnailRecord> out = new ArrayList<>();
+      for (Row row : rs.currentPage()) {
+        out.add(new ThumbnailRecord(row.getInt("size"), "READY".equals(row.getString("status")),
+            Optional.ofNullable(row.getString("object_key")), row.getInt("width"), row.getInt("height"),
+            row.getLong("bytes"), Optional.ofNullable(row.getString("reason")), row.getInstant("made_at")));
       }
       return out;
     });

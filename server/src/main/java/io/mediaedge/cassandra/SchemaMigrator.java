@@ -37,7 +37,7 @@ public final class SchemaMigrator {
   /** In order; a script is never edited once released (a new version is added instead). */
   static final List<String> SCRIPTS = List.of("V001__media_history.cql", "V002__upload_intents.cql",
       "V003__edge_origin.cql", "V004__resumable_uploads.cql", "V005__resumable_storage_state.cql",
-      "V006__quota_charges.cql");
+      "V006__quota_charges.cql", "V007__thumbnails.cql");
 
   /** DDL waits for schema agreement across the cluster, far longer than a normal request may take. */
   static final java.time.Duration DDL_TIMEOUT = java.time.Duration.ofSeconds(30);

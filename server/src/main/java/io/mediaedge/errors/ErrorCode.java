@@ -26,6 +26,8 @@ public enum ErrorCode {
       + " network."),
   LINK_EXPIRED(403, "This link has expired; ask its owner for a new one."),
   NOT_FOUND(404, "No such resource."),
+  THUMBNAIL_PENDING(404, "The thumbnail is being made; try again shortly."),
+  NO_THUMBNAIL(404, "No thumbnail can be made of this media."),
   METHOD_NOT_ALLOWED(405, "That method is not allowed on this resource."),
   REQUEST_TIMEOUT(408, "The request body arrived too slowly."),
   OFFSET_MISMATCH(409, "Upload-Offset does not match the upload's current offset; ask with HEAD and resume from there."),

@@ -46,6 +46,9 @@ public interface HistoryStore {
 
   Future<Void> removeIntent(UploadIntent intent);
 
+  /** The thumbnails the worker recorded for a media, by size (none yet: empty). */
+  Future<List<ThumbnailRecord>> thumbnails(String owner, String mediaId);
+
   /** Records an event (DOWNLOAD, UPLOAD_FAILED) with its outbox row. */
   Future<Void> recordEvent(HistoryEvent event);
 

@@ -27,11 +27,15 @@ public final class ApiRoutes {
     router.head("/v1/media/:id").handler(h.auth()).handler(h.media()::download);
     router.delete("/v1/media/:id").handler(h.auth()).handler(h.media()::delete);
     router.get("/v1/media/:id/history").handler(h.auth()).handler(h.listing()::history);
+    router.get("/v1/media/:id/thumbnails/:size").handler(h.auth()).handler(h.media()::thumbnail);
+    router.head("/v1/media/:id/thumbnails/:size").handler(h.auth()).handler(h.media()::thumbnail);
     // Signed links: made by the owner, read with no token (the link is the permission).
     h.links().ifPresent(links -> {
       router.post("/v1/media/:id/links").handler(UploadHandler::holdBody).handler(h.auth()).handler(links::create);
       router.get("/v1/media/:id/content").handler(links::serve);
       router.head("/v1/media/:id/content").handler(links::serve);
+      router.get("/v1/media/:id/thumbnails/:size/content").handler(links::serveThumbnail);
+      router.head("/v1/media/:id/thumbnails/:size/content").handler(links::serveThumbnail);
     });
     router.get("/v1/edge").handler(h.auth()).handler(h.edge()::describe);
     // Resumable uploads live in Cassandra: with history off their table is one that refuses them.

@@ -61,13 +61,21 @@ final class LinkHandler {
     return "/v1/media/" + mediaId + "/content";
   }
 
+  /** The path a link to one of its thumbnails signs: a link for one never reads the other. */
+  static String thumbnailPath(String mediaId, int size) {
+    return "/v1/media/" + mediaId + "/thumbnails/" + size + "/content";
+  }
+
   /** {@code POST /v1/media/{id}/links}: owner only; the options in an optional JSON body. */
   void create(RoutingContext ctx) {
     String owner = AuthHandler.principal(ctx).userId();
     String id = ctx.pathParam("id");
-    readOptions(ctx.request()).compose(options -> media.find(owner, id).map(found -> {
-      SignedLink link = signer.sign(contentPath(id), owner, options, EdgeHandler.view(ctx).clientIp());
-      return describe(ctx, link, options);
+    readOptions(ctx.request()).compose(asked -> media.find(owner, id).map(found -> {
+      String path = asked.thumbnail().map(size -> thumbnailPath(id, size)).orElse(contentPath(id));
+      SignedLink link = signer.sign(path, owner, asked.options(), EdgeHandler.view(ctx).clientIp());
+      JsonObject body = describe(ctx, link, asked.options());
+      asked.thumbnail().ifPresent(size -> body.put("thumbnail", size));
+      return body;
     })).onSuccess(body -> ctx.response().setStatusCode(201)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
@@ -84,17 +92,35 @@ final class LinkHandler {
 
   /** {@code GET}/{@code HEAD /v1/media/{id}/content?...}: no token; the link is the permission. */
   void serve(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
     String id = ctx.pathParam("id");
-    LinkSigner.Check check = signer.check(contentPath(MediaId.isValid(id) ? id : "-"),
-        name -> single(request, name), EdgeHandler.view(ctx).clientIp());
-    if (check.refusal().isPresent() || !MediaId.isValid(id)) {
+    Optional<Grant> grant = granted(ctx, contentPath(MediaId.isValid(id) ? id : "-"), MediaId.isValid(id));
+    grant.ifPresent(g -> serve(ctx, g, media.findCurrent(g.owner(), id)));
+  }
+
+  /** {@code GET}/{@code HEAD /v1/media/{id}/thumbnails/{size}/content?...}: a thumbnail's link. */
+  void serveThumbnail(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    String sizeText = ctx.pathParam("size");
+    boolean wellFormed = MediaId.isValid(id) && sizeText != null && sizeText.matches("[1-9][0-9]{0,3}");
+    String path = wellFormed ? thumbnailPath(id, Integer.parseInt(sizeText)) : "-";
+    Optional<Grant> grant = granted(ctx, path, wellFormed);
+    grant.ifPresent(g -> serve(ctx, g, media.thumbnail(g.owner(), id, Integer.parseInt(sizeText), true)));
+  }
+
+  /** The link's grant for {@code path}, or the request failed with 403 (and empty). */
+  private Optional<Grant> granted(RoutingContext ctx, String path, boolean wellFormed) {
+    HttpServerRequest request = ctx.request();
+    LinkSigner.Check check = signer.check(path, name -> single(request, name), EdgeHandler.view(ctx).clientIp());
+    if (check.refusal().isPresent() || !wellFormed) {
       ctx.fail(check.refusal().orElse(LinkSigner.Refusal.INVALID) == LinkSigner.Refusal.EXPIRED
           ? ErrorCode.LINK_EXPIRED.error() : ErrorCode.LINK_INVALID.error());
-      return;
+      return Optional.empty();
     }
-    Grant grant = check.grant().orElseThrow();
-    downloads.serve(ctx, media.findCurrent(grant.owner(), id), response -> {
+    return check.grant();
+  }
+
+  private void serve(RoutingContext ctx, Grant grant, Future<MediaApi.Entry> lookup) {
+    downloads.serve(ctx, lookup, response -> {
       long maxAge = Math.max(0, grant.expiresAt().getEpochSecond() - clock.instant().getEpochSecond()
           - CACHE_MARGIN.toSeconds());
       // A bound link checks the client's address, which a shared cache cannot: only the browser
@@ -150,8 +176,11 @@ final class LinkHandler {
     return values.size() == 1 ? values.get(0) : null;
   }
 
+  /** What the owner asked for: the link's options, and a thumbnail's size when it is to one. */
+  private record AskedLink(LinkOptions options, Optional<Integer> thumbnail) {}
+
   /** The options of a new link: the JSON body when there is one, else the defaults. */
-  private Future<LinkOptions> readOptions(HttpServerRequest request) {
+  private Future<AskedLink> readOptions(HttpServerRequest request) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && (!length.matches("\\d{1,9}") || Long.parseLong(length) > MAX_OPTIONS_BYTES)) {
       request.resume();
@@ -174,9 +203,10 @@ final class LinkHandler {
     return body.future().map(this::options);
   }
 
-  private LinkOptions options(Buffer body) {
+  private AskedLink options(Buffer body) {
     if (body.length() == 0) {
-      return new LinkOptions(config.defaultLifetime(), Binding.NONE, Disposition.INLINE, Optional.empty());
+      return new AskedLink(new LinkOptions(config.defaultLifetime(), Binding.NONE, Disposition.INLINE,
+          Optional.empty()), Optional.empty());
     }
     JsonObject json;
     try {
@@ -185,9 +215,9 @@ final class LinkHandler {
       throw ErrorCode.BAD_REQUEST.error("Link options must be a JSON object.");
     }
     for (String field : json.fieldNames()) {
-      if (!List.of("lifetimeSeconds", "bind", "disposition", "filename").contains(field)) {
+      if (!List.of("lifetimeSeconds", "bind", "disposition", "filename", "thumbnail").contains(field)) {
         throw ErrorCode.BAD_REQUEST.error("Unknown link option '" + printable(field)
-            + "' (lifetimeSeconds, bind, disposition, filename are known).");
+            + "' (lifetimeSeconds, bind, disposition, filename, thumbnail are known).");
       }
     }
     Duration lifetime = config.defaultLifetime();
@@ -218,8 +248,14 @@ final class LinkHandler {
       }
       return name;
     });
+    Optional<Integer> thumbnail = Optional.ofNullable(json.getValue("thumbnail")).map(value -> {
+      if (!(value instanceof Integer size) || size < 1 || size > 9999) {
+        throw ErrorCode.BAD_REQUEST.error("thumbnail must be a thumbnail's size in pixels, like 200.");
+      }
+      return size;
+    });
     try {
-      return new LinkOptions(lifetime, binding, disposition, filename);
+      return new AskedLink(new LinkOptions(lifetime, binding, disposition, filename), thumbnail);
     } catch (IllegalArgumentException e) {
       throw ErrorCode.BAD_REQUEST.error("Link options: " + e.getMessage() + ".");
     }

@@ -37,6 +37,22 @@ final class MediaHandler {
         response -> response.putHeader(HttpHeaders.CACHE_CONTROL, "private"));
   }
 
+  /** {@code GET}/{@code HEAD /v1/media/{id}/thumbnails/{size}}: owner only, like the media itself. */
+  void thumbnail(RoutingContext ctx) {
+    Principal principal = AuthHandler.principal(ctx);
+    int size = thumbnailSize(ctx.pathParam("size"));
+    serve(ctx, directory.thumbnail(principal.userId(), ctx.pathParam("id"), size, false),
+        response -> response.putHeader(HttpHeaders.CACHE_CONTROL, "private"));
+  }
+
+  /** A size is a few digits; anything else names no thumbnail. */
+  static int thumbnailSize(String text) {
+    if (text == null || !text.matches("[1-9][0-9]{0,3}")) {
+      throw ErrorCode.NOT_FOUND.error();
+    }
+    return Integer.parseInt(text);
+  }
+
   /**
    * Answers a GET or HEAD with the media {@code lookup} finds: validators, conditionals, ranges, the
    * bytes streamed, the DOWNLOAD event. {@code describe} adds what differs between the owner's

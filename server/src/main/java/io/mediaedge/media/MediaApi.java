@@ -61,6 +61,13 @@ public interface MediaApi {
    */
   Future<Entry> findCurrent(String owner, String mediaId);
 
+  /**
+   * A thumbnail of the caller's media, {@code size} pixels on its longest side, as the thumbnails
+   * worker made it: THUMBNAIL_PENDING while none is recorded yet, NO_THUMBNAIL (with the reason)
+   * when none can be made, NOT_FOUND for a size that is not made; HISTORY_DISABLED without history.
+   */
+  Future<Entry> thumbnail(String owner, String mediaId, int size, boolean current);
+
   /** Removes the caller's media (NOT_FOUND when there is none). */
   Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin);
 

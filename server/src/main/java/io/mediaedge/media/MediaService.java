@@ -138,6 +138,11 @@ public final class MediaService {
     return history.listActive(owner, after, Math.max(1, Math.min(limit, MAX_PAGE)));
   }
 
+  /** What the thumbnails worker recorded for a media found ACTIVE. */
+  Future<List<io.mediaedge.history.ThumbnailRecord>> thumbnails(MediaRecord media) {
+    return history.thumbnails(media.owner(), media.mediaId());
+  }
+
   /** The events of one media the caller owns (also after deletion, so its history stays visible). */
   public Future<List<HistoryEvent>> events(String owner, String mediaId) {
     if (!MediaId.isValid(mediaId)) {

@@ -1,5 +1,8 @@
 package io.mediaedge.media;
 
+import io.mediaedge.errors.ErrorCode;
+import io.mediaedge.history.ThumbnailRecord;
+
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.MediaRecord;
@@ -35,6 +38,25 @@ public final class RecordedMedia implements MediaApi {
   }
 
   @Override
+  public Future<Entry> thumbnail(String owner, String mediaId, int size, boolean current) {
+    return media.findActive(owner, mediaId, !current).compose(found -> media.thumbnails(found).compose(rows -> {
+      ThumbnailRecord row = rows.stream().filter(r -> r.size() == size).findFirst().orElse(null);
+      if (row == null) {
+        // Nothing yet for an image: the worker has not got to it. Other sizes made: no such size.
+        return Future.failedFuture(rows.isEmpty() && found.contentType().startsWith("image/")
+            ? ErrorCode.THUMBNAIL_PENDING.error().withHeader("Retry-After", String.valueOf(PENDING_RETRY_SECONDS))
+            : rows.isEmpty() ? ErrorCode.NO_THUMBNAIL.error("No thumbnail is made of " + found.contentType() + " media.")
+                : ErrorCode.NOT_FOUND.error());
+      }
+      if (!row.ready() || row.objectKey().isEmpty()) {
+        return Future.failedFuture(ErrorCode.NO_THUMBNAIL.error("No thumbnail can be made of this media: "
+            + row.reason().orElse("unknown") + "."));
+      }
+      return Future.succeededFuture(new Thumbnail(found, row, store));
+    }));
+  }
+
+  @Override
   public Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin) {
     return media.delete(owner, mediaId, startedNanos, origin);
   }
@@ -49,6 +71,41 @@ public final class RecordedMedia implements MediaApi {
   @Override
   public Future<List<HistoryEvent>> events(String owner, String mediaId) {
     return media.events(owner, mediaId);
+  }
+
+  /** Seconds a client waits before asking again for a thumbnail being made. */
+  static final int PENDING_RETRY_SECONDS = 5;
+
+  /** A thumbnail: JPEG, its own object; the validator joins the original's hash and the size. */
+  private record Thumbnail(MediaRecord original, ThumbnailRecord row, MediaStore store) implements Entry {
+    @Override
+    public String contentType() {
+      return "image/jpeg";
+    }
+
+    @Override
+    public long size() {
+      return row.bytes();
+    }
+
+    @Override
+    public String etag() {
+      return "\"" + original.sha256() + "-t" + row.size() + "\"";
+    }
+
+    @Override
+    public Instant lastModified() {
+      return (row.madeAt() == null ? original.createdAt() : row.madeAt()).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    @Override
+    public Future<Bytes> read(long first, long last) {
+      return StorageOnlyMedia.read(store, row.objectKey().orElseThrow(), first, last);
+    }
+
+    /** Thumbnail reads are not DOWNLOAD events: the dashboards count media, not previews. */
+    @Override
+    public void served(long bytes, long latencyMs, int status, Origin origin) {}
   }
 
   /** A media row; its SHA-256 is the ETag, so the validator names the content itself. */

@@ -30,6 +30,12 @@ public final class StorageOnlyMedia implements MediaApi {
     return object(owner, mediaId).map(info -> new StoredObject(info, store));
   }
 
+  /** Thumbnails are recorded in Cassandra by their worker: none without history. */
+  @Override
+  public Future<Entry> thumbnail(String owner, String mediaId, int size, boolean current) {
+    return Future.failedFuture(ErrorCode.HISTORY_DISABLED.error());
+  }
+
   /** Every lookup asks storage: nothing is cached without history. */
   @Override
   public Future<Entry> findCurrent(String owner, String mediaId) {

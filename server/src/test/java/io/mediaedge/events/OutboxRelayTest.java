@@ -350,6 +350,11 @@ class OutboxRelayTest {
 
   /** The outbox part of the HistoryStore port, in memory; the rest is not the relay's business. */
   private static final class FakeHistoryStore implements HistoryStore {
+    @Override
+    public Future<List<io.mediaedge.history.ThumbnailRecord>> thumbnails(String owner, String mediaId) {
+      throw new UnsupportedOperationException("not used by the relay");
+    }
+
     private final int buckets;
     final Map<String, OutboxEntry> rows = new ConcurrentHashMap<>();
     final AtomicInteger reads = new AtomicInteger();

@@ -1,0 +1,206 @@
+package io.mediaedge.it;
+
+import static io.mediaedge.it.EdgeClient.json;
+import static io.mediaedge.it.HistoryFlowsIT.client;
+import static io.mediaedge.it.HistoryFlowsIT.created;
+import static io.mediaedge.it.HistoryFlowsIT.freshUser;
+import static io.mediaedge.it.UploadFailuresIT.assertError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mediaedge.EdgeServer;
+import io.mediaedge.config.EdgeConfig;
+import io.mediaedge.devstack.DevStack;
+import io.mediaedge.thumbnails.ThumbnailsApp;
+import io.mediaedge.thumbnails.config.ThumbnailsConfig;
+import io.mediaedge.thumbnails.images.TestImages;
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Thumbnails end to end over the real stack: media-edge records an upload and publishes its event,
+ * the thumbnails worker (its production composition root, in this JVM) consumes it, reads the
+ * original from S3, writes the thumbnails next to it and records them in Cassandra, and
+ * media-edge serves them. The media-edge here publishes to a topic of its own, so the worker
+ * sees only this test's uploads.
+ */
+class ThumbnailsIT {
+  private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+  private static TestStack stack;
+  private static EdgeServer edge;
+  private static EdgeClient client;
+  private static String topic;
+  private static ThumbnailsApp worker;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.get();
+    topic = "history.thumbs-it." + UUID.randomUUID().toString().substring(0, 8);
+    edge = stack.startServer(new JsonObject().put("events", new JsonObject().put("topic", topic)
+        .put("sweepInterval", "300ms")));
+    client = client(edge, HttpClient.Version.HTTP_2);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (worker != null) {
+      worker.close();
+    }
+    stack.stopServers(edge);
+  }
+
+  /** A worker on this test's topic, in a group of its own, from the topic's start. */
+  private static ThumbnailsApp startWorker(String group) throws Exception {
+    DevStack dev = stack.dev();
+    EdgeConfig config = edge.config();
+    Map<String, String> env = new HashMap<>();
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAPSERVERS", dev.kafka().bootstrapServers());
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_TOPIC", topic);
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_GROUPID", group);
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_STARTAT", "earliest");
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_ENDPOINT", dev.s3().endpoint().toString());
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_REGION", dev.s3().region());
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_BUCKET", dev.s3().bucket());
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_PATHSTYLE", "true");
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_ACCESS_KEY", dev.s3().accessKey());
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_SECRET_KEY", dev.s3().secretKey());
+    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACTPOINTS", String.join(",", config.history().contactPoints()));
+    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCALDATACENTER", config.history().localDatacenter());
+    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_KEYSPACE", config.history().keyspace());
+    ThumbnailsApp app = ThumbnailsApp.start(ThumbnailsConfig.from(Map.of(), env, "ThumbnailsIT"));
+    assertTrue(app.awaitAssignment(PATIENCE), "the worker got no partitions");
+    return app;
+  }
+
+  private static String upload(String user, String type, byte[] body) {
+    return json(created(client.upload(stack.token(user), type, body))).getString("id");
+  }
+
+  private static HttpResponse<byte[]> thumbnail(String user, String id, int size) {
+    return client.get("/v1/media/" + id + "/thumbnails/" + size, stack.token(user));
+  }
+
+  /** The thumbnail once the worker has settled it: 200, or NO_THUMBNAIL. */
+  private static HttpResponse<byte[]> settled(String user, String id, int size) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      HttpResponse<byte[]> answer = thumbnail(user, id, size);
+      boolean pending = answer.statusCode() == 404 && "THUMBNAIL_PENDING".equals(json(answer).getString("error"));
+      if (!pending) {
+        return answer;
+      }
+      assertTrue(System.nanoTime() < deadline, "thumbnail " + size + " of " + id + " still pending");
+      Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void uploadsGetThumbnailsInTheBackgroundAndHostileOnesGetNoneWithTheirReason() throws Exception {
+    String user = freshUser("thumbs");
+    byte[] jpeg = TestImages.encoded("jpg", 1600, 1200);
+    byte[] png = TestImages.encoded("png", 300, 900);
+    byte[] bomb = TestImages.pngClaiming(20_000, 20_000);
+    byte[] garbage = MediaSamples.withHead(MediaSamples.JPEG_HEAD, 50_000, 21);
+    String photo = upload(user, "image/jpeg", jpeg);
+    String tall = upload(user, "image/png", png);
+    String bombId = upload(user, "image/png", bomb);
+    String garbageId = upload(user, "image/jpeg", garbage);
+    String clip = upload(user, "video/mp4", MediaSamples.withHead(MediaSamples.MP4_HEAD, 20_000, 22));
+
+    // No worker yet: an image's thumbnail is pending, and says when to ask again.
+    HttpResponse<byte[]> pending = thumbnail(user, photo, 200);
+    assertError(404, "THUMBNAIL_PENDING", pending);
+    assertEquals("5", pending.headers().firstValue("Retry-After").orElse(null));
+    // media types thumbnails are not made of say so at once
+    assertError(404, "NO_THUMBNAIL", thumbnail(user, clip, 200));
+
+    worker = startWorker("thumbs-it-" + UUID.randomUUID());
+    HttpResponse<byte[]> small = settled(user, photo, 200);
+    assertEquals(200, small.statusCode(), () -> new String(small.body(), StandardCharsets.UTF_8));
+    assertEquals("image/jpeg", small.headers().firstValue("Content-Type").orElse(null));
+    BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(small.body()));
+    assertEquals(List.of(200, 150), List.of(decoded.getWidth(), decoded.getHeight()));
+    BufferedImage large = ImageIO.read(new ByteArrayInputStream(settled(user, photo, 800).body()));
+    assertEquals(List.of(800, 600), List.of(large.getWidth(), large.getHeight()));
+    BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(settled(user, tall, 800).body()));
+    assertEquals(List.of(267, 800), List.of(portrait.getWidth(), portrait.getHeight()));
+    // ranges and validators as for any download; the owner only
+    String etag = small.headers().firstValue("ETag").orElseThrow();
+    assertEquals(304, client.get("/v1/media/" + photo + "/thumbnails/200", stack.token(user),
+        "If-None-Match", etag).statusCode());
+    HttpResponse<byte[]> firstBytes = client.get("/v1/media/" + photo + "/thumbnails/200", stack.token(user),
+        "Range", "bytes=0-9");
+    assertEquals(206, firstBytes.statusCode());
+    assertArrayEquals(java.util.Arrays.copyOf(small.body(), 10), firstBytes.body());
+    assertError(404, "NOT_FOUND", thumbnail(freshUser("thumbs-other"), photo, 200));
+    assertError(404, "NOT_FOUND", thumbnail(user, photo, 300));
+    assertError(404, "NOT_FOUND", client.get("/v1/media/" + photo + "/thumbnails/x", stack.token(user)));
+
+    HttpResponse<byte[]> refusedBomb = settled(user, bombId, 200);
+    assertError(404, "NO_THUMBNAIL", refusedBomb);
+    assertTrue(json(refusedBomb).getString("message").contains("TOO_MANY_PIXELS"), json(refusedBomb).encode());
+    HttpResponse<byte[]> refusedGarbage = settled(user, garbageId, 800);
+    assertError(404, "NO_THUMBNAIL", refusedGarbage);
+    assertTrue(json(refusedGarbage).getString("message").contains("UNREADABLE"), json(refusedGarbage).encode());
+    // the originals themselves are untouched by all this
+    assertArrayEquals(jpeg, client.get("/v1/media/" + photo, stack.token(user)).body());
+
+    // a thumbnail's signed link reads the thumbnail, and only it
+    HttpResponse<byte[]> made = client.send(client.request("/v1/media/" + photo + "/links", stack.token(user))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"thumbnail\": 200}")).build());
+    assertEquals(201, made.statusCode(), () -> new String(made.body(), StandardCharsets.UTF_8));
+    URI url = URI.create(json(made).getString("url"));
+    assertTrue(url.getRawPath().endsWith("/thumbnails/200/content"), url.toString());
+    String linkPath = url.getRawPath() + "?" + url.getRawQuery();
+    assertArrayEquals(small.body(), client.get(linkPath, null).body());
+    assertError(403, "LINK_INVALID", client.get("/v1/media/" + photo + "/content?" + url.getRawQuery(), null));
+    assertError(403, "LINK_INVALID", client.get(linkPath.replace("/thumbnails/200/", "/thumbnails/800/"), null));
+
+    // A redelivered event (another group reading the same topic from its start) changes nothing.
+    try (ThumbnailsApp again = startWorker("thumbs-it-again-" + UUID.randomUUID())) {
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (again.counts().getOrDefault("already_done", 0L) < 4) {
+        assertTrue(System.nanoTime() < deadline, "redelivered events not all seen: " + again.counts());
+        Thread.sleep(200);
+      }
+      assertEquals(0L, again.counts().getOrDefault("made", 0L), again.counts().toString());
+    }
+    assertTrue(worker.counts().getOrDefault("made", 0L) >= 2, worker.counts().toString());
+
+    // A delete takes the thumbnails' objects with the original's.
+    Set<String> before = thumbnailObjects(user);
+    assertTrue(before.stream().anyMatch(key -> key.contains(photo)), before.toString());
+    assertEquals(204, client.delete("/v1/media/" + photo, stack.token(user)).statusCode());
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (thumbnailObjects(user).stream().anyMatch(key -> key.contains(photo))) {
+      assertTrue(System.nanoTime() < deadline, "thumbnails of a deleted media still stored: " + thumbnailObjects(user));
+      Thread.sleep(200);
+    }
+    assertError(404, "NOT_FOUND", thumbnail(user, photo, 200));
+  }
+
+  private static Set<String> thumbnailObjects(String user) {
+    return UploadFailuresIT.Leftovers.objects(user).stream().filter(key -> key.contains(".thumb-"))
+        .collect(Collectors.toSet());
+  }
+}

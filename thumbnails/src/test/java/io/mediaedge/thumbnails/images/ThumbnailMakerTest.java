@@ -1,0 +1,117 @@
+package io.mediaedge.thumbnails.images;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mediaedge.thumbnails.images.RefusedImage.Reason;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ThumbnailMakerTest {
+  private static final long MAX_PIXELS = 50_000_000L;
+  private static final long MAX_BYTES = 64L << 20;
+
+  private static ThumbnailMaker maker() {
+    return new ThumbnailMaker(MAX_PIXELS, MAX_BYTES, 0.85f);
+  }
+
+  private static BufferedImage read(byte[] jpeg) throws IOException {
+    return ImageIO.read(new ByteArrayInputStream(jpeg));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jpg", "png", "gif", "bmp", "tiff"})
+  void everyFormatWeCanWriteBecomesJpegThumbnailsWithItsProportions(String format) throws Exception {
+    byte[] original = TestImages.encoded(format, 1600, 900);
+    List<Rendition> made = maker().make(new ByteArrayInputStream(original), List.of(200, 800));
+    assertEquals(2, made.size());
+    assertEquals(200, made.get(0).width());
+    assertEquals(113, made.get(0).height());
+    assertEquals(800, made.get(1).width());
+    assertEquals(450, made.get(1).height());
+    for (Rendition rendition : made) {
+      BufferedImage decoded = read(rendition.jpeg());
+      assertEquals(rendition.width(), decoded.getWidth());
+      assertEquals(rendition.height(), decoded.getHeight());
+      assertEquals((byte) 0xFF, rendition.jpeg()[0]);
+      assertEquals((byte) 0xD8, rendition.jpeg()[1]);
+    }
+  }
+
+  @Test
+  void aPortraitKeepsItsLongestSideAtTheSizeAndASmallImageIsNeverEnlarged() throws Exception {
+    List<Rendition> portrait = maker().make(new ByteArrayInputStream(TestImages.encoded("jpg", 600, 1200)),
+        List.of(200, 800));
+    assertEquals(List.of(100, 200), List.of(portrait.get(0).width(), portrait.get(0).height()));
+    assertEquals(List.of(400, 800), List.of(portrait.get(1).width(), portrait.get(1).height()));
+    List<Rendition> small = maker().make(new ByteArrayInputStream(TestImages.encoded("png", 120, 80)),
+        List.of(200, 800));
+    assertEquals(List.of(120, 80), List.of(small.get(1).width(), small.get(1).height()));
+  }
+
+  @Test
+  void aBombIsRefusedFromItsHeaderInMilliseconds() throws Exception {
+    byte[] bomb = TestImages.pngClaiming(20_000, 20_000);
+    assertTrue(bomb.length < 1_000, "a few hundred bytes claiming 400 megapixels: " + bomb.length);
+    long started = System.nanoTime();
+    RefusedImage refused = assertThrows(RefusedImage.class,
+        () -> maker().make(new ByteArrayInputStream(bomb), List.of(200, 800)));
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertEquals(Reason.TOO_MANY_PIXELS, refused.reason(), refused.getMessage());
+    assertTrue(millis < 1_000, "refused in " + millis + " ms");
+  }
+
+  @Test
+  void truncatedUnknownAndOversizedInputsAreRefusedWithTheirReason() throws Exception {
+    byte[] jpeg = TestImages.encoded("jpg", 800, 600);
+    RefusedImage cut = assertThrows(RefusedImage.class,
+        () -> maker().make(new ByteArrayInputStream(Arrays.copyOf(jpeg, 20)), List.of(200)));
+    assertEquals(Reason.UNREADABLE, cut.reason(), cut.getMessage());
+    RefusedImage text = assertThrows(RefusedImage.class,
+        () -> maker().make(new ByteArrayInputStream("not an image at all".getBytes()), List.of(200)));
+    assertEquals(Reason.UNSUPPORTED_FORMAT, text.reason(), text.getMessage());
+    RefusedImage big = assertThrows(RefusedImage.class,
+        () -> new ThumbnailMaker(MAX_PIXELS, 1_000, 0.85f).make(new ByteArrayInputStream(jpeg), List.of(200)));
+    assertEquals(Reason.TOO_LARGE, big.reason(), big.getMessage());
+    // a PNG's bytes behind a JPEG's name make no difference: the bytes decide
+    List<Rendition> png = maker().make(new ByteArrayInputStream(TestImages.encoded("png", 300, 300)), List.of(200));
+    assertEquals(200, png.get(0).width());
+  }
+
+  @Test
+  void aDecodeCanBeAbortedFromAnotherThread() throws Exception {
+    ThumbnailMaker maker = maker();
+    byte[] jpeg = TestImages.encoded("jpg", 4000, 3000);
+    // A source that stalls half way, as a slow S3 read would, until the abort is in.
+    InputStream stalling = new InputStream() {
+      private final ByteArrayInputStream bytes = new ByteArrayInputStream(jpeg);
+      private int served;
+
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) {
+        if (served > jpeg.length / 2) {
+          maker.abort();
+        }
+        int n = bytes.read(buffer, offset, Math.min(length, 4096));
+        served += Math.max(0, n);
+        return n;
+      }
+    };
+    RefusedImage refused = assertThrows(RefusedImage.class, () -> maker.make(stalling, List.of(200)));
+    assertEquals(Reason.TIMED_OUT, refused.reason(), refused.getMessage());
+  }
+}
