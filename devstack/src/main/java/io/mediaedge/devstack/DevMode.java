@@ -34,6 +34,9 @@ public final class DevMode {
     String geoLine = server.geoSummary();
     Optional<DevInsights.Running> insights = DevInsights.find().isEmpty() ? Optional.empty()
         : Optional.of(DevInsights.find().get().start(stack, envPort("MEDIA_EDGE_DEV_INSIGHTS_PORT", 8090)));
+    // after media-edge: its schema migration made the thumbnails table the worker writes
+    Optional<DevThumbnails.Running> thumbnails = DevThumbnails.find().isEmpty() ? Optional.empty()
+        : Optional.of(DevThumbnails.find().get().start(stack));
 
     String baseUrl = "https://localhost:" + server.httpsPort();
     String token = stack.token("dev-user", Duration.ofDays(1));
@@ -76,6 +79,7 @@ public final class DevMode {
     System.out.println("  GeoIP      " + geoLine);
     System.out.println("  insights   " + insights.map(running -> running.url() + "  (dashboard; demo traffic:"
         + " bench/demo-traffic.sh)").orElse("not on the class path"));
+    System.out.println("  thumbnails " + thumbnails.map(DevThumbnails.Running::summary).orElse("not on the class path"));
     System.out.println("  env file   " + envFile + "  (tokens, keys, endpoints as JSON)");
     System.out.println();
     System.out.println("  TOKEN=" + token);
@@ -93,6 +97,13 @@ public final class DevMode {
         // going down anyway
       }
       insights.ifPresent(running -> {
+        try {
+          running.stop();
+        } catch (Exception ignored) {
+          // going down anyway
+        }
+      });
+      thumbnails.ifPresent(running -> {
         try {
           running.stop();
         } catch (Exception ignored) {

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mediaedge.EdgeServer;
 import io.mediaedge.config.EdgeConfig;
-import io.mediaedge.devstack.DevStack;
+import io.mediaedge.testing.DevModeThumbnails;
 import io.mediaedge.thumbnails.ThumbnailsApp;
 import io.mediaedge.thumbnails.config.ThumbnailsConfig;
-import io.mediaedge.thumbnails.images.TestImages;
+import io.mediaedge.devstack.SampleImages;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -70,22 +70,11 @@ class ThumbnailsIT {
 
   /** A worker on this test's topic, in a group of its own, from the topic's start. */
   private static ThumbnailsApp startWorker(String group) throws Exception {
-    DevStack dev = stack.dev();
     EdgeConfig config = edge.config();
-    Map<String, String> env = new HashMap<>();
-    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAPSERVERS", dev.kafka().bootstrapServers());
-    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_TOPIC", topic);
+    Map<String, String> env = new HashMap<>(DevModeThumbnails.environment(stack.dev(), topic,
+        config.history().keyspace()));
     env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_GROUPID", group);
     env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_STARTAT", "earliest");
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_ENDPOINT", dev.s3().endpoint().toString());
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_REGION", dev.s3().region());
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_BUCKET", dev.s3().bucket());
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_PATHSTYLE", "true");
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_ACCESS_KEY", dev.s3().accessKey());
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_SECRET_KEY", dev.s3().secretKey());
-    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACTPOINTS", String.join(",", config.history().contactPoints()));
-    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCALDATACENTER", config.history().localDatacenter());
-    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_KEYSPACE", config.history().keyspace());
     ThumbnailsApp app = ThumbnailsApp.start(ThumbnailsConfig.from(Map.of(), env, "ThumbnailsIT"));
     assertTrue(app.awaitAssignment(PATIENCE), "the worker got no partitions");
     return app;
@@ -116,9 +105,9 @@ class ThumbnailsIT {
   @Test
   void uploadsGetThumbnailsInTheBackgroundAndHostileOnesGetNoneWithTheirReason() throws Exception {
     String user = freshUser("thumbs");
-    byte[] jpeg = TestImages.encoded("jpg", 1600, 1200);
-    byte[] png = TestImages.encoded("png", 300, 900);
-    byte[] bomb = TestImages.pngClaiming(20_000, 20_000);
+    byte[] jpeg = SampleImages.encoded("jpg", 1600, 1200);
+    byte[] png = SampleImages.encoded("png", 300, 900);
+    byte[] bomb = SampleImages.pngClaiming(20_000, 20_000);
     byte[] garbage = MediaSamples.withHead(MediaSamples.JPEG_HEAD, 50_000, 21);
     String photo = upload(user, "image/jpeg", jpeg);
     String tall = upload(user, "image/png", png);

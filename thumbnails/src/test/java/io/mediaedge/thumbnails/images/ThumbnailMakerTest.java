@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mediaedge.devstack.SampleImages;
 import io.mediaedge.thumbnails.images.RefusedImage.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -31,7 +32,7 @@ class ThumbnailMakerTest {
   @ParameterizedTest
   @ValueSource(strings = {"jpg", "png", "gif", "bmp", "tiff"})
   void everyFormatWeCanWriteBecomesJpegThumbnailsWithItsProportions(String format) throws Exception {
-    byte[] original = TestImages.encoded(format, 1600, 900);
+    byte[] original = SampleImages.encoded(format, 1600, 900);
     List<Rendition> made = maker().make(new ByteArrayInputStream(original), List.of(200, 800));
     assertEquals(2, made.size());
     assertEquals(200, made.get(0).width());
@@ -49,18 +50,18 @@ class ThumbnailMakerTest {
 
   @Test
   void aPortraitKeepsItsLongestSideAtTheSizeAndASmallImageIsNeverEnlarged() throws Exception {
-    List<Rendition> portrait = maker().make(new ByteArrayInputStream(TestImages.encoded("jpg", 600, 1200)),
+    List<Rendition> portrait = maker().make(new ByteArrayInputStream(SampleImages.encoded("jpg", 600, 1200)),
         List.of(200, 800));
     assertEquals(List.of(100, 200), List.of(portrait.get(0).width(), portrait.get(0).height()));
     assertEquals(List.of(400, 800), List.of(portrait.get(1).width(), portrait.get(1).height()));
-    List<Rendition> small = maker().make(new ByteArrayInputStream(TestImages.encoded("png", 120, 80)),
+    List<Rendition> small = maker().make(new ByteArrayInputStream(SampleImages.encoded("png", 120, 80)),
         List.of(200, 800));
     assertEquals(List.of(120, 80), List.of(small.get(1).width(), small.get(1).height()));
   }
 
   @Test
   void aBombIsRefusedFromItsHeaderInMilliseconds() throws Exception {
-    byte[] bomb = TestImages.pngClaiming(20_000, 20_000);
+    byte[] bomb = SampleImages.pngClaiming(20_000, 20_000);
     assertTrue(bomb.length < 1_000, "a few hundred bytes claiming 400 megapixels: " + bomb.length);
     long started = System.nanoTime();
     RefusedImage refused = assertThrows(RefusedImage.class,
@@ -72,7 +73,7 @@ class ThumbnailMakerTest {
 
   @Test
   void truncatedUnknownAndOversizedInputsAreRefusedWithTheirReason() throws Exception {
-    byte[] jpeg = TestImages.encoded("jpg", 800, 600);
+    byte[] jpeg = SampleImages.encoded("jpg", 800, 600);
     RefusedImage cut = assertThrows(RefusedImage.class,
         () -> maker().make(new ByteArrayInputStream(Arrays.copyOf(jpeg, 20)), List.of(200)));
     assertEquals(Reason.UNREADABLE, cut.reason(), cut.getMessage());
@@ -83,14 +84,14 @@ class ThumbnailMakerTest {
         () -> new ThumbnailMaker(MAX_PIXELS, 1_000, 0.85f).make(new ByteArrayInputStream(jpeg), List.of(200)));
     assertEquals(Reason.TOO_LARGE, big.reason(), big.getMessage());
     // a PNG's bytes behind a JPEG's name make no difference: the bytes decide
-    List<Rendition> png = maker().make(new ByteArrayInputStream(TestImages.encoded("png", 300, 300)), List.of(200));
+    List<Rendition> png = maker().make(new ByteArrayInputStream(SampleImages.encoded("png", 300, 300)), List.of(200));
     assertEquals(200, png.get(0).width());
   }
 
   @Test
   void aDecodeCanBeAbortedFromAnotherThread() throws Exception {
     ThumbnailMaker maker = maker();
-    byte[] jpeg = TestImages.encoded("jpg", 4000, 3000);
+    byte[] jpeg = SampleImages.encoded("jpg", 4000, 3000);
     // A source that stalls half way, as a slow S3 read would, until the abort is in.
     InputStream stalling = new InputStream() {
       private final ByteArrayInputStream bytes = new ByteArrayInputStream(jpeg);

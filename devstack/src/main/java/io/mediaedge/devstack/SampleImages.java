@@ -1,4 +1,4 @@
-package io.mediaedge.thumbnails.images;
+package io.mediaedge.devstack;
 
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -13,9 +13,12 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import javax.imageio.ImageIO;
 
-/** Images made by the tests: real encodings by ImageIO's writers, and hand-made hostile ones. */
-public final class TestImages {
-  private TestImages() {}
+/**
+ * Images for tests, benchmarks and demos, made at run time (nothing binary is committed): real
+ * encodings by ImageIO's writers, and hand-made hostile ones.
+ */
+public final class SampleImages {
+  private SampleImages() {}
 
   /** A gradient with a few shapes, so an encoder has something to encode. */
   public static BufferedImage picture(int width, int height, int type) {
