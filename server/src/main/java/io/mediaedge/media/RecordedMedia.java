@@ -42,8 +42,9 @@ public final class RecordedMedia implements MediaApi {
     return media.findActive(owner, mediaId, !current).compose(found -> media.thumbnails(found).compose(rows -> {
       ThumbnailRecord row = rows.stream().filter(r -> r.size() == size).findFirst().orElse(null);
       if (row == null) {
-        // Nothing yet for an image: the worker has not got to it. Other sizes made: no such size.
-        return Future.failedFuture(rows.isEmpty() && found.contentType().startsWith("image/")
+        // Nothing yet for an image or a video: the worker has not got to it (it records every one
+        // it takes, made or not). Other sizes made: no such size.
+        return Future.failedFuture(rows.isEmpty() && thumbnailed(found.contentType())
             ? ErrorCode.THUMBNAIL_PENDING.error().withHeader("Retry-After", String.valueOf(PENDING_RETRY_SECONDS))
             : rows.isEmpty() ? ErrorCode.NO_THUMBNAIL.error("No thumbnail is made of " + found.contentType() + " media.")
                 : ErrorCode.NOT_FOUND.error());
@@ -71,6 +72,11 @@ public final class RecordedMedia implements MediaApi {
   @Override
   public Future<List<HistoryEvent>> events(String owner, String mediaId) {
     return media.events(owner, mediaId);
+  }
+
+  /** The media the thumbnails worker takes: images and videos (audio never has a thumbnail). */
+  static boolean thumbnailed(String contentType) {
+    return contentType.startsWith("image/") || contentType.startsWith("video/");
   }
 
   /** Seconds a client waits before asking again for a thumbnail being made. */

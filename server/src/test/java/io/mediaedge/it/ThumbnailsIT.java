@@ -15,6 +15,7 @@ import io.mediaedge.testing.DevModeThumbnails;
 import io.mediaedge.thumbnails.ThumbnailsApp;
 import io.mediaedge.thumbnails.config.ThumbnailsConfig;
 import io.mediaedge.devstack.SampleImages;
+import io.mediaedge.devstack.SampleVideos;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -113,14 +114,20 @@ class ThumbnailsIT {
     String tall = upload(user, "image/png", png);
     String bombId = upload(user, "image/png", bomb);
     String garbageId = upload(user, "image/jpeg", garbage);
-    String clip = upload(user, "video/mp4", MediaSamples.withHead(MediaSamples.MP4_HEAD, 20_000, 22));
+    byte[] mp4 = SampleVideos.mp4(1280, 720, 40);
+    String video = upload(user, "video/mp4", mp4);
+    String webm = upload(user, "video/webm", MediaSamples.withHead(new byte[] {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3},
+        20_000, 23));
+    String voice = upload(user, "audio/wav", MediaSamples.withHead("RIFF\0\0\0\0WAVEfmt ".getBytes(
+        StandardCharsets.US_ASCII), 20_000, 22));
 
     // No worker yet: an image's thumbnail is pending, and says when to ask again.
     HttpResponse<byte[]> pending = thumbnail(user, photo, 200);
     assertError(404, "THUMBNAIL_PENDING", pending);
     assertEquals("5", pending.headers().firstValue("Retry-After").orElse(null));
+    assertError(404, "THUMBNAIL_PENDING", thumbnail(user, video, 200));
     // media types thumbnails are not made of say so at once
-    assertError(404, "NO_THUMBNAIL", thumbnail(user, clip, 200));
+    assertError(404, "NO_THUMBNAIL", thumbnail(user, voice, 200));
 
     worker = startWorker("thumbs-it-" + UUID.randomUUID());
     HttpResponse<byte[]> small = settled(user, photo, 200);
@@ -132,6 +139,12 @@ class ThumbnailsIT {
     assertEquals(List.of(800, 600), List.of(large.getWidth(), large.getHeight()));
     BufferedImage portrait = ImageIO.read(new ByteArrayInputStream(settled(user, tall, 800).body()));
     assertEquals(List.of(267, 800), List.of(portrait.getWidth(), portrait.getHeight()));
+    // a video's frame at one second, 16:9 as the video
+    BufferedImage frame = ImageIO.read(new ByteArrayInputStream(settled(user, video, 200).body()));
+    assertEquals(List.of(200, 113), List.of(frame.getWidth(), frame.getHeight()));
+    HttpResponse<byte[]> noWebm = settled(user, webm, 200);
+    assertError(404, "NO_THUMBNAIL", noWebm);
+    assertTrue(json(noWebm).getString("message").contains("UNSUPPORTED_FORMAT"), json(noWebm).encode());
     // ranges and validators as for any download; the owner only
     String etag = small.headers().firstValue("ETag").orElseThrow();
     assertEquals(304, client.get("/v1/media/" + photo + "/thumbnails/200", stack.token(user),
@@ -168,7 +181,7 @@ class ThumbnailsIT {
     // A redelivered event (another group reading the same topic from its start) changes nothing.
     try (ThumbnailsApp again = startWorker("thumbs-it-again-" + UUID.randomUUID())) {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
-      while (again.counts().getOrDefault("already_done", 0L) < 4) {
+      while (again.counts().getOrDefault("already_done", 0L) < 6) {
         assertTrue(System.nanoTime() < deadline, "redelivered events not all seen: " + again.counts());
         Thread.sleep(200);
       }

@@ -36,6 +36,12 @@ public final class ThumbnailMaker {
     ImageIO.scanForPlugins();
   }
 
+  /**
+   * A video is read in ranges, a frame's worth, never whole: it may be much larger than an image
+   * (maxSourceBytes) and still cost a few MiB to read.
+   */
+  static final long VIDEO_SOURCE_FACTOR = 64;
+
   private final long maxPixels;
   private final long maxSourceBytes;
   private final float quality;
@@ -108,6 +114,30 @@ public final class ThumbnailMaker {
     } catch (OutOfMemoryError e) {
       // Should not happen below maxPixels; if a reader still over-allocates, this image is refused
       // rather than the worker taken down (the heap is whole again once its arrays are gone).
+      throw new RefusedImage(Reason.UNREADABLE, "the decoder ran out of memory");
+    }
+  }
+
+  /**
+   * Thumbnails of a video (MP4 or MOV, H.264): its frame at one second, read through a seekable
+   * channel (ranged reads of the object), never the whole file.
+   */
+  public List<Rendition> makeFromVideo(java.nio.channels.SeekableByteChannel source, List<Integer> sizes)
+      throws RefusedImage {
+    try {
+      if (source.size() > maxSourceBytes * VIDEO_SOURCE_FACTOR) {
+        throw new RefusedImage(Reason.TOO_LARGE, "a video of more than " + maxSourceBytes * VIDEO_SOURCE_FACTOR
+            + " bytes");
+      }
+      BufferedImage frame = opaque(VideoFrames.frame(source, maxPixels));
+      List<Rendition> out = new ArrayList<>();
+      for (int size : sizes) {
+        out.add(render(frame, size, frame.getWidth(), frame.getHeight()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new RefusedImage(Reason.UNREADABLE, e.getClass().getSimpleName() + ": " + e.getMessage());
+    } catch (OutOfMemoryError e) {
       throw new RefusedImage(Reason.UNREADABLE, "the decoder ran out of memory");
     }
   }

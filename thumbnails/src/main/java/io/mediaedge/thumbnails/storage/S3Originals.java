@@ -4,6 +4,7 @@ import io.mediaedge.thumbnails.config.ThumbnailsConfig.StorageSection;
 import io.mediaedge.thumbnails.work.Originals;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,12 +16,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * {@link Originals} over S3 with the SDK's blocking client: the worker's decode threads read an
- * original as a stream (the decoder pulls what it needs; nothing is written to disk) and put each
- * thumbnail, a few tens of KB, in one request.
+ * image as a stream and a video in ranges (the decoder pulls what it needs; nothing is written to
+ * disk) and put each thumbnail, a few tens of KB, in one request.
  */
 public final class S3Originals implements Originals, AutoCloseable {
   private final S3Client s3;
@@ -48,6 +50,24 @@ public final class S3Originals implements Originals, AutoCloseable {
     } catch (SdkException e) {
       throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public SeekableByteChannel channel(String key) throws IOException {
+    long size;
+    try {
+      size = s3.headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build()).contentLength();
+    } catch (SdkException e) {
+      throw new IOException("S3 HEAD " + key + ": " + e.getMessage(), e);
+    }
+    return new RangedObjectChannel((first, last) -> {
+      try {
+        return s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key)
+            .range("bytes=" + first + "-" + last).build()).asByteArray();
+      } catch (SdkException e) {
+        throw new IOException("S3 GET " + key + " bytes " + first + "-" + last + ": " + e.getMessage(), e);
+      }
+    }, size);
   }
 
   @Override

@@ -29,10 +29,13 @@ public final class ThumbnailJob {
     this.sizes = List.copyOf(sizes);
   }
 
-  /** Whether the worker makes thumbnails of this event's media at all. */
+  /** Videos whose frames JCodec decodes (H.264 in MP4 or MOV); other videos get "no thumbnail". */
+  static final java.util.Set<String> DECODED_VIDEOS = java.util.Set.of("video/mp4", "video/quicktime");
+
+  /** Whether the worker makes (or records that it cannot make) thumbnails of this event's media. */
   public static boolean wanted(HistoryEvent event) {
     return event.action() == HistoryEvent.Action.UPLOAD && event.mediaId() != null && event.contentType() != null
-        && event.contentType().startsWith("image/");
+        && (event.contentType().startsWith("image/") || event.contentType().startsWith("video/"));
   }
 
   public Outcome run(HistoryEvent event, ThumbnailMaker maker) throws Exception {
@@ -47,8 +50,9 @@ public final class ThumbnailJob {
       return Outcome.ALREADY_DONE;
     }
     List<Rendition> renditions;
-    try (InputStream bytes = originals.open(original.get().objectKey())) {
-      renditions = maker.make(bytes, sizes);
+    String type = event.contentType();
+    try {
+      renditions = type.startsWith("image/") ? image(original.get(), maker) : video(original.get(), type, maker);
     } catch (RefusedImage refused) {
       records.refused(owner, mediaId, sizes, refused.reason().name(), event.occurredAt());
       throw new Refused(refused);
@@ -61,6 +65,21 @@ public final class ThumbnailJob {
           rendition.jpeg().length), event.occurredAt());
     }
     return Outcome.MADE;
+  }
+
+  private List<Rendition> image(Records.Original original, ThumbnailMaker maker) throws Exception {
+    try (InputStream bytes = originals.open(original.objectKey())) {
+      return maker.make(bytes, sizes);
+    }
+  }
+
+  private List<Rendition> video(Records.Original original, String type, ThumbnailMaker maker) throws Exception {
+    if (!DECODED_VIDEOS.contains(type)) {
+      throw new RefusedImage(RefusedImage.Reason.UNSUPPORTED_FORMAT, type + " is not decoded here");
+    }
+    try (java.nio.channels.SeekableByteChannel channel = originals.channel(original.objectKey())) {
+      return maker.makeFromVideo(channel, sizes);
+    }
   }
 
   /** The original was refused for good, and that is recorded: the runner counts it and moves on. */

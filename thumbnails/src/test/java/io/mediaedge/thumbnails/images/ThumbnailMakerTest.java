@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mediaedge.devstack.SampleImages;
+import io.mediaedge.devstack.SampleVideos;
 import io.mediaedge.thumbnails.images.RefusedImage.Reason;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -86,6 +87,33 @@ class ThumbnailMakerTest {
     // a PNG's bytes behind a JPEG's name make no difference: the bytes decide
     List<Rendition> png = maker().make(new ByteArrayInputStream(SampleImages.encoded("png", 300, 300)), List.of(200));
     assertEquals(200, png.get(0).width());
+  }
+
+  /** A video on disk, opened as the seekable channel the maker reads (the worker's reads S3 in ranges). */
+  private static java.nio.channels.SeekableByteChannel channel(byte[] bytes) throws IOException {
+    java.nio.file.Path file = java.nio.file.Files.write(videos.resolve("v" + System.nanoTime() + ".mp4"), bytes);
+    return java.nio.file.Files.newByteChannel(file);
+  }
+
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path videos;
+
+  @Test
+  void aVideoGivesItsFrameAtOneSecondAndGarbageIsRefused() throws Exception {
+    byte[] mp4 = SampleVideos.mp4(640, 360, 40);
+    List<Rendition> made = maker().makeFromVideo(channel(mp4), List.of(200, 800));
+    assertEquals(List.of(200, 113), List.of(made.get(0).width(), made.get(0).height()));
+    // never larger than the video
+    assertEquals(List.of(640, 360), List.of(made.get(1).width(), made.get(1).height()));
+    assertEquals(640, read(made.get(1).jpeg()).getWidth());
+    byte[] notAVideo = Arrays.copyOf("definitely not an mp4 file".getBytes(), 4096);
+    RefusedImage refused = assertThrows(RefusedImage.class,
+        () -> maker().makeFromVideo(channel(notAVideo), List.of(200)));
+    assertTrue(refused.reason() == Reason.UNSUPPORTED_FORMAT || refused.reason() == Reason.UNREADABLE,
+        refused.getMessage());
+    RefusedImage cut = assertThrows(RefusedImage.class,
+        () -> maker().makeFromVideo(channel(Arrays.copyOf(mp4, mp4.length / 3)), List.of(200)));
+    assertTrue(cut.reason() == Reason.UNSUPPORTED_FORMAT || cut.reason() == Reason.UNREADABLE, cut.getMessage());
   }
 
   @Test
