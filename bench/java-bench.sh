@@ -60,17 +60,18 @@ prepare_java_bench() {
   cp -R "$root/event-schema/target/classes" "$bench_run/event-schema-classes"
   cp -R "$root/log-format/target/classes" "$bench_run/log-format-classes"
   cp -R "$root/insights/target/classes" "$bench_run/insights-classes"
+  cp -R "$root/thumbnails/target/classes" "$bench_run/thumbnails-classes"
   cp -R "$root/bench/target/classes" "$bench_run/bench-classes"
   cp "$bench_work/classpath-bench.txt" "$bench_run/classpath-bench.txt"
   bench_cp=$(bench_classpath "$bench_run")
 }
 
 # The benchmark JVM's class path in a private copy: the harness, the server's test helpers and
-# classes, the dev stack's launchers, the event contract, the log format and insights, then the
-# dependency jars.
+# classes, the dev stack's launchers, the event contract, the log format, insights and the
+# thumbnails worker, then the dependency jars.
 bench_classpath() {
   local run=$1
-  echo "$run/bench-classes:$run/test-classes:$run/classes:$run/devstack-classes:$run/event-schema-classes:$run/log-format-classes:$run/insights-classes:$(cat "$run/classpath-bench.txt")"
+  echo "$run/bench-classes:$run/test-classes:$run/classes:$run/devstack-classes:$run/event-schema-classes:$run/log-format-classes:$run/insights-classes:$run/thumbnails-classes:$(cat "$run/classpath-bench.txt")"
 }
 
 # After prepare_java_bench: sets bench_edge_cp, the file listing media-edge's runtime class path

@@ -41,6 +41,12 @@ final class BenchFigures {
   }
 
   /** Cores, CPU, RAM, OS, Java, this JVM's flags and the load average now. */
+  /** CPU this JVM has used, all threads. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   static JsonObject machine() {
     return new JsonObject()
         .put("cores", Runtime.getRuntime().availableProcessors())

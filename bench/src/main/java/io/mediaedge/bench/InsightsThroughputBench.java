@@ -109,7 +109,7 @@ public final class InsightsThroughputBench {
           "http", Map.of("host", "127.0.0.1", "port", 0),
           "instance", Map.of("name", "bench")), Map.of(), "bench");
       long started = System.nanoTime();
-      long cpuBefore = processCpuNanos();
+      long cpuBefore = BenchFigures.processCpuNanos();
       InsightsApp app = InsightsApp.start(vertx, config).await(60, TimeUnit.SECONDS);
       long counted = 0;
       long lastReport = started;
@@ -126,7 +126,7 @@ public final class InsightsThroughputBench {
         }
       }
       long tookNanos = System.nanoTime() - started;
-      long cpu = processCpuNanos() - cpuBefore;
+      long cpu = BenchFigures.processCpuNanos() - cpuBefore;
       app.stop().await(60, TimeUnit.SECONDS);
       double rate = events / BenchFigures.seconds(tookNanos);
       System.out.printf("insights counted %,d events in %.1f s: %,.0f events/s (JVM CPU %.1f s)%n", events,
@@ -196,11 +196,6 @@ public final class InsightsThroughputBench {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   /** Events of realistic cardinality and skew: a few networks carry most of the traffic. */

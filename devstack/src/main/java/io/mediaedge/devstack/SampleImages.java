@@ -50,6 +50,30 @@ public final class SampleImages {
   }
 
   /**
+   * {@code jpeg} with an EXIF segment saying how to show it (1 as stored, 6 turned a quarter
+   * clockwise, as a phone held upright writes it, 8 a quarter counter-clockwise, 3 upside down).
+   */
+  public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    ByteBuffer tiff = ByteBuffer.allocate(26);
+    tiff.put(new byte[] {'I', 'I', 42, 0}).putInt(Integer.reverseBytes(8)) // little-endian, IFD0 at 8
+        .putShort(Short.reverseBytes((short) 1)) // one entry
+        .putShort(Short.reverseBytes((short) 0x0112)).putShort(Short.reverseBytes((short) 3)) // Orientation, SHORT
+        .putInt(Integer.reverseBytes(1)).putShort(Short.reverseBytes((short) orientation)).putShort((short) 0)
+        .putInt(0); // no next IFD
+    byte[] exif = new byte[6 + tiff.capacity()];
+    System.arraycopy("Exif\0\0".getBytes(StandardCharsets.US_ASCII), 0, exif, 0, 6);
+    System.arraycopy(tiff.array(), 0, exif, 6, tiff.capacity());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2); // SOI
+    out.write(0xFF);
+    out.write(0xE1); // APP1
+    out.writeBytes(ByteBuffer.allocate(2).putShort((short) (exif.length + 2)).array());
+    out.writeBytes(exif);
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
+  }
+
+  /**
    * A valid PNG whose header claims {@code width} x {@code height} pixels, with a few bytes of
    * pixel data: a decompression bomb's shape (a decoder that believed it would allocate it all).
    */

@@ -17,6 +17,9 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import net.coobird.thumbnailator.Thumbnails;
+import net.coobird.thumbnailator.util.exif.ExifFilterUtils;
+import net.coobird.thumbnailator.util.exif.ExifUtils;
+import net.coobird.thumbnailator.util.exif.Orientation;
 
 /**
  * Makes thumbnails of one image read from a stream, defensively: the dimensions come from the
@@ -27,7 +30,8 @@ import net.coobird.thumbnailator.Thumbnails;
  * thread ({@link #abort}), which the readers honour between rows.
  *
  * <p>Readers: the JDK's (PNG, GIF: its first frame, BMP, WBMP) and TwelveMonkeys' (JPEG with CMYK
- * and odd markers, WebP, TIFF), found by ImageIO from their bytes, not from the declared type.
+ * and odd markers, WebP, TIFF), found by ImageIO from their bytes, not from the declared type. A
+ * JPEG is turned upright by its EXIF orientation.
  */
 public final class ThumbnailMaker {
   static {
@@ -84,7 +88,8 @@ public final class ThumbnailMaker {
       aborted.set(false);
       current.set(reader);
       try {
-        reader.setInput(in, true, true);
+        // Metadata stays on: a JPEG's EXIF orientation is in it (read from the header segments only).
+        reader.setInput(in, true, false);
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
         if (width < 1 || height < 1 || (long) width * height > maxPixels) {
@@ -97,10 +102,12 @@ public final class ThumbnailMaker {
           // an aborted reader returns what it had decoded so far
           throw new RefusedImage(Reason.TIMED_OUT, "decode aborted");
         }
-        BufferedImage opaque = opaque(decoded);
+        Orientation orientation = orientation(reader);
+        BufferedImage upright = upright(opaque(decoded), orientation);
+        boolean turned = turnsSideways(orientation);
         List<Rendition> out = new ArrayList<>();
         for (int size : sizes) {
-          out.add(render(opaque, size, width, height));
+          out.add(render(upright, size, turned ? height : width, turned ? width : height));
         }
         return out;
       } finally {
@@ -149,6 +156,41 @@ public final class ThumbnailMaker {
       aborted.set(true);
       reader.abort();
     }
+  }
+
+  /**
+   * How a camera says its JPEG is to be shown (EXIF orientation): phones store the sensor's
+   * pixels and a rotation. Other formats, and JPEGs without EXIF, are shown as stored.
+   */
+  private static Orientation orientation(ImageReader reader) {
+    if (!"jpeg".equalsIgnoreCase(formatName(reader))) {
+      return Orientation.TOP_LEFT;
+    }
+    try {
+      Orientation found = ExifUtils.getExifOrientation(reader, 0);
+      return found == null ? Orientation.TOP_LEFT : found;
+    } catch (IOException | RuntimeException e) {
+      // damaged EXIF is no reason to refuse the picture: show it as stored
+      return Orientation.TOP_LEFT;
+    }
+  }
+
+  private static String formatName(ImageReader reader) {
+    try {
+      return reader.getFormatName();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static boolean turnsSideways(Orientation orientation) {
+    return orientation == Orientation.LEFT_TOP || orientation == Orientation.RIGHT_TOP
+        || orientation == Orientation.RIGHT_BOTTOM || orientation == Orientation.LEFT_BOTTOM;
+  }
+
+  private static BufferedImage upright(BufferedImage image, Orientation orientation) {
+    return orientation == Orientation.TOP_LEFT ? image
+        : ExifFilterUtils.getFilterForOrientation(orientation).apply(image);
   }
 
   /** Decodes every {@code step}-th pixel, so the image is about twice the largest thumbnail across. */

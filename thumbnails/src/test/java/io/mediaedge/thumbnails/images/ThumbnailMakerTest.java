@@ -61,6 +61,24 @@ class ThumbnailMakerTest {
   }
 
   @Test
+  void aJpegIsTurnedUprightByItsExifOrientation() throws Exception {
+    byte[] landscape = SampleImages.encoded("jpg", 1600, 900);
+    // 6: the camera was held upright; shown turned a quarter clockwise, it is a portrait
+    List<Rendition> turned = maker().make(new ByteArrayInputStream(SampleImages.withExifOrientation(landscape, 6)),
+        List.of(200, 800));
+    assertEquals(List.of(113, 200), List.of(turned.get(0).width(), turned.get(0).height()));
+    BufferedImage decoded = read(turned.get(1).jpeg());
+    assertEquals(List.of(450, 800), List.of(decoded.getWidth(), decoded.getHeight()));
+    // 3: upside down keeps the proportions; 1: as stored
+    List<Rendition> flipped = maker().make(new ByteArrayInputStream(SampleImages.withExifOrientation(landscape, 3)),
+        List.of(200));
+    assertEquals(List.of(200, 113), List.of(flipped.get(0).width(), flipped.get(0).height()));
+    List<Rendition> plain = maker().make(new ByteArrayInputStream(SampleImages.withExifOrientation(landscape, 1)),
+        List.of(200));
+    assertEquals(List.of(200, 113), List.of(plain.get(0).width(), plain.get(0).height()));
+  }
+
+  @Test
   void aBombIsRefusedFromItsHeaderInMilliseconds() throws Exception {
     byte[] bomb = SampleImages.pngClaiming(20_000, 20_000);
     assertTrue(bomb.length < 1_000, "a few hundred bytes claiming 400 megapixels: " + bomb.length);
