@@ -96,8 +96,10 @@ public final class CassandraHistoryStore implements HistoryStore {
         Map.entry("deleteIntent", "DELETE FROM upload_intents WHERE bucket = ? AND media_id = ?"),
         Map.entry("intents", "SELECT bucket, media_id, owner, object_key, started_at FROM upload_intents"
             + " WHERE bucket = ? LIMIT ?"),
-        Map.entry("thumbnails", "SELECT size, status, object_key, width, height, bytes, reason, made_at FROM thumbnails"
-            + " WHERE owner = ? AND media_id = ?"),
+        Map.entry("thumbnails", "SELECT media_id, size, status, object_key, width, height, bytes, reason, made_at"
+            + " FROM thumbnails WHERE owner = ? AND media_id = ?"),
+        Map.entry("thumbnailsOfMany", "SELECT media_id, size, status, object_key, width, height, bytes, reason,"
+            + " made_at FROM thumbnails WHERE owner = ? AND media_id IN ?"),
         Map.entry("pending", "SELECT bucket, owner, media_id, object_key, requested_at FROM pending_deletions"
             + " WHERE bucket = ? LIMIT ?"));
     Context context = vertx.getOrCreateContext();
@@ -275,15 +277,30 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<List<ThumbnailRecord>> thumbnails(String owner, String mediaId) {
-    return execute(bind("thumbnails", owner, mediaId)).map(rs -> {
-      List<ThumbnailRecord> out = new ArrayList<>();
-      for (Row row : rs.currentPage()) {
-        out.add(new ThumbnailRecord(row.getInt("size"), "READY".equals(row.getString("status")),
-            Optional.ofNullable(row.getString("object_key")), row.getInt("width"), row.getInt("height"),
-            row.getLong("bytes"), Optional.ofNullable(row.getString("reason")), row.getInstant("made_at")));
-      }
-      return out;
-    });
+    return execute(bind("thumbnails", owner, mediaId))
+        .map(rs -> thumbnailRows(rs).getOrDefault(mediaId, List.of()));
+  }
+
+  @Override
+  public Future<Map<String, List<ThumbnailRecord>>> thumbnails(String owner, List<String> mediaIds) {
+    if (mediaIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    // One partition per media: an IN over the last partition key column, read by one coordinator.
+    // A listing page holds at most MediaApi.MAX_PAGE ids.
+    return execute(bind("thumbnailsOfMany", owner, List.copyOf(mediaIds)).setPageSize(5_000))
+        .map(this::thumbnailRows);
+  }
+
+  private Map<String, List<ThumbnailRecord>> thumbnailRows(AsyncResultSet rs) {
+    Map<String, List<ThumbnailRecord>> out = new java.util.HashMap<>();
+    for (Row row : rs.currentPage()) {
+      out.computeIfAbsent(row.getString("media_id"), id -> new ArrayList<>()).add(new ThumbnailRecord(row.getInt("size"),
+          "READY".equals(row.getString("status")), Optional.ofNullable(row.getString("object_key")),
+          row.getInt("width"), row.getInt("height"), row.getLong("bytes"), Optional.ofNullable(row.getString("reason")),
+          row.getInstant("made_at")));
+    }
+    return out;
   }
 
   @Override

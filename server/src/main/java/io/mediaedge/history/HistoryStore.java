@@ -5,6 +5,7 @@ import io.mediaedge.eventschema.HistoryEventJson;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +49,9 @@ public interface HistoryStore {
 
   /** The thumbnails the worker recorded for a media, by size (none yet: empty). */
   Future<List<ThumbnailRecord>> thumbnails(String owner, String mediaId);
+
+  /** The same for several media of one owner, in one request (a listing page): media id to its rows. */
+  Future<Map<String, List<ThumbnailRecord>>> thumbnails(String owner, List<String> mediaIds);
 
   /** Records an event (DOWNLOAD, UPLOAD_FAILED) with its outbox row. */
   Future<Void> recordEvent(HistoryEvent event);

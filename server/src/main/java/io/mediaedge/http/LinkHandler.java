@@ -85,8 +85,17 @@ final class LinkHandler {
 
   /** A link for the listing's {@code ?links=true}: default lifetime, unbound, inline. */
   JsonObject listed(RoutingContext ctx, Principal owner, String mediaId) {
+    return listedLink(ctx, owner, contentPath(mediaId));
+  }
+
+  /** The same for one of the media's thumbnails. */
+  JsonObject listedThumbnail(RoutingContext ctx, Principal owner, String mediaId, int size) {
+    return listedLink(ctx, owner, thumbnailPath(mediaId, size));
+  }
+
+  private JsonObject listedLink(RoutingContext ctx, Principal owner, String path) {
     LinkOptions options = new LinkOptions(config.defaultLifetime(), Binding.NONE, Disposition.INLINE, Optional.empty());
-    SignedLink link = signer.sign(contentPath(mediaId), owner.userId(), options, EdgeHandler.view(ctx).clientIp());
+    SignedLink link = signer.sign(path, owner.userId(), options, EdgeHandler.view(ctx).clientIp());
     return new JsonObject().put("url", absolute(ctx, link.pathAndQuery())).put("expiresAt", link.expiresAt().toString());
   }
 

@@ -8,6 +8,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,28 +30,56 @@ final class MediaHistoryHandler {
   }
 
   /**
-   * {@code GET /v1/media?limit=&cursor=[&links=true]}: newest first, keyset-paged behind a signed
-   * cursor; with {@code links=true} each item carries a signed link, so a gallery needs one request.
+   * {@code GET /v1/media?limit=&cursor=[&links=true][&thumbnails=true]}: newest first, keyset-paged
+   * behind a signed cursor; with {@code links=true} each item carries a signed link, with
+   * {@code thumbnails=true} its ready thumbnails (one more Cassandra request for the page), so a
+   * gallery needs one request.
    */
   void list(RoutingContext ctx) {
     Principal principal = AuthHandler.principal(ctx);
     String owner = principal.userId();
     int limit = limit(ctx.request().getParam("limit"));
     boolean withLinks = withLinks(ctx.request().getParam("links"));
+    boolean withThumbnails = flag(ctx.request().getParam("thumbnails"), "thumbnails");
     Optional<String> after = cursors.decode(owner, ctx.request().getParam("cursor"));
-    media.list(owner, after, limit).onSuccess(page -> {
-      JsonArray items = new JsonArray();
-      page.items().forEach(item -> {
-        JsonObject json = MediaJson.of(item);
-        if (withLinks) {
-          json.put("link", links.orElseThrow().listed(ctx, principal, item.id()));
-        }
-        items.add(json);
+    media.list(owner, after, limit).compose(page -> {
+      Future<Map<String, List<MediaApi.ReadyThumbnail>>> thumbnails = withThumbnails
+          ? media.thumbnails(owner, page.items().stream().map(MediaApi.Listed::id).toList())
+          : Future.succeededFuture(Map.of());
+      return thumbnails.map(ready -> {
+        JsonArray items = new JsonArray();
+        page.items().forEach(item -> {
+          JsonObject json = MediaJson.of(item);
+          if (withLinks) {
+            json.put("link", links.orElseThrow().listed(ctx, principal, item.id()));
+          }
+          if (withThumbnails) {
+            json.put("thumbnails", thumbnailsJson(ctx, principal, item.id(), ready.getOrDefault(item.id(), List.of()),
+                withLinks));
+          }
+          items.add(json);
+        });
+        JsonObject body = new JsonObject().put("items", items);
+        page.lastMediaId().ifPresent(last -> body.put("nextCursor", cursors.encode(owner, last)));
+        return body;
       });
-      JsonObject body = new JsonObject().put("items", items);
-      page.lastMediaId().ifPresent(last -> body.put("nextCursor", cursors.encode(owner, last)));
-      json(ctx, body);
-    }).onFailure(ctx::fail);
+    }).onSuccess(body -> json(ctx, body)).onFailure(ctx::fail);
+  }
+
+  /** Ready thumbnails, smallest first: where each is, its size, and its signed link when asked. */
+  private JsonArray thumbnailsJson(RoutingContext ctx, Principal owner, String mediaId,
+      List<MediaApi.ReadyThumbnail> ready, boolean withLinks) {
+    JsonArray out = new JsonArray();
+    ready.stream().sorted(java.util.Comparator.comparingInt(MediaApi.ReadyThumbnail::size)).forEach(thumbnail -> {
+      JsonObject json = new JsonObject().put("size", thumbnail.size()).put("width", thumbnail.width())
+          .put("height", thumbnail.height())
+          .put("location", "/v1/media/" + mediaId + "/thumbnails/" + thumbnail.size());
+      if (withLinks) {
+        json.put("link", links.orElseThrow().listedThumbnail(ctx, owner, mediaId, thumbnail.size()));
+      }
+      out.add(json);
+    });
+    return out;
   }
 
   /** {@code GET /v1/media/{id}/history}: that media's events, oldest first, owner only. */
@@ -59,12 +90,19 @@ final class MediaHistoryHandler {
         .onFailure(ctx::fail);
   }
 
-  private boolean withLinks(String value) {
+  private static boolean flag(String value, String name) {
     if (value == null || value.equals("false")) {
       return false;
     }
     if (!value.equals("true")) {
-      throw ErrorCode.BAD_REQUEST.error("links must be true or false.");
+      throw ErrorCode.BAD_REQUEST.error(name + " must be true or false.");
+    }
+    return true;
+  }
+
+  private boolean withLinks(String value) {
+    if (!flag(value, "links")) {
+      return false;
     }
     if (links.isEmpty()) {
       throw ErrorCode.BAD_REQUEST.error("Signed links are turned off in this region (links.enabled).");

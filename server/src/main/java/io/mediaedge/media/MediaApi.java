@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -67,6 +68,12 @@ public interface MediaApi {
    * when none can be made, NOT_FOUND for a size that is not made; HISTORY_DISABLED without history.
    */
   Future<Entry> thumbnail(String owner, String mediaId, int size, boolean current);
+
+  /** A thumbnail ready to be read: its size (the longest side asked for) and what it came out as. */
+  record ReadyThumbnail(int size, int width, int height) {}
+
+  /** The ready thumbnails of several of the caller's media (a listing page), in one lookup; HISTORY_DISABLED without history. */
+  Future<Map<String, List<ReadyThumbnail>>> thumbnails(String owner, List<String> mediaIds);
 
   /** Removes the caller's media (NOT_FOUND when there is none). */
   Future<Void> delete(String owner, String mediaId, long startedNanos, Origin origin);

@@ -143,6 +143,12 @@ public final class MediaService {
     return history.thumbnails(media.owner(), media.mediaId());
   }
 
+  /** What the thumbnails worker recorded for several of an owner's media (a listing page). */
+  Future<java.util.Map<String, List<io.mediaedge.history.ThumbnailRecord>>> thumbnails(String owner,
+      List<String> mediaIds) {
+    return history.thumbnails(owner, mediaIds);
+  }
+
   /** The events of one media the caller owns (also after deletion, so its history stays visible). */
   public Future<List<HistoryEvent>> events(String owner, String mediaId) {
     if (!MediaId.isValid(mediaId)) {

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,21 @@ public final class RecordedMedia implements MediaApi {
       }
       return Future.succeededFuture(new Thumbnail(found, row, store));
     }));
+  }
+
+  @Override
+  public Future<Map<String, List<ReadyThumbnail>>> thumbnails(String owner, List<String> mediaIds) {
+    return media.thumbnails(owner, mediaIds).map(rows -> {
+      Map<String, List<ReadyThumbnail>> out = new java.util.HashMap<>();
+      rows.forEach((id, sizes) -> {
+        List<ReadyThumbnail> ready = sizes.stream().filter(ThumbnailRecord::ready)
+            .map(row -> new ReadyThumbnail(row.size(), row.width(), row.height())).toList();
+        if (!ready.isEmpty()) {
+          out.put(id, ready);
+        }
+      });
+      return out;
+    });
   }
 
   @Override

@@ -36,6 +36,12 @@ public final class StorageOnlyMedia implements MediaApi {
     return Future.failedFuture(ErrorCode.HISTORY_DISABLED.error());
   }
 
+  @Override
+  public Future<java.util.Map<String, java.util.List<ReadyThumbnail>>> thumbnails(String owner,
+      java.util.List<String> mediaIds) {
+    return Future.failedFuture(ErrorCode.HISTORY_DISABLED.error());
+  }
+
   /** Every lookup asks storage: nothing is cached without history. */
   @Override
   public Future<Entry> findCurrent(String owner, String mediaId) {

@@ -355,6 +355,12 @@ class OutboxRelayTest {
       throw new UnsupportedOperationException("not used by the relay");
     }
 
+    @Override
+    public Future<Map<String, List<io.mediaedge.history.ThumbnailRecord>>> thumbnails(String owner,
+        List<String> mediaIds) {
+      throw new UnsupportedOperationException("not used by the relay");
+    }
+
     private final int buckets;
     final Map<String, OutboxEntry> rows = new ConcurrentHashMap<>();
     final AtomicInteger reads = new AtomicInteger();

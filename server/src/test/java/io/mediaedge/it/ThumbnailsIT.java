@@ -178,6 +178,21 @@ class ThumbnailsIT {
     assertError(403, "LINK_INVALID", client.get("/v1/media/" + photo + "/content?" + url.getRawQuery(), null));
     assertError(403, "LINK_INVALID", client.get(linkPath.replace("/thumbnails/200/", "/thumbnails/800/"), null));
 
+    // The listing carries the ready thumbnails of each item, with signed links when asked.
+    HttpResponse<byte[]> listed = client.get("/v1/media?thumbnails=true&links=true", stack.token(user));
+    assertEquals(200, listed.statusCode(), () -> new String(listed.body(), StandardCharsets.UTF_8));
+    Map<String, JsonObject> items = new HashMap<>();
+    json(listed).getJsonArray("items").forEach(item -> items.put(((JsonObject) item).getString("id"), (JsonObject) item));
+    var photoThumbs = items.get(photo).getJsonArray("thumbnails");
+    assertEquals(2, photoThumbs.size(), items.get(photo).encode());
+    assertEquals(200, photoThumbs.getJsonObject(0).getInteger("size"));
+    assertEquals(150, photoThumbs.getJsonObject(0).getInteger("height"));
+    assertEquals("/v1/media/" + photo + "/thumbnails/800", photoThumbs.getJsonObject(1).getString("location"));
+    URI listedLink = URI.create(photoThumbs.getJsonObject(0).getJsonObject("link").getString("url"));
+    assertArrayEquals(small.body(), client.get(listedLink.getRawPath() + "?" + listedLink.getRawQuery(), null).body());
+    assertEquals(0, items.get(bombId).getJsonArray("thumbnails").size(), "refused: no thumbnails listed");
+    assertEquals(0, items.get(voice).getJsonArray("thumbnails").size());
+
     // A redelivered event (another group reading the same topic from its start) changes nothing.
     try (ThumbnailsApp again = startWorker("thumbs-it-again-" + UUID.randomUUID())) {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
