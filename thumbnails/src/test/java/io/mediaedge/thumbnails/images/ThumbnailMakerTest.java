@@ -78,6 +78,61 @@ class ThumbnailMakerTest {
     assertEquals(List.of(200, 113), List.of(plain.get(0).width(), plain.get(0).height()));
   }
 
+  /** A file of TwelveMonkeys' test jars (a test dependency: real files made by other programs). */
+  private static byte[] sample(String resource) throws IOException {
+    try (InputStream in = ThumbnailMakerTest.class.getResourceAsStream("/" + resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no " + resource + " on the test class path");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"webp/5.webp", "webp/1_webp_a.webp", "webp/2_webp_ll.webp", "jpeg/cmyk-sample.jpg",
+      "jpeg/cmyk-sample-no-icc.jpg"})
+  void realWebpAndCmykFilesBecomeThumbnailsWithTheirProportions(String resource) throws Exception {
+    byte[] original = sample(resource);
+    BufferedImage whole = read(original);
+    List<Rendition> made = maker().make(new ByteArrayInputStream(original), List.of(200));
+    double scale = Math.min(1.0, 200.0 / Math.max(whole.getWidth(), whole.getHeight()));
+    assertEquals(Math.round(whole.getWidth() * scale), made.get(0).width(), resource);
+    assertEquals(Math.round(whole.getHeight() * scale), made.get(0).height(), resource);
+    assertEquals(made.get(0).width(), read(made.get(0).jpeg()).getWidth());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
+  void cameraFilesWithEveryExifOrientationComeOutUpright(int orientation) throws Exception {
+    // The samples show an upright portrait (and landscape) stored in each of the eight ways.
+    Rendition portrait = maker().make(new ByteArrayInputStream(sample("exif/Portrait_" + orientation + ".jpg")),
+        List.of(200)).get(0);
+    assertTrue(portrait.height() > portrait.width(), "Portrait_" + orientation + ": " + portrait);
+    Rendition landscape = maker().make(new ByteArrayInputStream(sample("exif/Landscape_" + orientation + ".jpg")),
+        List.of(200)).get(0);
+    assertTrue(landscape.width() > landscape.height(), "Landscape_" + orientation + ": " + landscape);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"broken-adobe-marker-bad-length.jpg", "broken-no-sof-ascii-transfer-mode.jpg",
+      "broken-bogus-segment-length.jpg", "broken-invalid-adobe-ycc-gray.jpg",
+      "broken-adobe-segment-length-beyond-eof.jpg", "broken-sos-before-sof.jpg",
+      "514b20dc-02a8-11e7-92c6-d4fed7b4ebb1.jpg", "516c2778-02a8-11e7-9d50-e916ce831200.jpg",
+      "513f29d0-02a8-11e7-9756-6035edb96e79.jpg", "515e763c-02a8-11e7-85fb-573b41201f05.jpg",
+      "51432b02-02a8-11e7-9203-b42b1c43c0c3.jpg", "514e4122-02a8-11e7-8c03-0830d60cd585.jpg",
+      "5145e95a-02a8-11e7-8372-4787a7307ab8.jpg", "514c48ea-02a8-11e7-8789-bb75321f404f.jpg"})
+  void brokenJpegsGiveThumbnailsOrARefusalNeverAnythingElse(String name) throws Exception {
+    byte[] broken = sample("broken-jpeg/" + name);
+    try {
+      List<Rendition> made = maker().make(new ByteArrayInputStream(broken), List.of(200));
+      assertEquals(1, made.size());
+      assertTrue(made.get(0).jpeg().length > 0);
+    } catch (RefusedImage refused) {
+      assertTrue(refused.reason() == Reason.UNREADABLE || refused.reason() == Reason.TOO_MANY_PIXELS
+          || refused.reason() == Reason.UNSUPPORTED_FORMAT, name + ": " + refused.getMessage());
+    }
+  }
+
   @Test
   void aBombIsRefusedFromItsHeaderInMilliseconds() throws Exception {
     byte[] bomb = SampleImages.pngClaiming(20_000, 20_000);
