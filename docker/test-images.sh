@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the media-edge and insights images from their distributions and runs them for real, with
+# Builds the media-edge, insights and thumbnails images from their distributions and runs them for real, with
 # podman and runc (no Docker engine and no registry are needed):
 #   1. validates docker/compose.yaml offline (docker/check-compose.sh);
-#   2. builds the distributions (./mvnw -DskipTests package for server and insights);
+#   2. builds the distributions (./mvnw -DskipTests package for server, insights and thumbnails);
 #   3. makes the base image with debootstrap (Debian bookworm minbase + openjdk-17-jre-headless +
 #      ca-certificates), once: the root file system is cached as a tar in
 #      ${XDG_CACHE_HOME:-~/.cache}/media-edge/ and imported into podman when the image is missing
@@ -15,7 +15,10 @@
 #      SIGTERM in the middle of a slow upload and checks that the upload still got its 201, that
 #      readiness dropped at once and that the container exited 0 within server.shutdownGrace;
 #   7. runs insights in its container against the same Kafka until healthy, stops it the same way;
-#   8. prints the image sizes and the time taken.
+#   8. runs the thumbnails worker in its container (read-only root) against the same stack (dev
+#      mode's own worker is off), uploads a real JPEG through dev mode's media-edge and waits for
+#      its thumbnail, then stops the worker with SIGTERM (exit 0);
+#   9. prints the image sizes and the time taken.
 #
 # Run it as root from anywhere, with no input (CI=true also installs the Debian packages it uses:
 # podman runc debootstrap docker-compose). Not part of ./mvnw verify.
@@ -58,10 +61,11 @@ rm -rf "$work"
 mkdir -p "$work"
 edge_image=localhost/media-edge:test
 insights_image=localhost/insights:test
+thumbnails_image=localhost/thumbnails:test
 dev_pid=""
 
 cleanup() {
-  podman rm -f -t 0 test-images-media-edge test-images-insights >/dev/null 2>&1 || true
+  podman rm -f -t 0 test-images-media-edge test-images-insights test-images-thumbnails >/dev/null 2>&1 || true
   rm -rf "$work/secrets"
   if [[ -n "$dev_pid" ]] && kill -0 "$dev_pid" 2>/dev/null; then
     # Dev mode stops its servers on SIGTERM; what is left after a minute is killed with its group.
@@ -80,11 +84,13 @@ without_systemd_noise() { grep -v 'unable to get systemd connection' >&2 || true
 docker/check-compose.sh
 
 # 2. The distributions.
-say "building the distributions (./mvnw -DskipTests package, server and insights)"
-./mvnw -B -q -DskipTests -pl server,insights -am package </dev/null
+say "building the distributions (./mvnw -DskipTests package, server, insights and thumbnails)"
+./mvnw -B -q -DskipTests -pl server,insights,thumbnails -am package </dev/null
 edge_dist=$(echo server/target/media-edge-*-dist/media-edge-*/)
 insights_dist=$(echo insights/target/insights-*-dist/insights-*/)
-[[ -x $edge_dist/bin/media-edge && -x $insights_dist/bin/insights ]] || fail "no distribution in server/target or insights/target"
+thumbnails_dist=$(echo thumbnails/target/thumbnails-*-dist/thumbnails-*/)
+[[ -x $edge_dist/bin/media-edge && -x $insights_dist/bin/insights && -x $thumbnails_dist/bin/thumbnails ]] \
+  || fail "no distribution in server/target, insights/target or thumbnails/target"
 
 # 3. The base image.
 cache=${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/media-edge
@@ -117,6 +123,8 @@ podman build -q --format docker --build-arg "BASE=$base_image" -f docker/media-e
   "$edge_dist" >/dev/null
 podman build -q --format docker --build-arg "BASE=$base_image" -f docker/insights/Dockerfile -t "$insights_image" \
   "$insights_dist" >/dev/null
+podman build -q --format docker --build-arg "BASE=$base_image" -f docker/thumbnails/Dockerfile -t "$thumbnails_image" \
+  "$thumbnails_dist" >/dev/null
 say "images built in $((SECONDS - build_started)) s"
 
 # 5. The dev stack. It starts three servers and two services in forked JVMs on two cores; one
@@ -125,7 +133,7 @@ env_file=target/dev/dev-env.json
 start_dev_stack() {
   say "starting the dev stack (dev mode), log: $work/dev-mode.log"
   rm -f "$env_file"
-  MEDIA_EDGE_DEV_HTTPS_PORT=0 MEDIA_EDGE_DEV_HTTP_PORT=0 MEDIA_EDGE_DEV_INSIGHTS_PORT=0 \
+  MEDIA_EDGE_DEV_HTTPS_PORT=0 MEDIA_EDGE_DEV_HTTP_PORT=0 MEDIA_EDGE_DEV_INSIGHTS_PORT=0 MEDIA_EDGE_DEV_THUMBNAILS=off \
     setsid ./mvnw -B -Pdev -Ddev.geoip.skip=true compile exec:java </dev/null >>"$work/dev-mode.log" 2>&1 &
   dev_pid=$!
   for _ in $(seq 600); do
@@ -255,8 +263,47 @@ exit_code=$(podman wait test-images-insights)
 say "insights answered /api/v1/summary and exited 0 $((SECONDS - term_at)) s after SIGTERM"
 podman logs test-images-insights >"$work/insights.log" 2>&1
 
-# 8. Sizes and time.
+# 8. The thumbnails worker in its container, read-only, against the same stack: the only worker (dev
+# mode's is off), so a thumbnail that appears is its work.
+podman run -d --name test-images-thumbnails --network host --read-only --stop-timeout 70 \
+  -e THUMBNAILS_HEAP=256m \
+  -e MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAPSERVERS="$(dev kafkaBootstrap)" \
+  -e MEDIA_EDGE_THUMBNAILS_KAFKA_GROUPID=test-images-thumbnails \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_ENDPOINT="$(dev s3Endpoint)" \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_REGION="$(dev s3Region)" \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_BUCKET="$(dev bucket)" \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_PATHSTYLE=true \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_ACCESS_KEY="$(dev s3AccessKey)" \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_SECRET_KEY="$(dev s3SecretKey)" \
+  -e MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACTPOINTS="$(dev cassandraContactPoint)" \
+  -e MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCALDATACENTER="$(dev cassandraLocalDatacenter)" \
+  "$thumbnails_image" >/dev/null 2> >(without_systemd_noise)
+dev_url=$(dev baseUrl)
+photo=$work/photo.jpg
+java docker/MakeSamplePhoto.java "$photo" || fail "could not make the sample photo"
+code=$(api -o "$work/photo.json" -w '%{http_code}' -H 'Content-Type: image/jpeg' --data-binary "@$photo" "$dev_url/v1/media")
+[[ $code == 201 ]] || fail "the photo's upload answered $code: $(cat "$work/photo.json")"
+photo_id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$work/photo.json")
+since=$SECONDS
+until [[ $(api -o "$work/thumb.jpg" -w '%{http_code}' "$dev_url/v1/media/$photo_id/thumbnails/200") == 200 ]]; do
+  [[ $(podman inspect -f '{{.State.Running}}' test-images-thumbnails) == true ]] \
+    || { podman logs test-images-thumbnails 2>&1 | tail -20 >&2; fail "the thumbnails container stopped"; }
+  ((SECONDS - since < 180)) || { podman logs test-images-thumbnails 2>&1 | tail -20 >&2; fail "no thumbnail within 180 s"; }
+  sleep 2
+done
+[[ $(head -c 2 "$work/thumb.jpg" | od -An -tx1 | tr -d ' ') == ffd8 ]] || fail "the thumbnail is not a JPEG"
+say "the thumbnails container made the photo's thumbnail in $((SECONDS - since)) s ($(stat -c %s "$work/thumb.jpg") bytes)"
+term_at=$SECONDS
+podman kill --signal TERM test-images-thumbnails >/dev/null
+exit_code=$(podman wait test-images-thumbnails)
+podman logs test-images-thumbnails >"$work/thumbnails.log" 2>&1
+[[ $exit_code == 0 ]] || { tail -20 "$work/thumbnails.log" >&2; fail "the thumbnails worker exited $exit_code after SIGTERM"; }
+grep -q 'thumbnails worker stopped: {.*made=[1-9]' "$work/thumbnails.log" \
+  || { tail -20 "$work/thumbnails.log" >&2; fail "the worker's last line counts no thumbnail made"; }
+say "the thumbnails worker exited 0 $((SECONDS - term_at)) s after SIGTERM: $(grep -o 'thumbnails worker stopped: .*' "$work/thumbnails.log")"
+
+# 9. Sizes and time.
 say "images:"
-podman image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'media-edge|insights' || true
-say "distributions: $(du -h server/target/media-edge-*-dist.tar.gz insights/target/insights-*-dist.tar.gz | awk '{printf "%s %s  ", $2, $1}')"
+podman image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E 'media-edge|insights|thumbnails' || true
+say "distributions: $(du -h server/target/media-edge-*-dist.tar.gz insights/target/insights-*-dist.tar.gz thumbnails/target/thumbnails-*-dist.tar.gz | awk '{printf "%s %s  ", $2, $1}')"
 say "all checks passed in $((SECONDS - started)) s"

@@ -35,7 +35,9 @@ public final class DevMode {
     Optional<DevInsights.Running> insights = DevInsights.find().isEmpty() ? Optional.empty()
         : Optional.of(DevInsights.find().get().start(stack, envPort("MEDIA_EDGE_DEV_INSIGHTS_PORT", 8090)));
     // after media-edge: its schema migration made the thumbnails table the worker writes
-    Optional<DevThumbnails.Running> thumbnails = DevThumbnails.find().isEmpty() ? Optional.empty()
+    // MEDIA_EDGE_DEV_THUMBNAILS=off leaves it out (docker/test-images.sh runs the worker's image instead)
+    boolean thumbnailsWanted = !"off".equals(System.getenv("MEDIA_EDGE_DEV_THUMBNAILS"));
+    Optional<DevThumbnails.Running> thumbnails = DevThumbnails.find().isEmpty() || !thumbnailsWanted ? Optional.empty()
         : Optional.of(DevThumbnails.find().get().start(stack));
 
     String baseUrl = "https://localhost:" + server.httpsPort();
@@ -79,7 +81,8 @@ public final class DevMode {
     System.out.println("  GeoIP      " + geoLine);
     System.out.println("  insights   " + insights.map(running -> running.url() + "  (dashboard; demo traffic:"
         + " bench/demo-traffic.sh)").orElse("not on the class path"));
-    System.out.println("  thumbnails " + thumbnails.map(DevThumbnails.Running::summary).orElse("not on the class path"));
+    System.out.println("  thumbnails " + thumbnails.map(DevThumbnails.Running::summary)
+        .orElse(thumbnailsWanted ? "not on the class path" : "off (MEDIA_EDGE_DEV_THUMBNAILS=off)"));
     System.out.println("  env file   " + envFile + "  (tokens, keys, endpoints as JSON)");
     System.out.println();
     System.out.println("  TOKEN=" + token);
