@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -77,6 +78,15 @@ public final class S3Originals implements Originals, AutoCloseable {
           .contentLength((long) bytes.length).build(), RequestBody.fromBytes(bytes));
     } catch (SdkException e) {
       throw new IOException("S3 PUT " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(DeleteObjectRequest.builder().bucket(bucket).key(key).build());
+    } catch (SdkException e) {
+      throw new IOException("S3 DELETE " + key + ": " + e.getMessage(), e);
     }
   }
 

@@ -13,4 +13,7 @@ public interface Originals {
   SeekableByteChannel channel(String key) throws IOException;
 
   void put(String key, byte[] bytes, String contentType) throws IOException;
+
+  /** Removes an object; a missing one is not an error. */
+  void delete(String key) throws IOException;
 }

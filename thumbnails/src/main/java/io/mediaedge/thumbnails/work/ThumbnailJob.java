@@ -57,12 +57,25 @@ public final class ThumbnailJob {
       records.refused(owner, mediaId, sizes, refused.reason().name(), event.occurredAt());
       throw new Refused(refused);
     }
+    List<String> written = new java.util.ArrayList<>();
     for (Rendition rendition : renditions) {
       String key = ThumbnailKeys.of(original.get().objectKey(), rendition.size());
       // The object before its row: a row always points at bytes that exist.
       originals.put(key, rendition.jpeg(), Rendition.CONTENT_TYPE);
+      written.add(key);
       records.made(owner, mediaId, new Records.Made(rendition.size(), key, rendition.width(), rendition.height(),
           rendition.jpeg().length), event.occurredAt());
+    }
+    // A delete may have come while the thumbnails were being made. Looking again after the rows
+    // are written closes the gap: a delete before this read is seen here, and the thumbnails go
+    // now; a delete after it comes after the rows, and media-edge's sweeper, which reads the rows
+    // once the media is marked, removes them with the original.
+    Optional<Records.Original> now = records.original(owner, mediaId);
+    if (now.isEmpty() || !now.get().active()) {
+      for (String key : written) {
+        originals.delete(key);
+      }
+      return Outcome.SKIPPED;
     }
     return Outcome.MADE;
   }

@@ -55,6 +55,11 @@ class JobRunnerTest {
     public void put(String key, byte[] bytes, String contentType) {
       objects.put(key, bytes);
     }
+
+    @Override
+    public void delete(String key) {
+      objects.remove(key);
+    }
   }
 
   /** Cassandra in memory: media rows and what the worker recorded. */
@@ -136,6 +141,43 @@ class JobRunnerTest {
   }
 
   @Test
+  void thumbnailsOfAMediaDeletedWhileTheyWereMadeAreRemovedAgain() throws Exception {
+    HistoryEvent event = upload("raced", "image/jpeg", SampleImages.encoded("jpg", 640, 480));
+    // the delete lands while the thumbnails are being written: the media row turns DELETING
+    Records racing = new Records() {
+      private int reads;
+
+      @Override
+      public Optional<Original> original(String owner, String mediaId) {
+        return ++reads == 1 ? records.original(owner, mediaId)
+            : Optional.of(new Original("media/x/raced", false, "image/jpeg"));
+      }
+
+      @Override
+      public Set<Integer> settled(String owner, String mediaId) {
+        return records.settled(owner, mediaId);
+      }
+
+      @Override
+      public void made(String owner, String mediaId, Made thumbnail, Instant uploadedAt) {
+        records.made(owner, mediaId, thumbnail, uploadedAt);
+      }
+
+      @Override
+      public void refused(String owner, String mediaId, List<Integer> sizes, String reason, Instant uploadedAt) {
+        records.refused(owner, mediaId, sizes, reason, uploadedAt);
+      }
+    };
+    try (JobRunner runner = new JobRunner(new ThumbnailJob(originals, racing, SIZES), (e, reason) -> parked.add(reason),
+        1, Duration.ofSeconds(30), 3, Duration.ofMillis(10), 50_000_000L, 64L << 20, 0.85f)) {
+      runner.runAll(List.of(event));
+      assertEquals(1L, runner.counts().get("skipped"), runner.counts().toString());
+    }
+    assertTrue(originals.objects.keySet().stream().noneMatch(key -> key.contains(".thumb-")),
+        originals.objects.keySet().toString());
+  }
+
+  @Test
   void aDecodePastTheTimeoutIsAbortedAndRecorded() throws Exception {
     byte[] big = SampleImages.encoded("jpg", 4000, 3000);
     HistoryEvent slow = upload("slow", "image/jpeg", big);
@@ -171,6 +213,11 @@ class JobRunnerTest {
       @Override
       public void put(String key, byte[] bytes, String contentType) {
         originals.put(key, bytes, contentType);
+      }
+
+      @Override
+      public void delete(String key) {
+        originals.delete(key);
       }
     };
     List<String> parkedHere = new ArrayList<>();
