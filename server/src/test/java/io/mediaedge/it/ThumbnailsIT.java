@@ -16,7 +16,13 @@ import io.mediaedge.thumbnails.ThumbnailsApp;
 import io.mediaedge.thumbnails.config.ThumbnailsConfig;
 import io.mediaedge.devstack.SampleImages;
 import io.mediaedge.devstack.SampleVideos;
+import io.mediaedge.eventschema.ThumbnailResult;
+import io.mediaedge.eventschema.ThumbnailResultJson;
 import io.vertx.core.json.JsonObject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -76,6 +82,7 @@ class ThumbnailsIT {
         config.history().keyspace()));
     env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_GROUPID", group);
     env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_STARTAT", "earliest");
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_RESULTSTOPIC", topic + ".thumbnails");
     ThumbnailsApp app = ThumbnailsApp.start(ThumbnailsConfig.from(Map.of(), env, "ThumbnailsIT"));
     assertTrue(app.awaitAssignment(PATIENCE), "the worker got no partitions");
     return app;
@@ -193,6 +200,15 @@ class ThumbnailsIT {
     assertEquals(0, items.get(bombId).getJsonArray("thumbnails").size(), "refused: no thumbnails listed");
     assertEquals(0, items.get(voice).getJsonArray("thumbnails").size());
 
+    // Each settled media is told on the results topic, with its lag from upload.
+    Map<String, ThumbnailResult> told = results(Set.of(photo, tall, video, bombId, garbageId, webm));
+    assertEquals(ThumbnailResult.Outcome.MADE, told.get(photo).outcome());
+    assertEquals(List.of(200, 800), told.get(photo).sizes());
+    assertTrue(told.get(photo).lag().toMillis() > 0, told.get(photo).toString());
+    assertEquals("TOO_MANY_PIXELS", told.get(bombId).reason());
+    assertEquals("UNSUPPORTED_FORMAT", told.get(webm).reason());
+    assertEquals(ThumbnailResult.Outcome.MADE, told.get(video).outcome());
+
     // A redelivered event (another group reading the same topic from its start) changes nothing.
     try (ThumbnailsApp again = startWorker("thumbs-it-again-" + UUID.randomUUID())) {
       long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -214,6 +230,29 @@ class ThumbnailsIT {
       Thread.sleep(200);
     }
     assertError(404, "NOT_FOUND", thumbnail(user, photo, 200));
+  }
+
+  /** The results topic's records for {@code ids}, read from its start until every one is there. */
+  private static Map<String, ThumbnailResult> results(Set<String> ids) throws InterruptedException {
+    Map<String, ThumbnailResult> out = new HashMap<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.dev().kafka().bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "thumbs-it-results-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+      consumer.subscribe(List.of(topic + ".thumbnails"));
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (!out.keySet().containsAll(ids)) {
+        assertTrue(System.nanoTime() < deadline, "results seen: " + out.keySet() + ", wanted " + ids);
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          ThumbnailResult result = ThumbnailResultJson.decode(record.value());
+          assertEquals(result.mediaId(), record.key());
+          out.put(result.mediaId(), result);
+        }
+      }
+    }
+    return out;
   }
 
   private static Set<String> thumbnailObjects(String user) {

@@ -3,6 +3,7 @@ package io.mediaedge.thumbnails;
 import io.mediaedge.thumbnails.cassandra.CassandraRecords;
 import io.mediaedge.thumbnails.config.ThumbnailsConfig;
 import io.mediaedge.thumbnails.kafka.DeadLetterTopic;
+import io.mediaedge.thumbnails.kafka.ResultTopic;
 import io.mediaedge.thumbnails.kafka.UploadEvents;
 import io.mediaedge.thumbnails.storage.S3Originals;
 import io.mediaedge.thumbnails.work.JobRunner;
@@ -21,6 +22,7 @@ public final class ThumbnailsApp implements AutoCloseable {
   private final S3Originals originals;
   private final CassandraRecords records;
   private final DeadLetterTopic deadLetters;
+  private final ResultTopic results;
   private final JobRunner runner;
   private final UploadEvents events;
 
@@ -29,9 +31,10 @@ public final class ThumbnailsApp implements AutoCloseable {
     this.records = new CassandraRecords(config.cassandra());
     this.originals = new S3Originals(config.storage(), work.decodesAtOnce() * 2);
     this.deadLetters = new DeadLetterTopic(config.kafka().bootstrapServers(), config.kafka().deadLetterTopic());
-    this.runner = new JobRunner(new ThumbnailJob(originals, records, work.sizes()), deadLetters, work.decodesAtOnce(),
-        work.jobTimeout(), work.attempts(), work.retryPause(), work.maxPixels(), work.maxSourceBytes(),
-        work.quality());
+    this.results = new ResultTopic(config.kafka().bootstrapServers(), config.kafka().resultsTopic());
+    this.runner = new JobRunner(new ThumbnailJob(originals, records, work.sizes()), deadLetters, results, work.sizes(),
+        work.decodesAtOnce(), work.jobTimeout(), work.attempts(), work.retryPause(), work.maxPixels(),
+        work.maxSourceBytes(), work.quality());
     this.events = new UploadEvents(config.kafka(), runner);
   }
 
@@ -60,6 +63,7 @@ public final class ThumbnailsApp implements AutoCloseable {
     events.close();
     runner.close();
     deadLetters.close();
+    results.close();
     originals.close();
     records.close();
     log.info("thumbnails worker stopped: {}", runner.counts());

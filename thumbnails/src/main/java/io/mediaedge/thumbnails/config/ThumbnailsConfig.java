@@ -29,7 +29,7 @@ public record ThumbnailsConfig(KafkaSection kafka, StorageSection storage, Cassa
   public static final String ENV_PREFIX = "MEDIA_EDGE_THUMBNAILS_";
 
   public record KafkaSection(List<String> bootstrapServers, String topic, String groupId, String deadLetterTopic,
-      String startAt, int maxPollRecords, Duration maxPollInterval) {}
+      String resultsTopic, String startAt, int maxPollRecords, Duration maxPollInterval) {}
 
   /** The S3 bucket media-edge writes originals to; thumbnails go next to them. */
   public record StorageSection(Optional<URI> endpoint, String region, String bucket, boolean pathStyle,
@@ -77,6 +77,7 @@ public record ThumbnailsConfig(KafkaSection kafka, StorageSection storage, Cassa
     KafkaSection kafka = new KafkaSection(o.list("kafka.bootstrapServers", List.of("127.0.0.1:9092")),
         o.string("kafka.topic", "media.history.v1"), o.string("kafka.groupId", "media-edge-thumbnails"),
         o.string("kafka.deadLetterTopic", "media.history.v1.thumbnails-dlq"),
+        o.string("kafka.resultsTopic", "media.thumbnails.v1"),
         o.choice("kafka.startAt", "earliest", List.of("earliest", "latest")),
         o.integer("kafka.maxPollRecords", 20, 1, 500), o.duration("kafka.maxPollInterval", "10m"));
     String endpoint = o.string("storage.endpoint", "");

@@ -1,6 +1,8 @@
 package io.mediaedge.thumbnails.work;
 
 import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.ThumbnailResult;
+import java.time.Instant;
 import io.mediaedge.thumbnails.images.ThumbnailMaker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +36,18 @@ public final class JobRunner implements AutoCloseable {
     void park(HistoryEvent event, String reason) throws Exception;
   }
 
+  /**
+   * Where each settled media is told (made, with its sizes, or refused, with the reason), for the
+   * dashboards' lag and failures. Best effort: a result that cannot be sent is logged, not retried.
+   */
+  public interface Results {
+    void settled(ThumbnailResult result);
+  }
+
   private final ThumbnailJob job;
   private final DeadLetters deadLetters;
+  private final Results results;
+  private final java.util.List<Integer> sizes;
   private final Duration jobTimeout;
   private final int attempts;
   private final Duration retryPause;
@@ -44,10 +56,12 @@ public final class JobRunner implements AutoCloseable {
   private final ThreadLocal<ThumbnailMaker> makers;
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
-  public JobRunner(ThumbnailJob job, DeadLetters deadLetters, int decodesAtOnce, Duration jobTimeout, int attempts,
-      Duration retryPause, long maxPixels, long maxSourceBytes, float quality) {
+  public JobRunner(ThumbnailJob job, DeadLetters deadLetters, Results results, List<Integer> sizes, int decodesAtOnce,
+      Duration jobTimeout, int attempts, Duration retryPause, long maxPixels, long maxSourceBytes, float quality) {
     this.job = job;
     this.deadLetters = deadLetters;
+    this.results = results;
+    this.sizes = List.copyOf(sizes);
     this.jobTimeout = jobTimeout;
     this.attempts = attempts;
     this.retryPause = retryPause;
@@ -90,10 +104,14 @@ public final class JobRunner implements AutoCloseable {
         ThumbnailJob.Outcome outcome = job.run(event, maker);
         count(outcome.name().toLowerCase(java.util.Locale.ROOT));
         log.debug("Media {}: {}", event.mediaId(), outcome);
+        if (outcome == ThumbnailJob.Outcome.MADE) {
+          tell(event, ThumbnailResult.Outcome.MADE, "", sizes);
+        }
         return;
       } catch (ThumbnailJob.Refused refused) {
         count("refused");
         count("refused." + refused.reason().name());
+        tell(event, ThumbnailResult.Outcome.REFUSED, refused.reason().name(), List.of());
         log.info("No thumbnail for media {} ({}): {}", event.mediaId(), event.contentType(), refused.getMessage());
         return;
       } catch (InterruptedException e) {
@@ -112,6 +130,15 @@ public final class JobRunner implements AutoCloseable {
       } finally {
         deadline.cancel(false);
       }
+    }
+  }
+
+  private void tell(HistoryEvent event, ThumbnailResult.Outcome outcome, String reason, List<Integer> made) {
+    try {
+      results.settled(new ThumbnailResult(event.mediaId(), event.userId(), event.contentType(), event.occurredAt(),
+          Instant.now(), outcome, reason, made, event.origin().region()));
+    } catch (RuntimeException e) {
+      log.warn("Result of media {} not sent: {}", event.mediaId(), e.toString());
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mediaedge.devstack.SampleImages;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
+import io.mediaedge.eventschema.ThumbnailResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,10 +95,12 @@ class JobRunnerTest {
   private final MemoryOriginals originals = new MemoryOriginals();
   private final MemoryRecords records = new MemoryRecords();
   private final List<String> parked = new CopyOnWriteArrayList<>();
+  private final List<ThumbnailResult> results = new CopyOnWriteArrayList<>();
 
   private JobRunner runner(Duration timeout) {
     return new JobRunner(new ThumbnailJob(originals, records, SIZES), (event, reason) -> parked.add(
-        event.mediaId() + " " + reason), 2, timeout, 3, Duration.ofMillis(10), 50_000_000L, 64L << 20, 0.85f);
+        event.mediaId() + " " + reason), results::add, SIZES, 2, timeout, 3, Duration.ofMillis(10), 50_000_000L,
+        64L << 20, 0.85f);
   }
 
   private HistoryEvent upload(String id, String type, byte[] bytes) {
@@ -130,6 +133,15 @@ class JobRunnerTest {
       assertEquals(1L, counts.get("refused.TOO_MANY_PIXELS"));
       assertEquals(1L, counts.get("parked"));
       assertEquals(1L, counts.get("skipped"));
+      // one result per settled media: made with its sizes, refused with the reason; none for the
+      // parked or the skipped
+      assertEquals(2, results.size(), results.toString());
+      ThumbnailResult made = results.stream().filter(r -> r.mediaId().equals("good")).findFirst().orElseThrow();
+      assertEquals(ThumbnailResult.Outcome.MADE, made.outcome());
+      assertEquals(SIZES, made.sizes());
+      assertEquals("dev", made.region());
+      ThumbnailResult refused = results.stream().filter(r -> r.mediaId().equals("bomb")).findFirst().orElseThrow();
+      assertEquals("TOO_MANY_PIXELS", refused.reason());
 
       // the same events again: settled ones do nothing, the bomb is not retried
       int opensBefore = originals.opens.get();
@@ -169,7 +181,7 @@ class JobRunnerTest {
       }
     };
     try (JobRunner runner = new JobRunner(new ThumbnailJob(originals, racing, SIZES), (e, reason) -> parked.add(reason),
-        1, Duration.ofSeconds(30), 3, Duration.ofMillis(10), 50_000_000L, 64L << 20, 0.85f)) {
+        results::add, SIZES, 1, Duration.ofSeconds(30), 3, Duration.ofMillis(10), 50_000_000L, 64L << 20, 0.85f)) {
       runner.runAll(List.of(event));
       assertEquals(1L, runner.counts().get("skipped"), runner.counts().toString());
     }
@@ -223,8 +235,8 @@ class JobRunnerTest {
     List<String> parkedHere = new ArrayList<>();
     long started = System.nanoTime();
     try (JobRunner runner = new JobRunner(new ThumbnailJob(trickling, records, SIZES),
-        (event, reason) -> parkedHere.add(reason), 1, Duration.ofMillis(300), 3, Duration.ofMillis(10), 50_000_000L,
-        64L << 20, 0.85f)) {
+        (event, reason) -> parkedHere.add(reason), results::add, SIZES, 1, Duration.ofMillis(300), 3,
+        Duration.ofMillis(10), 50_000_000L, 64L << 20, 0.85f)) {
       runner.runAll(List.of(slow));
       assertEquals(1L, runner.counts().get("refused.TIMED_OUT"), runner.counts().toString());
     }
