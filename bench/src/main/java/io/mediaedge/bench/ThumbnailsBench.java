@@ -99,9 +99,9 @@ public final class ThumbnailsBench {
       double wall = (System.nanoTime() - started) / 1e9;
       double cpu = (BenchFigures.processCpuNanos() - cpuBefore) / 1e9;
       long peakHeap = 0;
-      for (MemoryPoolMXBean pool2 : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool2.getType() == MemoryType.HEAP && pool2.getPeakUsage() != null) {
-          peakHeap += pool2.getPeakUsage().getUsed();
+      for (MemoryPoolMXBean memory : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (memory.getType() == MemoryType.HEAP && memory.getPeakUsage() != null) {
+          peakHeap += memory.getPeakUsage().getUsed();
         }
       }
       JsonObject out = new JsonObject().put("threads", threads).put("seconds", BenchFigures.round(wall, 1))

@@ -42,13 +42,18 @@ public final class RecordedMedia implements MediaApi {
   public Future<Entry> thumbnail(String owner, String mediaId, int size, boolean current) {
     return media.findActive(owner, mediaId, !current).compose(found -> media.thumbnails(found).compose(rows -> {
       ThumbnailRecord row = rows.stream().filter(r -> r.size() == size).findFirst().orElse(null);
+      if (row == null && !rows.isEmpty()) {
+        // other sizes were made: this one never is
+        return Future.failedFuture(ErrorCode.NOT_FOUND.error());
+      }
+      if (row == null && !thumbnailed(found.contentType())) {
+        return Future.failedFuture(ErrorCode.NO_THUMBNAIL.error("No thumbnail is made of " + found.contentType()
+            + " media."));
+      }
       if (row == null) {
-        // Nothing yet for an image or a video: the worker has not got to it (it records every one
-        // it takes, made or not). Other sizes made: no such size.
-        return Future.failedFuture(rows.isEmpty() && thumbnailed(found.contentType())
-            ? ErrorCode.THUMBNAIL_PENDING.error().withHeader("Retry-After", String.valueOf(PENDING_RETRY_SECONDS))
-            : rows.isEmpty() ? ErrorCode.NO_THUMBNAIL.error("No thumbnail is made of " + found.contentType() + " media.")
-                : ErrorCode.NOT_FOUND.error());
+        // The worker records every image and video it takes, made or not: it has not got to this one.
+        return Future.failedFuture(ErrorCode.THUMBNAIL_PENDING.error()
+            .withHeader("Retry-After", String.valueOf(PENDING_RETRY_SECONDS)));
       }
       if (!row.ready() || row.objectKey().isEmpty()) {
         return Future.failedFuture(ErrorCode.NO_THUMBNAIL.error("No thumbnail can be made of this media: "

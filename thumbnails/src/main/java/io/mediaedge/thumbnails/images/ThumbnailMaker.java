@@ -88,8 +88,10 @@ public final class ThumbnailMaker {
       aborted.set(false);
       current.set(reader);
       try {
-        // Metadata stays on: a JPEG's EXIF orientation is in it (read from the header segments only).
-        reader.setInput(in, true, false);
+        // Metadata only for a JPEG, whose EXIF orientation is in its header segments. Other formats'
+        // metadata can be hostile on its own (a PNG's compressed text chunks inflate in memory).
+        boolean jpeg = "jpeg".equalsIgnoreCase(formatName(reader));
+        reader.setInput(in, true, !jpeg);
         int width = reader.getWidth(0);
         int height = reader.getHeight(0);
         if (width < 1 || height < 1 || (long) width * height > maxPixels) {
@@ -102,7 +104,7 @@ public final class ThumbnailMaker {
           // an aborted reader returns what it had decoded so far
           throw new RefusedImage(Reason.TIMED_OUT, "decode aborted");
         }
-        Orientation orientation = orientation(reader);
+        Orientation orientation = jpeg ? orientation(reader) : Orientation.TOP_LEFT;
         BufferedImage upright = upright(opaque(decoded), orientation);
         boolean turned = turnsSideways(orientation);
         List<Rendition> out = new ArrayList<>();
@@ -160,12 +162,9 @@ public final class ThumbnailMaker {
 
   /**
    * How a camera says its JPEG is to be shown (EXIF orientation): phones store the sensor's
-   * pixels and a rotation. Other formats, and JPEGs without EXIF, are shown as stored.
+   * pixels and a rotation. A JPEG without EXIF is shown as stored.
    */
   private static Orientation orientation(ImageReader reader) {
-    if (!"jpeg".equalsIgnoreCase(formatName(reader))) {
-      return Orientation.TOP_LEFT;
-    }
     try {
       Orientation found = ExifUtils.getExifOrientation(reader, 0);
       return found == null ? Orientation.TOP_LEFT : found;

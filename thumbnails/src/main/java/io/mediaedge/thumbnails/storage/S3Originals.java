@@ -2,6 +2,7 @@ package io.mediaedge.thumbnails.storage;
 
 import io.mediaedge.thumbnails.config.ThumbnailsConfig.StorageSection;
 import io.mediaedge.thumbnails.work.Originals;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -17,6 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -46,10 +49,49 @@ public final class S3Originals implements Originals, AutoCloseable {
 
   @Override
   public InputStream open(String key) throws IOException {
+    ResponseInputStream<GetObjectResponse> body;
     try {
-      return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
+      body = s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
     } catch (SdkException e) {
       throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+    }
+    return new AbortUnlessRead(body);
+  }
+
+  /**
+   * Closing a response the decoder did not read to its end aborts its connection: closed as it is,
+   * the HTTP client would read the rest to reuse the connection, and an original refused from its
+   * header (a bomb, an oversized file) would still be downloaded whole.
+   */
+  private static final class AbortUnlessRead extends FilterInputStream {
+    private final ResponseInputStream<GetObjectResponse> body;
+    private boolean ended;
+
+    AbortUnlessRead(ResponseInputStream<GetObjectResponse> body) {
+      super(body);
+      this.body = body;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      ended |= b < 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      ended |= n < 0;
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (!ended) {
+        body.abort();
+      }
+      super.close();
     }
   }
 
