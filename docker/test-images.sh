@@ -267,16 +267,16 @@ podman logs test-images-insights >"$work/insights.log" 2>&1
 # mode's is off), so a thumbnail that appears is its work.
 podman run -d --name test-images-thumbnails --network host --read-only --stop-timeout 70 \
   -e THUMBNAILS_HEAP=256m \
-  -e MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAPSERVERS="$(dev kafkaBootstrap)" \
-  -e MEDIA_EDGE_THUMBNAILS_KAFKA_GROUPID=test-images-thumbnails \
+  -e MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAP_SERVERS="$(dev kafkaBootstrap)" \
+  -e MEDIA_EDGE_THUMBNAILS_KAFKA_GROUP_ID=test-images-thumbnails \
   -e MEDIA_EDGE_THUMBNAILS_STORAGE_ENDPOINT="$(dev s3Endpoint)" \
   -e MEDIA_EDGE_THUMBNAILS_STORAGE_REGION="$(dev s3Region)" \
   -e MEDIA_EDGE_THUMBNAILS_STORAGE_BUCKET="$(dev bucket)" \
-  -e MEDIA_EDGE_THUMBNAILS_STORAGE_PATHSTYLE=true \
+  -e MEDIA_EDGE_THUMBNAILS_STORAGE_PATH_STYLE=true \
   -e MEDIA_EDGE_THUMBNAILS_STORAGE_ACCESS_KEY="$(dev s3AccessKey)" \
   -e MEDIA_EDGE_THUMBNAILS_STORAGE_SECRET_KEY="$(dev s3SecretKey)" \
-  -e MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACTPOINTS="$(dev cassandraContactPoint)" \
-  -e MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCALDATACENTER="$(dev cassandraLocalDatacenter)" \
+  -e MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACT_POINTS="$(dev cassandraContactPoint)" \
+  -e MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCAL_DATACENTER="$(dev cassandraLocalDatacenter)" \
   "$thumbnails_image" >/dev/null 2> >(without_systemd_noise)
 dev_url=$(dev baseUrl)
 photo=$work/photo.jpg

@@ -17,10 +17,12 @@ import java.util.Objects;
  * new version.
  *
  * @param uploadedAt when the upload was recorded (its UPLOAD event's time)
- * @param settledAt when the worker recorded the thumbnails, or that none can be made
- * @param reason empty when made; else why none can be (TOO_MANY_PIXELS, TOO_LARGE, UNREADABLE,
- *     UNSUPPORTED_FORMAT, TIMED_OUT)
- * @param sizes the sizes made (empty when refused)
+ * @param settledAt when the worker recorded the thumbnails, or that none can be made, or parked the
+ *     media after its last attempt
+ * @param reason empty when made; when refused, why none can be (TOO_MANY_PIXELS, TOO_LARGE,
+ *     UNREADABLE, UNSUPPORTED_FORMAT, TIMED_OUT); when parked, the kind of the last failure (the
+ *     exception's class name, such as {@code SdkClientException})
+ * @param sizes the sizes made (empty unless made)
  * @param region the region the upload came in through (its UPLOAD event's origin)
  */
 public record ThumbnailResult(String mediaId, String userId, String contentType, Instant uploadedAt,
@@ -29,7 +31,13 @@ public record ThumbnailResult(String mediaId, String userId, String contentType,
   /** The version of the JSON form, written into every record as {@code schemaVersion}. */
   public static final int SCHEMA_VERSION = 1;
 
-  public enum Outcome { MADE, REFUSED }
+  /**
+   * MADE: the thumbnails exist. REFUSED: none can be made from this original, recorded so and never
+   * tried again. PARKED: every attempt failed for a reason outside the original (S3 or Cassandra
+   * away) and the upload event went to the dead-letter topic, to be replayed once the cause is
+   * fixed: a replayed media can later be MADE too.
+   */
+  public enum Outcome { MADE, REFUSED, PARKED }
 
   public ThumbnailResult {
     Objects.requireNonNull(mediaId, "mediaId");

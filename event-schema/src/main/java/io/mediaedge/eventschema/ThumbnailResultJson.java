@@ -85,9 +85,10 @@ public final class ThumbnailResultJson {
       throw new IllegalArgumentException(WHAT + " has schemaVersion " + schemaVersion + "; this reader knows up to "
           + ThumbnailResult.SCHEMA_VERSION);
     }
+    String outcomeName = required(WHAT, "outcome", outcome);
     ThumbnailResult.Outcome parsed;
     try {
-      parsed = ThumbnailResult.Outcome.valueOf(required(WHAT, "outcome", outcome));
+      parsed = ThumbnailResult.Outcome.valueOf(outcomeName);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(WHAT + " has an unknown outcome: " + outcome, e);
     }

@@ -16,11 +16,13 @@ class ThumbnailResultJsonTest {
       UPLOADED.plusMillis(840), ThumbnailResult.Outcome.MADE, "", List.of(200, 800), "eu-1");
   private static final ThumbnailResult REFUSED = new ThumbnailResult("01a2-n", "u-1", "image/png", UPLOADED,
       UPLOADED.plusSeconds(2), ThumbnailResult.Outcome.REFUSED, "TOO_MANY_PIXELS", List.of(), "eu-1");
+  private static final ThumbnailResult PARKED = new ThumbnailResult("01a2-p", "u-1", "video/mp4", UPLOADED,
+      UPLOADED.plusSeconds(31), ThumbnailResult.Outcome.PARKED, "SdkClientException", List.of(), "eu-1");
   private static final SchemaFiles SCHEMA = SchemaFiles.load(ThumbnailResultJson.SCHEMA_RESOURCE);
 
   @Test
   void resultsEncodeToWhatTheSchemaAcceptsAndDecodeBack() {
-    for (ThumbnailResult result : List.of(MADE, REFUSED)) {
+    for (ThumbnailResult result : List.of(MADE, REFUSED, PARKED)) {
       String json = ThumbnailResultJson.encode(result);
       assertEquals(List.of(), SCHEMA.errors(json), json);
       assertEquals(result, ThumbnailResultJson.decode(json));
@@ -43,6 +45,9 @@ class ThumbnailResultJsonTest {
     assertThrows(IllegalArgumentException.class,
         () -> ThumbnailResultJson.decode(json.replace(",\"settledAt\":\"" + MADE.settledAt() + "\"", "")));
     assertThrows(IllegalArgumentException.class, () -> ThumbnailResultJson.decode("{\"mediaId\":"));
-    assertFalse(SCHEMA.errors(json.replace("\"reason\":\"\"", "\"reason\":\"SOMETHING\"")).isEmpty());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ThumbnailResultJson.decode("{\"mediaId\":\"m\"}"))
+        .getMessage().contains("has no outcome"));
+    // a reason is a name (a refusal or an exception class), never free text
+    assertFalse(SCHEMA.errors(json.replace("\"reason\":\"\"", "\"reason\":\"S3 said: no\"")).isEmpty());
   }
 }

@@ -11,6 +11,7 @@ import io.mediaedge.insights.kafka.HistoryConsumer;
 import io.mediaedge.insights.kafka.PartialsReader;
 import io.mediaedge.insights.kafka.PartialsTopic;
 import io.mediaedge.insights.kafka.SteeringReportReader;
+import io.mediaedge.insights.kafka.ThumbnailsTopic;
 import io.mediaedge.insights.metrics.AdvisoryMetrics;
 import io.mediaedge.insights.metrics.InsightsMetrics;
 import io.mediaedge.insights.metrics.SteeringMetrics;
@@ -76,7 +77,8 @@ public final class InsightsApp {
     this.reader = new PartialsReader(kafka.bootstrapServers(), kafka.partialsTopic(), global, run);
     EventIngest ingest = new EventIngest(config.dedupWindow(), global, run, metrics, clock);
     this.consumer = new HistoryConsumer(new HistoryConsumer.Settings(kafka.bootstrapServers(), kafka.groupId(),
-        kafka.historyTopic(), kafka.partialsTopic(), config.instanceName(), run, slots.publishInterval()),
+        kafka.historyTopic(), kafka.thumbnailsTopic(), kafka.partialsTopic(), config.instanceName(), run,
+        slots.publishInterval()),
         ingest, metrics);
     this.advisories = new AdvisoryBoard(config.detection());
     this.steering = new SteeringBoard(clock);
@@ -102,13 +104,14 @@ public final class InsightsApp {
     return start(vertx, config, Clock.systemUTC());
   }
 
-  /** Starts an instance: topic, partials reader, consumer, then the HTTP listener. */
+  /** Starts an instance: topics, partials reader, consumer, then the HTTP listener. */
   public static Future<InsightsApp> start(Vertx vertx, InsightsConfig config, Clock clock) {
     InsightsApp app = new InsightsApp(vertx, config, clock);
     var kafka = config.kafka();
     return vertx.executeBlocking(() -> {
       PartialsTopic.ensure(kafka.bootstrapServers(), kafka.partialsTopic(), kafka.partialsPartitions(),
           kafka.replicationFactor(), config.slots().retention());
+      ThumbnailsTopic.ensure(kafka.bootstrapServers(), kafka.thumbnailsTopic(), kafka.replicationFactor());
       app.reader.start();
       app.steeringReader.start();
       app.consumer.start().get();

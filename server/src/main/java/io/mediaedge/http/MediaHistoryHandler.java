@@ -82,11 +82,15 @@ final class MediaHistoryHandler {
     return out;
   }
 
-  /** {@code GET /v1/media/{id}/history}: that media's events, oldest first, owner only. */
+  /**
+   * {@code GET /v1/media/{id}/history}: that media's events, oldest first, and its thumbnails as the
+   * worker settled them (empty until it has), owner only.
+   */
   void history(RoutingContext ctx) {
-    media.events(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"))
-        .onSuccess(events -> json(ctx, new JsonObject().put("mediaId", ctx.pathParam("id"))
-            .put("events", MediaJson.events(events))))
+    media.history(AuthHandler.principal(ctx).userId(), ctx.pathParam("id"))
+        .onSuccess(history -> json(ctx, new JsonObject().put("mediaId", ctx.pathParam("id"))
+            .put("events", MediaJson.events(history.events()))
+            .put("thumbnails", MediaJson.thumbnails(history.thumbnails()))))
         .onFailure(ctx::fail);
   }
 

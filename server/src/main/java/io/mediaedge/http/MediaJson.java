@@ -31,6 +31,21 @@ final class MediaJson {
         .put("location", "/v1/media/" + media.id());
   }
 
+  /** Smallest first: READY with its dimensions and bytes, or NONE with the reason; when it was settled. */
+  static JsonArray thumbnails(List<MediaApi.SettledThumbnail> thumbnails) {
+    JsonArray out = new JsonArray();
+    thumbnails.stream().sorted(java.util.Comparator.comparingInt(MediaApi.SettledThumbnail::size)).forEach(t -> {
+      JsonObject json = new JsonObject().put("size", t.size()).put("status", t.ready() ? "READY" : "NONE");
+      if (t.ready()) {
+        json.put("width", t.width()).put("height", t.height()).put("bytes", t.bytes());
+      } else {
+        json.put("reason", t.reason().orElse("UNKNOWN"));
+      }
+      out.add(json.put("settledAt", t.settledAt() == null ? null : t.settledAt().toString()));
+    });
+    return out;
+  }
+
   static JsonArray events(List<HistoryEvent> events) {
     JsonArray out = new JsonArray();
     // the very JSON consumers read on the topic, so the API and Kafka cannot drift apart

@@ -81,6 +81,19 @@ public interface MediaApi {
   /** The caller's media, newest first, after {@code after}; HISTORY_DISABLED without history. */
   Future<Page> list(String owner, Optional<String> after, int limit);
 
-  /** The events of a media the caller owns, oldest first; HISTORY_DISABLED without history. */
-  Future<List<HistoryEvent>> events(String owner, String mediaId);
+  /**
+   * A media's history: its events, oldest first, and what the thumbnails worker recorded for it
+   * (kept after deletion, as the events are).
+   */
+  record History(List<HistoryEvent> events, List<SettledThumbnail> thumbnails) {}
+
+  /**
+   * One size of a media's thumbnails as the worker settled it: ready (its dimensions and bytes) or
+   * not made (and why), and when.
+   */
+  record SettledThumbnail(int size, boolean ready, int width, int height, long bytes, Optional<String> reason,
+      Instant settledAt) {}
+
+  /** The history of a media the caller owns; NOT_FOUND for another's; HISTORY_DISABLED without history. */
+  Future<History> history(String owner, String mediaId);
 }

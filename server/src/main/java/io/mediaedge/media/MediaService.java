@@ -149,14 +149,19 @@ public final class MediaService {
     return history.thumbnails(owner, mediaIds);
   }
 
-  /** The events of one media the caller owns (also after deletion, so its history stays visible). */
-  public Future<List<HistoryEvent>> events(String owner, String mediaId) {
+  /**
+   * The events of one media the caller owns and the thumbnails recorded for it (also after
+   * deletion, so its history stays visible).
+   */
+  public Future<MediaApi.History> history(String owner, String mediaId) {
     if (!MediaId.isValid(mediaId)) {
       return Future.failedFuture(ErrorCode.NOT_FOUND.error());
     }
     return history.find(owner, mediaId).compose(found -> found.isEmpty()
         ? Future.failedFuture(ErrorCode.NOT_FOUND.error())
-        : history.events(owner, mediaId));
+        : history.events(owner, mediaId).compose(events -> history.thumbnails(owner, mediaId)
+            .map(rows -> new MediaApi.History(events, rows.stream().map(row -> new MediaApi.SettledThumbnail(row.size(),
+                row.ready(), row.width(), row.height(), row.bytes(), row.reason(), row.madeAt())).toList()))));
   }
 
   static long elapsedMillis(long startedNanos) {

@@ -3,7 +3,6 @@ package io.mediaedge.media;
 import io.mediaedge.errors.ErrorCode;
 import io.mediaedge.history.ThumbnailRecord;
 
-import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.storage.MediaStore;
@@ -91,8 +90,8 @@ public final class RecordedMedia implements MediaApi {
   }
 
   @Override
-  public Future<List<HistoryEvent>> events(String owner, String mediaId) {
-    return media.events(owner, mediaId);
+  public Future<History> history(String owner, String mediaId) {
+    return media.history(owner, mediaId);
   }
 
   /** The media the thumbnails worker takes: images and videos (audio never has a thumbnail). */

@@ -1,7 +1,6 @@
 package io.mediaedge.media;
 
 import io.mediaedge.errors.ErrorCode;
-import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.MediaStore.ObjectInfo;
@@ -9,7 +8,6 @@ import io.mediaedge.storage.ObjectKeys;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -71,7 +69,7 @@ public final class StorageOnlyMedia implements MediaApi {
   }
 
   @Override
-  public Future<List<HistoryEvent>> events(String owner, String mediaId) {
+  public Future<History> history(String owner, String mediaId) {
     return Future.failedFuture(ErrorCode.HISTORY_DISABLED.error());
   }
 

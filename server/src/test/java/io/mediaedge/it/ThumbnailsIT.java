@@ -31,6 +31,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +81,9 @@ class ThumbnailsIT {
     EdgeConfig config = edge.config();
     Map<String, String> env = new HashMap<>(DevModeThumbnails.environment(stack.dev(), topic,
         config.history().keyspace()));
-    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_GROUPID", group);
-    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_STARTAT", "earliest");
-    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_RESULTSTOPIC", topic + ".thumbnails");
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_GROUP_ID", group);
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_START_AT", "earliest");
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_RESULTS_TOPIC", topic + ".thumbnails");
     ThumbnailsApp app = ThumbnailsApp.start(ThumbnailsConfig.from(Map.of(), env, "ThumbnailsIT"));
     assertTrue(app.awaitAssignment(PATIENCE), "the worker got no partitions");
     return app;
@@ -170,6 +171,21 @@ class ThumbnailsIT {
     HttpResponse<byte[]> refusedGarbage = settled(user, garbageId, 800);
     assertError(404, "NO_THUMBNAIL", refusedGarbage);
     assertTrue(json(refusedGarbage).getString("message").contains("UNREADABLE"), json(refusedGarbage).encode());
+    // A media's history shows its thumbnails as the worker settled them: made, or none and why.
+    JsonObject photoHistory = json(client.get("/v1/media/" + photo + "/history", stack.token(user)));
+    assertEquals(List.of(200, 800), photoHistory.getJsonArray("thumbnails").stream()
+        .map(t -> ((JsonObject) t).getInteger("size")).toList(), photoHistory.encode());
+    JsonObject madeLarge = photoHistory.getJsonArray("thumbnails").getJsonObject(1);
+    assertEquals("READY", madeLarge.getString("status"));
+    assertEquals(List.of(800, 600), List.of(madeLarge.getInteger("width"), madeLarge.getInteger("height")));
+    assertEquals((long) settled(user, photo, 800).body().length, madeLarge.getLong("bytes"));
+    Instant uploadedAt = Instant.parse(photoHistory.getJsonArray("events").getJsonObject(0).getString("occurredAt"));
+    assertTrue(!Instant.parse(madeLarge.getString("settledAt")).isBefore(uploadedAt), photoHistory.encode());
+    JsonObject bombHistory = json(client.get("/v1/media/" + bombId + "/history", stack.token(user)));
+    assertEquals("NONE", bombHistory.getJsonArray("thumbnails").getJsonObject(0).getString("status"));
+    assertEquals("TOO_MANY_PIXELS", bombHistory.getJsonArray("thumbnails").getJsonObject(0).getString("reason"));
+    assertEquals(0, json(client.get("/v1/media/" + voice + "/history", stack.token(user)))
+        .getJsonArray("thumbnails").size(), "audio never has thumbnails");
     // the originals themselves are untouched by all this
     assertArrayEquals(jpeg, client.get("/v1/media/" + photo, stack.token(user)).body());
 

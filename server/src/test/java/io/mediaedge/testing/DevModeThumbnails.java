@@ -21,16 +21,16 @@ public final class DevModeThumbnails implements DevThumbnails {
   /** The options that point a worker at {@code stack}: its Kafka topic, S3 bucket and Cassandra keyspace. */
   public static Map<String, String> environment(DevStack stack, String topic, String keyspace) {
     Map<String, String> env = new HashMap<>();
-    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAPSERVERS", stack.kafka().bootstrapServers());
+    env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
     env.put("MEDIA_EDGE_THUMBNAILS_KAFKA_TOPIC", topic);
     env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_ENDPOINT", stack.s3().endpoint().toString());
     env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_REGION", stack.s3().region());
     env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_BUCKET", stack.s3().bucket());
-    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_PATHSTYLE", "true");
+    env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_PATH_STYLE", "true");
     env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_ACCESS_KEY", stack.s3().accessKey());
     env.put("MEDIA_EDGE_THUMBNAILS_STORAGE_SECRET_KEY", stack.s3().secretKey());
-    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACTPOINTS", stack.cassandra().host() + ":" + stack.cassandra().port());
-    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCALDATACENTER", stack.cassandra().localDatacenter());
+    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_CONTACT_POINTS", stack.cassandra().host() + ":" + stack.cassandra().port());
+    env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_LOCAL_DATACENTER", stack.cassandra().localDatacenter());
     env.put("MEDIA_EDGE_THUMBNAILS_CASSANDRA_KEYSPACE", keyspace);
     return env;
   }

@@ -66,11 +66,15 @@ final class FigureHandlers {
   void latency(RoutingContext ctx) {
     Window window = window(ctx);
     Action action = action(ctx);
-    String stepText = ctx.request().getParam("step");
-    int step = stepText == null ? InsightsQueries.defaultStep(window) : parse(() -> Window.parse(stepText,
-        window.minutes()), "step").minutes();
+    int step = step(ctx, window);
     answer(ctx, () -> withWindow(window).put("action", action.name()).put("stepMinutes", step)
         .put("regions", JsonViews.array(queries.latency(window, action, step), JsonViews::region)));
+  }
+
+  void thumbnails(RoutingContext ctx) {
+    Window window = window(ctx);
+    int step = step(ctx, window);
+    answer(ctx, () -> JsonViews.thumbnails(queries.thumbnails(window, step)));
   }
 
   void isps(RoutingContext ctx) {
@@ -96,6 +100,13 @@ final class FigureHandlers {
   /** What each region that follows advisories reports it steers now. */
   void steering(RoutingContext ctx) {
     answer(ctx, () -> SteeringViews.board(steering));
+  }
+
+  /** A series' step: {@code ?step=}, at most the window, or one that gives about 60 points. */
+  private static int step(RoutingContext ctx, Window window) {
+    String stepText = ctx.request().getParam("step");
+    return stepText == null ? InsightsQueries.defaultStep(window) : parse(() -> Window.parse(stepText,
+        window.minutes()), "step").minutes();
   }
 
   private static JsonObject withWindow(Window window) {

@@ -52,6 +52,7 @@ public final class InsightsRoutes {
     router.get("/api/v1/content-types").handler(figures::contentTypes);
     router.get("/api/v1/content-lengths").handler(figures::contentLengths);
     router.get("/api/v1/latency").handler(figures::latency);
+    router.get("/api/v1/thumbnails").handler(figures::thumbnails);
     router.get("/api/v1/isps").handler(figures::isps);
     router.get("/api/v1/advisories").handler(figures::advisories);
     router.get("/api/v1/steering").handler(figures::steering);

@@ -6,6 +6,8 @@ import io.mediaedge.insights.query.Figures.LengthBucket;
 import io.mediaedge.insights.query.Figures.NetworkHealth;
 import io.mediaedge.insights.query.Figures.RegionLatency;
 import io.mediaedge.insights.query.Figures.Summary;
+import io.mediaedge.insights.query.Figures.ThumbnailOutcome;
+import io.mediaedge.insights.query.Figures.Thumbnails;
 import io.mediaedge.insights.query.Figures.TypeShare;
 import io.mediaedge.insights.query.NetworkFigures;
 import io.vertx.core.json.JsonArray;
@@ -50,6 +52,19 @@ final class JsonViews {
   private static JsonObject point(LatencyPoint p) {
     return new JsonObject().put("time", p.time().toString()).put("count", p.count()).put("p50", p.p50Ms())
         .put("p90", p.p90Ms()).put("p99", p.p99Ms());
+  }
+
+  static JsonObject thumbnails(Thumbnails t) {
+    return new JsonObject().put("window", t.window()).put("settled", t.settled()).put("made", t.made())
+        .put("lagMs", new JsonObject().put("count", t.lag().count()).put("p50", t.lag().p50Ms())
+            .put("p90", t.lag().p90Ms()).put("p99", t.lag().p99Ms()))
+        .put("outcomes", array(t.outcomes(), JsonViews::outcome))
+        .put("stepMinutes", t.stepMinutes())
+        .put("regions", array(t.lagByRegion(), JsonViews::region));
+  }
+
+  private static JsonObject outcome(ThumbnailOutcome o) {
+    return new JsonObject().put("outcome", o.outcome()).put("reason", o.reason()).put("media", o.media());
   }
 
   /** @param advisory the row's {@code advisory} (null when the network has none) */

@@ -96,6 +96,7 @@ final class LiveFeed {
             .put("buckets", JsonViews.array(queries.contentLengths(window, Action.UPLOAD), JsonViews::length)))
         .put("latency", new JsonObject().put("action", Action.UPLOAD.name()).put("stepMinutes", step)
             .put("regions", JsonViews.array(queries.latency(window, Action.UPLOAD, step), JsonViews::region)))
+        .put("thumbnails", JsonViews.thumbnails(queries.thumbnails(window, step)))
         .put("isps", new JsonObject().put("baselineWindow", Window.describe(BASELINE_MINUTES))
             .put("rows", JsonViews.array(queries.networks(window, BASELINE_MINUTES, 1).stream()
                 .limit(ISP_ROWS).toList(), n -> AdvisoryViews.networkRow(n, advisories, overrides, windowStart))))

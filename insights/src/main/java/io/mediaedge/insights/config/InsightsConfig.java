@@ -27,6 +27,8 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
   public static final String DEFAULT_ADVISORIES_TOPIC = "media.advisories.v1";
   /** Where media-edge reports what it steers ({@code steering.reportTopic} in conf/media-edge.yaml). */
   public static final String DEFAULT_STEERING_TOPIC = "media.steering.v1";
+  /** Where the thumbnails worker tells each media it settled ({@code kafka.resultsTopic} in conf/thumbnails.yaml). */
+  public static final String DEFAULT_THUMBNAILS_TOPIC = "media.thumbnails.v1";
 
   /** Plain lines unless the file or {@code MEDIA_EDGE_INSIGHTS_LOGGING_FORMAT} asks for JSON. */
   static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.PLAIN;
@@ -46,9 +48,13 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
    *     partials topic because it is missing
    * @param advisoriesTopic where ISP-trouble advisories are published (created when missing)
    * @param steeringTopic where media-edge instances report what they steer (read, never created here)
+   * @param thumbnailsTopic where the thumbnails worker tells each media it settled; read in the same
+   *     consumer group and transactions as the history topic (created when missing, so insights can
+   *     start before any worker ran)
    */
   public record KafkaConfig(List<String> bootstrapServers, String groupId, String historyTopic, String partialsTopic,
-      int partialsPartitions, short replicationFactor, String advisoriesTopic, String steeringTopic) {}
+      int partialsPartitions, short replicationFactor, String advisoriesTopic, String steeringTopic,
+      String thumbnailsTopic) {}
 
   public record HttpConfig(String host, int port) {}
 
@@ -80,7 +86,8 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
         topic(o, "kafka.historyTopic", "media.history.v1"), topic(o, "kafka.partialsTopic", DEFAULT_PARTIALS_TOPIC),
         o.integer("kafka.partialsPartitions", 3, 1, 1000), (short) o.integer("kafka.replicationFactor", 1, 1, 10),
         topic(o, "kafka.advisoriesTopic", DEFAULT_ADVISORIES_TOPIC),
-        topic(o, "kafka.steeringTopic", DEFAULT_STEERING_TOPIC));
+        topic(o, "kafka.steeringTopic", DEFAULT_STEERING_TOPIC),
+        topic(o, "kafka.thumbnailsTopic", DEFAULT_THUMBNAILS_TOPIC));
     if (kafka.historyTopic().equals(kafka.partialsTopic())) {
       throw o.invalid("kafka.partialsTopic", "must differ from kafka.historyTopic");
     }
@@ -89,6 +96,10 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
     }
     if (Set.of(kafka.historyTopic(), kafka.partialsTopic(), kafka.advisoriesTopic()).contains(kafka.steeringTopic())) {
       throw o.invalid("kafka.steeringTopic", "must differ from the history, partials and advisories topics");
+    }
+    if (Set.of(kafka.historyTopic(), kafka.partialsTopic(), kafka.advisoriesTopic(), kafka.steeringTopic())
+        .contains(kafka.thumbnailsTopic())) {
+      throw o.invalid("kafka.thumbnailsTopic", "must differ from the history, partials, advisories and steering topics");
     }
     HttpConfig http = new HttpConfig(o.string("http.host", "0.0.0.0"),
         o.integer("http.port", DEFAULT_HTTP_PORT, 0, 65535));
@@ -123,7 +134,8 @@ public record InsightsConfig(KafkaConfig kafka, HttpConfig http, SlotsConfig slo
   private static Set<String> known() {
     Set<String> known = new HashSet<>(Set.of("kafka.bootstrapServers", "kafka.groupId",
         "kafka.historyTopic", "kafka.partialsTopic", "kafka.partialsPartitions", "kafka.replicationFactor",
-        "kafka.advisoriesTopic", "kafka.steeringTopic", "http.host", "http.port", "slots.retention", "slots.publishInterval", "dedup.window",
+        "kafka.advisoriesTopic", "kafka.steeringTopic", "kafka.thumbnailsTopic", "http.host", "http.port",
+        "slots.retention", "slots.publishInterval", "dedup.window",
         "instance.name", "logging.format"));
     known.addAll(DetectionConfig.OPTIONS);
     return Set.copyOf(known);

@@ -2,6 +2,8 @@ package io.mediaedge.insights.ingest;
 
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEventJson;
+import io.mediaedge.eventschema.ThumbnailResult;
+import io.mediaedge.eventschema.ThumbnailResultJson;
 import io.mediaedge.insights.metrics.InsightsMetrics;
 import io.mediaedge.insights.slots.Aggregate;
 import io.mediaedge.insights.slots.GlobalSlots;
@@ -9,12 +11,13 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens to each history record: read it, drop it if its event was seen already, place it in
- * its minute's slot, count it in the metrics. Kafka-free, so the consumer adapter only feeds it
+ * What happens to each history record and each thumbnail result: read it, drop it if it was seen
+ * already, place it in its minute's slot, count it in the metrics. Kafka-free, so the consumer adapter only feeds it
  * records and tells it when they are committed or must be read again.
  *
  * <p>A record that cannot be read is counted by kind, logged once per kind, and skipped: a poison
@@ -47,21 +50,37 @@ public final class EventIngest {
   public Result accept(String value, String where) {
     HistoryEvent event;
     try {
-      if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException("a history record has no value");
-      }
-      event = HistoryEventJson.decode(value);
+      event = HistoryEventJson.decode(present(value, "history"));
     } catch (RuntimeException e) {
-      // the codec says IllegalArgumentException; anything else it throws is still this record's fault
-      String kind = failureKind(e.getMessage());
-      metrics.malformed(kind);
-      if (loggedFailures.add(kind)) {
-        log.warn("Skipping a history record that cannot be read ({}; further ones of this kind are only counted): "
-            + "{} at {}", kind, e.getMessage(), where);
-      }
-      return Result.MALFORMED;
+      return malformed(failureKind(e.getMessage()), "history record", e, where);
     }
-    long minute = Math.floorDiv(event.occurredAt().toEpochMilli(), 60_000L);
+    return place(event.occurredAt().toEpochMilli(), event.eventId(), slot -> {
+      slot.add(event);
+      metrics.counted(event);
+    });
+  }
+
+  /**
+   * A thumbnails worker's result, placed in the minute the media settled. Counted once per media
+   * and outcome: a redelivered upload's second result is a duplicate, but a media parked and
+   * later made after a replay counts as both.
+   */
+  public Result acceptThumbnail(String value, String where) {
+    ThumbnailResult result;
+    try {
+      result = ThumbnailResultJson.decode(present(value, "thumbnail"));
+    } catch (RuntimeException e) {
+      return malformed("thumbnail_" + failureKind(e.getMessage()), "thumbnail result", e, where);
+    }
+    return place(result.settledAt().toEpochMilli(), "thumbnail/" + result.outcome() + "/" + result.mediaId(),
+        slot -> {
+          slot.add(result);
+          metrics.thumbnailCounted(result);
+        });
+  }
+
+  private Result place(long epochMillis, String dedupKey, Consumer<Aggregate> count) {
+    long minute = Math.floorDiv(epochMillis, 60_000L);
     switch (partials.placement(minute, nowMinute())) {
       case LATE -> {
         metrics.dropped("late");
@@ -75,13 +94,29 @@ public final class EventIngest {
         // placed before the dedup check: a late copy must not take a window place from a counted one
       }
     }
-    if (!seen.firstSighting(event.eventId())) {
+    if (!seen.firstSighting(dedupKey)) {
       metrics.duplicate();
       return Result.DUPLICATE;
     }
-    partials.pending(minute).add(event);
-    metrics.counted(event);
+    count.accept(partials.pending(minute));
     return Result.COUNTED;
+  }
+
+  private static String present(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("a " + what + " record has no value");
+    }
+    return value;
+  }
+
+  /** The codec says IllegalArgumentException; anything else it throws is still this record's fault. */
+  private Result malformed(String kind, String what, RuntimeException e, String where) {
+    metrics.malformed(kind);
+    if (loggedFailures.add(kind)) {
+      log.warn("Skipping a {} that cannot be read ({}; further ones of this kind are only counted): {} at {}", what,
+          kind, e.getMessage(), where);
+    }
+    return Result.MALFORMED;
   }
 
   public boolean hasPending() {

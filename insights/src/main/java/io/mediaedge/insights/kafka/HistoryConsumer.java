@@ -33,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the history topic in the consumer group on a thread of its own, feeds every record to
- * {@link EventIngest}, and every publish interval (and before giving partitions up) publishes the
+ * Reads the history topic, and the thumbnails worker's results topic, in the consumer group on a
+ * thread of its own, feeds every record to {@link EventIngest}, and every publish interval (and before giving partitions up) publishes the
  * cumulative partials of the minutes that changed together with the consumed offsets, in one Kafka
  * transaction: either both are visible or neither, so a crash at any point counts every event
  * exactly once. When a transaction fails, what was counted since the last one is dropped and the
@@ -48,9 +48,14 @@ public final class HistoryConsumer {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
 
-  /** Where and how to read and publish. */
-  public record Settings(List<String> bootstrapServers, String groupId, String historyTopic, String partialsTopic,
-      String instanceName, String run, Duration publishInterval) {}
+  /**
+   * Where and how to read and publish.
+   *
+   * @param thumbnailsTopic the thumbnails worker's results, read with the history topic: one group,
+   *     one transaction for both topics' offsets and the partials they went into
+   */
+  public record Settings(List<String> bootstrapServers, String groupId, String historyTopic, String thumbnailsTopic,
+      String partialsTopic, String instanceName, String run, Duration publishInterval) {}
 
   private final Settings settings;
   private final EventIngest ingest;
@@ -119,11 +124,11 @@ public final class HistoryConsumer {
     try {
       ensureProducer();
       consumer = new KafkaConsumer<>(consumerConfig());
-      consumer.subscribe(List.of(settings.historyTopic()), new Rebalance());
+      consumer.subscribe(List.of(settings.historyTopic(), settings.thumbnailsTopic()), new Rebalance());
       healthy = true;
       started.complete(null);
-      log.info("Reading {} in group {} as {} (run {})", settings.historyTopic(), settings.groupId(),
-          settings.instanceName(), settings.run());
+      log.info("Reading {} and {} in group {} as {} (run {})", settings.historyTopic(), settings.thumbnailsTopic(),
+          settings.groupId(), settings.instanceName(), settings.run());
       loop();
     } catch (RuntimeException e) {
       log.error("The history consumer stopped: {}", e.toString(), e);
@@ -144,7 +149,12 @@ public final class HistoryConsumer {
           continue;
         }
         for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-          ingest.accept(record.value(), record.topic() + "-" + record.partition() + "@" + record.offset());
+          String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+          if (record.topic().equals(settings.thumbnailsTopic())) {
+            ingest.acceptThumbnail(record.value(), where);
+          } else {
+            ingest.accept(record.value(), where);
+          }
           uncommitted = true;
         }
         if (System.nanoTime() - lastPublishNanos >= settings.publishInterval().toNanos()) {

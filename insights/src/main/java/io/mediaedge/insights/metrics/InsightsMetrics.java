@@ -1,6 +1,7 @@
 package io.mediaedge.insights.metrics;
 
 import io.mediaedge.eventschema.HistoryEvent;
+import io.mediaedge.eventschema.ThumbnailResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -23,6 +24,11 @@ public final class InsightsMetrics {
       Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
       Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
       Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300)};
+  /** Thumbnail-lag buckets: from a photo made at once to a backlog of an hour. */
+  private static final Duration[] THUMBNAIL_LAG_BUCKETS = {
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5),
+      Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
   /** Content-length buckets (bytes): powers of 4 from 1 KiB to 4 GiB. */
   private static final double[] LENGTH_BUCKETS = lengthBuckets();
 
@@ -37,6 +43,8 @@ public final class InsightsMetrics {
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
   private final Map<String, Timer> countryUploadLatency = new ConcurrentHashMap<>();
   private final Map<String, DistributionSummary> lengths = new ConcurrentHashMap<>();
+  private final Map<String, Counter> thumbnailsSettled = new ConcurrentHashMap<>();
+  private final Map<String, Timer> thumbnailLag = new ConcurrentHashMap<>();
   private final Map<String, Counter> malformed = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Counter duplicates;
@@ -97,6 +105,21 @@ public final class InsightsMetrics {
           .register(registry)).increment(Math.max(0, event.contentLength()));
     }
     lastEventMillis.accumulateAndGet(event.occurredAt().toEpochMilli(), Math::max);
+  }
+
+  /** One thumbnail result counted: settled by outcome and reason, and a made one's lag. */
+  public void thumbnailCounted(ThumbnailResult result) {
+    String outcome = result.outcome().name();
+    String reason = statuses.of(result.reason());
+    String region = regions.of(result.region());
+    thumbnailsSettled.computeIfAbsent(outcome + '|' + reason + '|' + region, k -> Counter.builder(
+        "insights.thumbnails.settled").description("Media the thumbnails worker settled: made, refused or parked")
+        .tag("outcome", outcome).tag("reason", reason).tag("region", region).register(registry)).increment();
+    if (result.outcome() == ThumbnailResult.Outcome.MADE) {
+      thumbnailLag.computeIfAbsent(region, k -> Timer.builder("insights.thumbnail.lag")
+          .description("From upload to thumbnails made").tag("region", region)
+          .serviceLevelObjectives(THUMBNAIL_LAG_BUCKETS).register(registry)).record(result.lag());
+    }
   }
 
   public void duplicate() {

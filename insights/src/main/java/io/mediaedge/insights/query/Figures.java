@@ -37,6 +37,17 @@ public final class Figures {
   public record RegionLatency(String region, List<LatencyPoint> points) {}
 
   /**
+   * What the thumbnails worker settled over a window: how many media, made or not, the lag from
+   * upload to thumbnails of those made (over the window, and per region over time), and the media
+   * without thumbnails by outcome and reason, most first.
+   */
+  public record Thumbnails(String window, long settled, long made, LatencyPoint lag, List<ThumbnailOutcome> outcomes,
+      int stepMinutes, List<RegionLatency> lagByRegion) {}
+
+  /** Media settled one way: {@code MADE}, or {@code REFUSED}/{@code PARKED} with the reason. */
+  public record ThumbnailOutcome(String outcome, String reason, long media) {}
+
+  /**
    * One (country, ASN): its figures over the window and over its trailing baseline (the
    * {@code baselineMinutes} before the window; fewer when the slots do not reach that far back).
    */

@@ -7,6 +7,8 @@ import io.mediaedge.insights.query.Figures.LengthBucket;
 import io.mediaedge.insights.query.Figures.NetworkHealth;
 import io.mediaedge.insights.query.Figures.RegionLatency;
 import io.mediaedge.insights.query.Figures.Summary;
+import io.mediaedge.insights.query.Figures.ThumbnailOutcome;
+import io.mediaedge.insights.query.Figures.Thumbnails;
 import io.mediaedge.insights.query.Figures.TypeShare;
 import io.mediaedge.insights.slots.Aggregate;
 import io.mediaedge.insights.slots.GlobalSlots;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The figures over a window, from every instance's partials: what the JSON API serves, and the
@@ -161,25 +164,63 @@ public final class InsightsQueries {
    * left out of a region's series.
    */
   public List<RegionLatency> latency(Window window, Action action, int stepMinutes) {
+    return series(window, stepMinutes, (slot, sink) -> slot.forEachRegionLatency((region, byAction) -> {
+      if (byAction[action.ordinal()] != null) {
+        sink.accept(region, byAction[action.ordinal()]);
+      }
+    }));
+  }
+
+  /**
+   * The thumbnails worker's results over the window: media settled, the lag of those made (over
+   * the window; per region, one point per {@code stepMinutes}, as {@link #latency}), and the
+   * outcomes by reason, most first.
+   */
+  public Thumbnails thumbnails(Window window, int stepMinutes) {
+    var figures = aggregate(window).thumbnails();
+    LatencyHistogram lag = new LatencyHistogram();
+    figures.forEachRegionLag((region, histogram) -> lag.addAll(histogram));
+    List<ThumbnailOutcome> outcomes = new ArrayList<>();
+    long[] settled = {0, 0};
+    figures.forEachSettled((key, count) -> {
+      int slash = key.indexOf('/');
+      String outcome = slash < 0 ? key : key.substring(0, slash);
+      outcomes.add(new ThumbnailOutcome(outcome, slash < 0 ? "" : key.substring(slash + 1), count));
+      settled[0] += count;
+      settled[1] += outcome.equals("MADE") ? count : 0;
+    });
+    outcomes.sort(Comparator.comparingLong(ThumbnailOutcome::media).reversed()
+        .thenComparing(ThumbnailOutcome::outcome).thenComparing(ThumbnailOutcome::reason));
+    long first = window.firstMinute(slots.nowMinute());
+    return new Thumbnails(window.toString(), settled[0], settled[1], point(minuteStart(first), lag), outcomes,
+        stepMinutes, series(window, stepMinutes, (slot, sink) -> slot.thumbnails().forEachRegionLag(sink)));
+  }
+
+  /**
+   * Per region, one point per step: the percentiles of the histograms {@code histograms} gives of
+   * each slot in the step, merged.
+   */
+  private List<RegionLatency> series(Window window, int stepMinutes,
+      BiConsumer<Aggregate, BiConsumer<String, LatencyHistogram>> histograms) {
     long now = slots.nowMinute();
     long first = window.firstMinute(now);
     Map<String, List<LatencyPoint>> series = new TreeMap<>();
     for (long start = first; start <= now; start += stepMinutes) {
       Map<String, LatencyHistogram> step = new TreeMap<>();
       for (Aggregate slot : slots.between(start, Math.min(now, start + stepMinutes - 1))) {
-        slot.forEachRegionLatency((region, byAction) -> {
-          if (byAction[action.ordinal()] != null) {
-            step.computeIfAbsent(region, r -> new LatencyHistogram()).addAll(byAction[action.ordinal()]);
-          }
-        });
+        histograms.accept(slot, (region, h) -> step.computeIfAbsent(region, r -> new LatencyHistogram()).addAll(h));
       }
       Instant time = minuteStart(start);
-      step.forEach((region, h) -> series.computeIfAbsent(region, r -> new ArrayList<>()).add(new LatencyPoint(time,
-          h.totalCount(), h.valueAtPercentile(50), h.valueAtPercentile(90), h.valueAtPercentile(99))));
+      step.forEach((region, h) -> series.computeIfAbsent(region, r -> new ArrayList<>()).add(point(time, h)));
     }
     List<RegionLatency> regions = new ArrayList<>();
     series.forEach((region, points) -> regions.add(new RegionLatency(region, points)));
     return regions;
+  }
+
+  private static LatencyPoint point(Instant time, LatencyHistogram h) {
+    return new LatencyPoint(time, h.totalCount(), h.valueAtPercentile(50), h.valueAtPercentile(90),
+        h.valueAtPercentile(99));
   }
 
   /**

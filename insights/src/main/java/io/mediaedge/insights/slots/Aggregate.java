@@ -3,6 +3,7 @@ package io.mediaedge.insights.slots;
 import io.mediaedge.eventschema.Advisory;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.eventschema.ThumbnailResult;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -11,7 +12,8 @@ import java.util.function.BiConsumer;
  * The figures of a span of events, mergeable: one minute of one instance in the ring, one minute
  * of every instance, or a whole window in a query. Counts per outcome by country, PoP, region and
  * content type; per (country, ASN) the {@link NetworkSlot}; latency histograms per region and
- * action; content-length buckets per action. {@code events} counts every event once.
+ * action; content-length buckets per action; the thumbnails worker's results ({@link ThumbnailFigures}).
+ * {@code events} counts every history event once (thumbnail results are not history events).
  *
  * <p>Not thread-safe: an aggregate is either owned by one thread (the consumer's), or published to
  * readers and never changed again.
@@ -30,6 +32,7 @@ public final class Aggregate {
   private final Map<String, LatencyHistogram[]> latencyByRegion = new HashMap<>();
   /** Per action (by ordinal), {@link LengthBuckets#COUNT} counts, created when used. */
   private final long[][] lengths = new long[ACTIONS][];
+  private final ThumbnailFigures thumbnails = new ThumbnailFigures();
 
   /** Counts one event. Names are shared through {@link Names}. */
   public void add(HistoryEvent event) {
@@ -48,8 +51,14 @@ public final class Aggregate {
     lengthCounts(event.action())[LengthBuckets.indexOf(event.contentLength())]++;
   }
 
+  /** Counts one media the thumbnails worker settled (in the minute it settled). */
+  public void add(ThumbnailResult result) {
+    thumbnails.add(result);
+  }
+
   public void addAll(Aggregate other) {
     events += other.events;
+    thumbnails.addAll(other.thumbnails);
     byCountry.addAll(other.byCountry);
     byPop.addAll(other.byPop);
     byRegion.addAll(other.byRegion);
@@ -88,6 +97,7 @@ public final class Aggregate {
       table.trim();
     }
     networks.values().forEach(NetworkSlot::trim);
+    thumbnails.trim();
     latencyByRegion.values().forEach(histograms -> {
       for (LatencyHistogram histogram : histograms) {
         if (histogram != null) {
@@ -140,6 +150,11 @@ public final class Aggregate {
 
   public long events() {
     return events;
+  }
+
+  /** The thumbnails worker's results: lag per region, media settled per outcome and reason. */
+  public ThumbnailFigures thumbnails() {
+    return thumbnails;
   }
 
   public KeyedCounts byCountry() {

@@ -21,9 +21,12 @@ import java.util.Map;
  * <p>Version 2 added each network's measured uploads (those of at least
  * {@link NetworkSlot#MEASURED_MIN_BYTES}). A version-1 partial (an instance not yet upgraded) is
  * still read, its uploads all taken as measured, as version 1 measured them.
+ *
+ * <p>Version 3 added the thumbnails worker's results at the end ({@link ThumbnailFigures}: lag
+ * histograms per region, media settled per outcome and reason); an older partial has none.
  */
 public final class AggregateCodec {
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   private static final int FIRST_VERSION_READ = 1;
   private static final Action[] ACTIONS = Action.values();
 
@@ -77,6 +80,9 @@ public final class AggregateCodec {
             w.number(count);
           }
         }
+      }
+      if (version >= 3) {
+        thumbnails(w, aggregate.thumbnails());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -133,10 +139,39 @@ public final class AggregateCodec {
           }
         }
       }
+      if (version >= 3) {
+        thumbnails(r, aggregate.thumbnails());
+      }
       aggregate.trim();
       return aggregate;
     } catch (IOException e) {
       throw new IllegalArgumentException("a partial is truncated or corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  private static void thumbnails(Writer w, ThumbnailFigures thumbnails) throws IOException {
+    List<Map.Entry<String, LatencyHistogram>> regions = new ArrayList<>();
+    thumbnails.forEachRegionLag((region, lag) -> regions.add(Map.entry(region, lag)));
+    w.number(regions.size());
+    for (Map.Entry<String, LatencyHistogram> region : regions) {
+      w.name(region.getKey());
+      w.histogram(region.getValue());
+    }
+    List<Map.Entry<String, Long>> settled = new ArrayList<>();
+    thumbnails.forEachSettled((key, count) -> settled.add(Map.entry(key, count)));
+    w.number(settled.size());
+    for (Map.Entry<String, Long> outcome : settled) {
+      w.name(outcome.getKey());
+      w.number(outcome.getValue());
+    }
+  }
+
+  private static void thumbnails(Reader r, ThumbnailFigures thumbnails) throws IOException {
+    for (long n = r.number(); n > 0; n--) {
+      r.histogram(thumbnails.lag(r.name()));
+    }
+    for (long n = r.number(); n > 0; n--) {
+      thumbnails.addSettled(r.name(), r.number());
     }
   }
 

@@ -1,6 +1,8 @@
 // The live dashboard: one server-sent-event stream per window (GET api/v1/live?window=) brings every
 // panel's data every few seconds; the charts and the ISP table are updated in place, never reloaded.
-import { bytes, count, latencyOption, lengthsOption, mapOption, topOption, typesOption } from './panels.js';
+import {
+  bytes, count, latencyOption, lengthsOption, mapOption, thumbnailOutcomesOption, topOption, typesOption,
+} from './panels.js';
 
 const WINDOWS = ['5m', '1h', '24h'];
 const DEFAULT_WINDOW = '1h';
@@ -14,6 +16,8 @@ const charts = {
   types: echarts.init($('panel-types')),
   lengths: echarts.init($('panel-lengths')),
   latency: echarts.init($('panel-latency')),
+  thumbnailLag: echarts.init($('panel-thumbnail-lag')),
+  thumbnailOutcomes: echarts.init($('panel-thumbnail-outcomes')),
 };
 let windowText = WINDOWS.includes(new URLSearchParams(location.search).get('window'))
   ? new URLSearchParams(location.search).get('window') : DEFAULT_WINDOW;
@@ -43,6 +47,9 @@ function render(panels) {
   set(charts.types, typesOption(panels.contentTypes));
   set(charts.lengths, lengthsOption(panels.contentLengths.buckets));
   set(charts.latency, latencyOption(panels.latency.regions));
+  set(charts.thumbnailLag, latencyOption(panels.thumbnails.regions));
+  set(charts.thumbnailOutcomes, thumbnailOutcomesOption(panels.thumbnails.outcomes));
+  thumbnailLine(panels.thumbnails);
   tiles(panels.summary);
   ispTable(panels.isps);
   steeringLine(panels.steering);
@@ -59,6 +66,15 @@ function tiles(summary) {
   const latency = summary.uploadLatencyMs;
   $('tile-latency').textContent = summary.byAction.UPLOAD ? `${ms(latency.p50)} / ${ms(latency.p99)}` : '—';
   $('tile-bytes').textContent = bytes(summary.uploadBytes);
+}
+
+/** The window's thumbnail figures in a line: how many settled, how many made, the lag of those. */
+function thumbnailLine(thumbnails) {
+  const lag = thumbnails.lagMs;
+  $('thumbnail-lag').textContent = thumbnails.settled
+    ? `${count(thumbnails.made)} of ${count(thumbnails.settled)} media made`
+      + (lag.count ? ` · lag p50 ${ms(lag.p50)}, p99 ${ms(lag.p99)}` : '')
+    : 'no media settled in this window';
 }
 
 function ispTable(isps) {

@@ -1,4 +1,4 @@
-// The ECharts options of the five chart panels, each made from its part of a live-feed event
+// The ECharts options of the seven chart panels, each made from its part of a live-feed event
 // (the shapes of the /api/v1/ answers). Pure functions: dashboard.js owns the charts and the feed.
 
 const PERCENTILES = [['p50', 'solid'], ['p90', 'dashed'], ['p99', 'dotted']];
@@ -143,5 +143,29 @@ export function latencyOption(regions) {
     xAxis: { type: 'time' },
     yAxis: { type: 'value', name: 'ms' },
     series,
+  };
+}
+
+const OUTCOME_COLORS = { MADE: '#27ae60', REFUSED: '#e67e22', PARKED: '#c0392b' };
+
+/**
+ * Media the thumbnails worker settled, one bar per outcome and reason, most first: made, refused
+ * (the original cannot give one: TOO_MANY_PIXELS, UNREADABLE…) and parked (every attempt failed,
+ * by the kind of the last failure).
+ */
+export function thumbnailOutcomesOption(outcomes) {
+  const label = (o) => (o.reason ? `${o.outcome.toLowerCase()}: ${o.reason}` : o.outcome.toLowerCase());
+  return {
+    tooltip: {
+      trigger: 'axis', axisPointer: { type: 'shadow' },
+      formatter: (ps) => `${ps[0].name}<br>${count(ps[0].value)} media`,
+    },
+    grid: { left: 10, right: 30, top: 10, bottom: 20, containLabel: true },
+    xAxis: { type: 'value' },
+    yAxis: { type: 'category', data: outcomes.map(label), inverse: true, axisLabel: { fontSize: 10 } },
+    series: [{
+      name: 'media', type: 'bar',
+      data: outcomes.map((o) => ({ value: o.media, itemStyle: { color: OUTCOME_COLORS[o.outcome] || '#7f8c8d' } })),
+    }],
   };
 }

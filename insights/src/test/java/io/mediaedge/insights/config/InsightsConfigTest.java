@@ -22,6 +22,7 @@ class InsightsConfigTest {
     assertTrue(!config.instanceName().isEmpty());
     assertEquals("media.advisories.v1", config.kafka().advisoriesTopic());
     assertEquals("media.steering.v1", config.kafka().steeringTopic());
+    assertEquals("media.thumbnails.v1", config.kafka().thumbnailsTopic());
     DetectionConfig rule = config.detection();
     assertTrue(rule.enabled());
     assertEquals(Duration.ofSeconds(15), rule.evaluateEvery());

@@ -29,13 +29,15 @@ class DashboardBrowserE2E {
   private static final int LATER = 78;
   /** Two hours before: the networks' baseline, so the table's change column has figures. */
   private static final int BASELINE = 390;
+  private static final int THUMBNAILS = 120;
   private static final String STATE = "JSON.stringify({updates: insightsDashboard.updates(),"
       + " window: insightsDashboard.window(), panels: insightsDashboard.panels(),"
       + " events: document.getElementById('tile-events').textContent,"
       + " status: document.getElementById('status').textContent, marker: window.e2eMarker || null,"
       + " change: document.querySelector('#isps tbody td:nth-child(8)')?.textContent ?? null,"
       + " steered: document.querySelector('#isps td.steered')?.textContent ?? null,"
-      + " steering: document.getElementById('isp-steering').textContent})";
+      + " steering: document.getElementById('isp-steering').textContent,"
+      + " thumbnails: document.getElementById('thumbnail-lag').textContent})";
 
   private static InsightsStack stack;
   private static InsightsApp app;
@@ -51,8 +53,10 @@ class DashboardBrowserE2E {
     DashboardEvents.batch(Instant.now(), FIRST, 200).forEach(event -> stack.send(topic, event));
     DashboardEvents.batch(Instant.now().minus(Duration.ofHours(2)), BASELINE, 600)
         .forEach(event -> stack.send(topic, event));
+    DashboardEvents.thumbnailResults(Instant.now(), THUMBNAILS, 200).forEach(r -> stack.sendThumbnail(topic, r));
     stack.flush();
     stack.await(app, "/api/v1/summary?window=24h", json -> json.getLong("events", 0L) >= FIRST + BASELINE);
+    stack.await(app, "/api/v1/thumbnails?window=1h", json -> json.getLong("settled", 0L) >= THUMBNAILS);
     Files.createDirectories(WORK);
     chromium = Chromium.start(WORK, 1600, 1400);
     chromium.call("Runtime.enable");
@@ -82,6 +86,12 @@ class DashboardBrowserE2E {
     // three regions, three percentiles each, at least one point each
     assertTrue(panels.getInteger("latency") >= 9, "latency points: " + shown);
     assertEquals(DashboardEvents.NETWORKS.length, panels.getInteger("isps"), "ISP rows: " + shown);
+    // thumbnail lag: three regions, three percentiles each; one bar for made and one per failure reason
+    assertTrue(panels.getInteger("thumbnailLag") >= 9, "thumbnail lag points: " + shown);
+    assertEquals(DashboardEvents.THUMBNAIL_FAILURES.length + 1, panels.getInteger("thumbnailOutcomes"),
+        "thumbnail outcome bars: " + shown);
+    assertTrue(shown.getString("thumbnails").matches("\\d+ of " + THUMBNAILS + " media made · lag p50 .+, p99 .+"),
+        shown.getString("thumbnails"));
     assertEquals("" + FIRST, shown.getString("events").replace(",", ""));
     assertEquals(1, shown.getJsonObject("panels").getInteger("steered"), "the steered network's row: " + shown);
     assertTrue(shown.getString("steered").contains("steered by eu-west to upload-alt.example.com until"),

@@ -4,6 +4,7 @@ import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.eventschema.SteeringReport;
 import io.mediaedge.eventschema.SteeringReportJson;
+import io.mediaedge.eventschema.ThumbnailResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,6 +72,33 @@ final class DashboardEvents {
       }
     }
     return events;
+  }
+
+  /** The reasons {@link #thumbnailResults} gives media without thumbnails, by outcome. */
+  static final String[][] THUMBNAIL_FAILURES = {
+      {"REFUSED", "TOO_MANY_PIXELS"}, {"REFUSED", "UNREADABLE"}, {"PARKED", "SdkClientException"}};
+
+  /**
+   * {@code count} thumbnail results settled over the last {@code spreadSeconds} before {@code now},
+   * for media uploaded through the three regions: every 7th refused as TOO_MANY_PIXELS, every
+   * 11th (not 7th) refused as UNREADABLE, every 13th (neither) parked, the rest made with lags of 0.3
+   * to 40 s.
+   */
+  static List<ThumbnailResult> thumbnailResults(Instant now, int count, int spreadSeconds) {
+    List<ThumbnailResult> results = new ArrayList<>();
+    String[] regions = {"us", "eu", "ap"};
+    for (int k = 0; k < count; k++) {
+      Instant settled = now.minusSeconds(k % spreadSeconds);
+      long lagMs = 300 + (k * 7919L) % 40_000;
+      String[] failure = k % 7 == 0 ? THUMBNAIL_FAILURES[0] : k % 11 == 0 ? THUMBNAIL_FAILURES[1]
+          : k % 13 == 0 ? THUMBNAIL_FAILURES[2] : null;
+      ThumbnailResult.Outcome outcome = failure == null ? ThumbnailResult.Outcome.MADE
+          : ThumbnailResult.Outcome.valueOf(failure[0]);
+      results.add(new ThumbnailResult(UUID.randomUUID().toString(), "user-" + k, TYPES[k % 2],
+          settled.minusMillis(lagMs), settled, outcome, failure == null ? "" : failure[1],
+          failure == null ? List.of(200, 800) : List.of(), regions[k % regions.length]));
+    }
+    return results;
   }
 
   /** Network i has weight {@code NETWORKS.length - i}; every 78 events hold each ticket once. */

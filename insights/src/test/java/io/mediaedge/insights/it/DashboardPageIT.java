@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardPageIT {
   private static final int EVENTS = 312;
+  private static final int THUMBNAILS = 90;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static InsightsStack stack;
@@ -44,6 +45,7 @@ class DashboardPageIT {
     app = stack.start(stack.config("page-it", topic, topic));
     events = DashboardEvents.batch(Instant.now(), EVENTS, 120);
     events.forEach(event -> stack.send(topic, event));
+    DashboardEvents.thumbnailResults(Instant.now(), THUMBNAILS, 120).forEach(r -> stack.sendThumbnail(topic, r));
     stack.flush();
   }
 
@@ -87,6 +89,7 @@ class DashboardPageIT {
   @Test
   void theLiveChannelStreamsEveryPanelAsJsonEvents() throws Exception {
     stack.await(app, "/api/v1/summary?window=1h", json -> json.getLong("events", 0L) >= EVENTS);
+    stack.await(app, "/api/v1/thumbnails?window=1h", json -> json.getLong("settled", 0L) >= THUMBNAILS);
     HttpResponse<Stream<String>> live = HTTP.send(request("/api/v1/live?window=1h"),
         HttpResponse.BodyHandlers.ofLines());
     List<JsonObject> received = new ArrayList<>();
@@ -120,6 +123,10 @@ class DashboardPageIT {
     assertEquals(events.stream().filter(e -> e.action() == HistoryEvent.Action.UPLOAD).count(),
         buckets.stream().mapToLong(b -> ((JsonObject) b).getLong("count")).sum());
     assertEquals(3, panels.getJsonObject("latency").getJsonArray("regions").size());
+    JsonObject thumbnails = panels.getJsonObject("thumbnails");
+    assertEquals(THUMBNAILS, thumbnails.getLong("settled"));
+    assertEquals(3, thumbnails.getJsonArray("regions").size());
+    assertEquals(DashboardEvents.THUMBNAIL_FAILURES.length + 1, thumbnails.getJsonArray("outcomes").size());
     JsonArray rows = panels.getJsonObject("isps").getJsonArray("rows");
     assertEquals(DashboardEvents.NETWORKS.length, rows.size());
     assertTrue(rows.getJsonObject(0).containsKey("baseline"));

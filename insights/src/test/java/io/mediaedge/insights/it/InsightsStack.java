@@ -2,6 +2,8 @@ package io.mediaedge.insights.it;
 
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.HistoryEventJson;
+import io.mediaedge.eventschema.ThumbnailResult;
+import io.mediaedge.eventschema.ThumbnailResultJson;
 import io.mediaedge.devstack.KafkaServer;
 import io.mediaedge.insights.InsightsApp;
 import io.mediaedge.insights.config.InsightsConfig;
@@ -126,7 +128,8 @@ final class InsightsStack {
     return InsightsConfig.fromTree(Map.of(
         "kafka", Map.of("bootstrapServers", List.of(kafka.bootstrapServers()), "groupId", group,
             "historyTopic", historyTopic, "partialsTopic", historyTopic + ".partials", "partialsPartitions", 2,
-            "advisoriesTopic", historyTopic + ".advisories", "steeringTopic", historyTopic + ".steering"),
+            "advisoriesTopic", historyTopic + ".advisories", "steeringTopic", historyTopic + ".steering",
+            "thumbnailsTopic", historyTopic + ".thumbnails"),
         "http", Map.of("host", "127.0.0.1", "port", 0),
         "slots", Map.of("publishInterval", "200ms"),
         "dedup", Map.of("window", 10_000),
@@ -162,6 +165,14 @@ final class InsightsStack {
   /** Sends an event as the edge's relay does: key = user id, header eventId, JSON value. */
   void send(String topic, HistoryEvent event) {
     sendRaw(topic, event.userId(), event.eventId(), HistoryEventJson.encode(event));
+  }
+
+  /**
+   * Sends a thumbnails worker's result to the thumbnails topic of {@code historyTopic} (as
+   * {@link #config} names it), as the worker does: key = media id, JSON value.
+   */
+  void sendThumbnail(String historyTopic, ThumbnailResult result) {
+    sendRaw(historyTopic + ".thumbnails", result.mediaId(), null, ThumbnailResultJson.encode(result));
   }
 
   void sendRaw(String topic, String key, String eventId, String value) {

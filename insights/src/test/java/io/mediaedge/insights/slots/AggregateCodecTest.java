@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mediaedge.eventschema.HistoryEvent.Action;
+import io.mediaedge.eventschema.ThumbnailResult;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +40,59 @@ class AggregateCodecTest {
     assertEquals(original.regionLatency("eu", Action.UPLOAD).valueAtPercentile(99),
         back.regionLatency("eu", Action.UPLOAD).valueAtPercentile(99));
     assertArrayEquals(original.lengthCounts(Action.UPLOAD), back.lengthCounts(Action.UPLOAD));
+  }
+
+  @Test
+  void thumbnailFiguresReadBackAndMergeAsCountedTogether() {
+    Random random = new Random(6);
+    Aggregate together = new Aggregate();
+    Aggregate a = new Aggregate();
+    Aggregate b = new Aggregate();
+    for (int i = 0; i < 400; i++) {
+      ThumbnailResult result = thumbnail(random, i);
+      together.add(result);
+      (i % 4 == 0 ? a : b).add(result);
+    }
+    Aggregate merged = AggregateCodec.decode(AggregateCodec.encode(a));
+    merged.addAll(AggregateCodec.decode(AggregateCodec.encode(b)));
+    assertEquals(settled(together), settled(merged));
+    for (String region : List.of("eu", "us")) {
+      assertEquals(together.thumbnails().lag(region).totalCount(), merged.thumbnails().lag(region).totalCount());
+      assertEquals(together.thumbnails().lag(region).valueAtPercentile(99),
+          merged.thumbnails().lag(region).valueAtPercentile(99), region);
+    }
+    assertEquals(0, together.events(), "thumbnail results are not history events");
+    // refusals and parked media are counted by reason, never timed
+    assertEquals(together.thumbnails().lag("eu").totalCount() + together.thumbnails().lag("us").totalCount(),
+        settled(together).get("MADE"));
+    assertEquals(3, settled(together).keySet().stream().filter(k -> k.contains("/")).count());
+  }
+
+  /** During a rolling upgrade a version-2 partial (no thumbnail section) still reads, with no thumbnails. */
+  @Test
+  void aVersionTwoPartialHasNoThumbnails() {
+    Aggregate original = sample(new Random(7), 200);
+    original.add(thumbnail(new Random(7), 1));
+    byte[] old = AggregateCodec.encode(original, 2);
+    Aggregate back = AggregateCodec.decode(old);
+    assertEquals(original.events(), back.events());
+    assertEquals(true, back.thumbnails().isEmpty());
+    assertEquals(false, AggregateCodec.decode(AggregateCodec.encode(original)).thumbnails().isEmpty());
+  }
+
+  private static Map<String, Long> settled(Aggregate aggregate) {
+    Map<String, Long> settled = new HashMap<>();
+    aggregate.thumbnails().forEachSettled(settled::put);
+    return settled;
+  }
+
+  private static ThumbnailResult thumbnail(Random random, int i) {
+    String[][] outcomes = {{"MADE", ""}, {"MADE", ""}, {"MADE", ""}, {"REFUSED", "TOO_MANY_PIXELS"},
+        {"REFUSED", "UNREADABLE"}, {"PARKED", "SdkClientException"}};
+    String[] outcome = outcomes[random.nextInt(outcomes.length)];
+    Instant uploaded = AT.plusMillis(random.nextInt(60_000));
+    return new ThumbnailResult("m" + i, "u" + i, "image/jpeg", uploaded, uploaded.plusMillis(200 + random.nextInt(90_000)),
+        ThumbnailResult.Outcome.valueOf(outcome[0]), outcome[1], List.of(), random.nextBoolean() ? "eu" : "us");
   }
 
   /** During a rolling upgrade the partials of an instance still on version 1 keep counting. */

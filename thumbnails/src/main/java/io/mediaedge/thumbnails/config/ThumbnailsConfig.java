@@ -79,7 +79,7 @@ public record ThumbnailsConfig(KafkaSection kafka, StorageSection storage, Cassa
         o.string("kafka.deadLetterTopic", "media.history.v1.thumbnails-dlq"),
         o.string("kafka.resultsTopic", "media.thumbnails.v1"),
         o.choice("kafka.startAt", "earliest", List.of("earliest", "latest")),
-        o.integer("kafka.maxPollRecords", 20, 1, 500), o.duration("kafka.maxPollInterval", "10m"));
+        o.integer("kafka.maxPollRecords", 8, 1, 500), o.duration("kafka.maxPollInterval", "10m"));
     String endpoint = o.string("storage.endpoint", "");
     StorageSection storage = new StorageSection(endpoint.isEmpty() ? Optional.empty() : Optional.of(URI.create(endpoint)),
         o.string("storage.region", "us-east-1"), o.string("storage.bucket", "media"), o.bool("storage.pathStyle", false),
@@ -114,7 +114,24 @@ public record ThumbnailsConfig(KafkaSection kafka, StorageSection storage, Cassa
         o.integer("thumbnails.maxSourceMiB", 64, 1, 4096) * (1L << 20),
         o.integer("thumbnails.decodesAtOnce", 2, 1, 64), o.duration("thumbnails.jobTimeout", "30s"),
         o.integer("thumbnails.attempts", 3, 1, 20), o.duration("thumbnails.retryPause", "1s"));
+    Duration worstBatch = worstBatch(kafka.maxPollRecords(), work);
+    if (worstBatch.compareTo(kafka.maxPollInterval()) >= 0) {
+      // Kafka would take the partitions away mid-batch, hand the same records to another worker,
+      // and the batch would never commit: a loop, not a slow worker
+      throw o.invalid("kafka.maxPollInterval", "must be longer than the worst batch: kafka.maxPollRecords ("
+          + kafka.maxPollRecords() + ") jobs, thumbnails.decodesAtOnce (" + work.decodesAtOnce() + ") at a time,"
+          + " each up to thumbnails.attempts x thumbnails.jobTimeout plus the retry pauses, is " + worstBatch.toSeconds()
+          + " s; lower maxPollRecords or raise maxPollInterval");
+    }
     return new ThumbnailsConfig(kafka, storage, cassandra, work);
+  }
+
+  /** The longest one poll's jobs can take: every job timing out on every attempt. */
+  static Duration worstBatch(int records, WorkSection work) {
+    int rounds = (records + work.decodesAtOnce() - 1) / work.decodesAtOnce();
+    // the pause before attempt n + 1 is n x retryPause
+    Duration pauses = work.retryPause().multipliedBy((long) work.attempts() * (work.attempts() - 1) / 2);
+    return work.jobTimeout().multipliedBy(work.attempts()).plus(pauses).multipliedBy(rounds);
   }
 
   /** Reads options by dotted path, the environment first. */
@@ -137,7 +154,8 @@ public record ThumbnailsConfig(KafkaSection kafka, StorageSection storage, Cassa
     }
 
     static String envName(String path) {
-      return ENV_PREFIX + path.replace('.', '_').toUpperCase(Locale.ROOT);
+      // UPPER_SNAKE as media-edge's and insights' options: kafka.bootstrapServers -> KAFKA_BOOTSTRAP_SERVERS
+      return ENV_PREFIX + path.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     private Object raw(String path) {

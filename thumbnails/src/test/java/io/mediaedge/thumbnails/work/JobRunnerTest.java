@@ -133,15 +133,18 @@ class JobRunnerTest {
       assertEquals(1L, counts.get("refused.TOO_MANY_PIXELS"));
       assertEquals(1L, counts.get("parked"));
       assertEquals(1L, counts.get("skipped"));
-      // one result per settled media: made with its sizes, refused with the reason; none for the
-      // parked or the skipped
-      assertEquals(2, results.size(), results.toString());
+      // one result per settled media: made with its sizes, refused with the reason, parked with the
+      // kind of its last failure; none for the skipped
+      assertEquals(3, results.size(), results.toString());
       ThumbnailResult made = results.stream().filter(r -> r.mediaId().equals("good")).findFirst().orElseThrow();
       assertEquals(ThumbnailResult.Outcome.MADE, made.outcome());
       assertEquals(SIZES, made.sizes());
       assertEquals("dev", made.region());
       ThumbnailResult refused = results.stream().filter(r -> r.mediaId().equals("bomb")).findFirst().orElseThrow();
       assertEquals("TOO_MANY_PIXELS", refused.reason());
+      ThumbnailResult parkedResult = results.stream().filter(r -> r.mediaId().equals("away")).findFirst().orElseThrow();
+      assertEquals(ThumbnailResult.Outcome.PARKED, parkedResult.outcome());
+      assertEquals("IOException", parkedResult.reason());
 
       // the same events again: settled ones do nothing, the bomb is not retried
       int opensBefore = originals.opens.get();
