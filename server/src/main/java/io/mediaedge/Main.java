@@ -11,13 +11,22 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Production entry point: {@code java -jar media-edge.jar [--config conf/media-edge.yaml]}. */
+/**
+ * Production entry point: {@code java -jar media-edge.jar [--config conf/media-edge.yaml]}, or
+ * {@code … audit [options]} for the region audit ({@link AuditCommand}).
+ */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && args[0].equals("audit")) {
+      LogOutput.toStandardError();
+      System.exit(AuditCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.out,
+          System.err));
+      return;
+    }
     EdgeConfig config;
     try {
       config = EdgeConfig.load(configPath(args), System.getenv());

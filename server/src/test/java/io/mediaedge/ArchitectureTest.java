@@ -57,6 +57,12 @@ class ArchitectureTest {
       .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.links..")))
       .because("signing and checking a link is pure arithmetic on its fields: HTTP, media and keys' origin stay outside");
 
+  static final ArchRule AUDIT_IMPORTS_NOTHING_OF_OURS = classes()
+      .that().resideInAPackage("io.mediaedge.audit..")
+      .should().onlyDependOnClassesThat(resideOutsideOfPackage("io.mediaedge..").or(resideInAPackage("io.mediaedge.audit..")))
+      .because("the audit judges storage and the database from outside, through its own two ports: it must not"
+          + " trust the code whose promises it checks");
+
   static final ArchRule AWS_SDK_ONLY_IN_STORAGE = noClasses()
       .that().resideOutsideOfPackage("io.mediaedge.storage..")
       .should().dependOnClassesThat().resideInAnyPackage("software.amazon.awssdk..")
@@ -115,6 +121,11 @@ class ArchitectureTest {
   @Test
   void linksImportNothingOfOurs() {
     LINKS_IMPORT_NOTHING_OF_OURS.check(PRODUCTION);
+  }
+
+  @Test
+  void auditImportsNothingOfOurs() {
+    AUDIT_IMPORTS_NOTHING_OF_OURS.check(PRODUCTION);
   }
 
   @Test

@@ -136,6 +136,24 @@ public final class CassandraQuotaStore implements QuotaStore {
   }
 
   /**
+   * Moves a user's stored usage by what an audit measured against the user's ACTIVE media, through
+   * the same compare-and-set (which folds lapsed leases and drops expired holds first).
+   */
+  public Future<Void> adjustUsage(String owner, long deltaBytes, long deltaCount) {
+    return change(owner, (row, now) -> row.adjusted(deltaBytes, deltaCount));
+  }
+
+  /** Rewrites the user's row with its expired holds dropped and its lapsed leases folded. */
+  public Future<Void> pruneHolds(String owner) {
+    return change(owner, (row, now) -> new QuotaRow.Write(row));
+  }
+
+  /** A lease not renewed for this long is folded by the next change of its user's row. */
+  public static Duration leaseMaxAge() {
+    return QuotaLeases.MAX_AGE;
+  }
+
+  /**
    * Usage as stored: the row plus what every lease charged and has not folded yet; the leases'
    * unspent grants (less this instance's uploads in flight) are {@code leasedBytes}.
    */

@@ -127,6 +127,11 @@ public final class HistoryModule {
     return quotas;
   }
 
+  /** What the region audit reads and repairs ({@code bin/media-edge audit}). */
+  public CassandraAuditRows auditRows() {
+    return new CassandraAuditRows(session, quotas);
+  }
+
   /** The session itself, for tests that look at rows no store reads back. */
   CqlSession session() {
     return session;

@@ -186,6 +186,12 @@ record QuotaRow(Long version, long usedBytes, long mediaCount, Long limitOverrid
         limitOverride, reservations, reservedAt, marks));
   }
 
+  /** An operator's recount (the audit's repair): usage moved by the difference it measured. */
+  Outcome adjusted(long deltaBytes, long deltaCount) {
+    return new Write(new QuotaRow(version, usedBytes + deltaBytes, mediaCount + deltaCount, limitOverride, reservations,
+        reservedAt, settled));
+  }
+
   Outcome limit(Long override) {
     return new Write(new QuotaRow(version, usedBytes, mediaCount, override, reservations, reservedAt, settled));
   }

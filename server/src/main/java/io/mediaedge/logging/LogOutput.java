@@ -12,6 +12,22 @@ import io.mediaedge.logformat.JsonConsole;
 public final class LogOutput {
   private LogOutput() {}
 
+  /**
+   * Sends the plain log lines to standard error: for commands whose standard output is their
+   * result (the audit's JSON report).
+   */
+  public static void toStandardError() {
+    if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(appender -> {
+        if (appender instanceof ch.qos.logback.core.ConsoleAppender<?> console) {
+          console.stop();
+          console.setTarget("System.err");
+          console.start();
+        }
+      });
+    }
+  }
+
   /** Applies {@code format}; returns false when JSON was asked for but SLF4J is bound to another backend than Logback. */
   public static boolean use(LoggingConfig.Format format) {
     return format != LoggingConfig.Format.JSON || JsonConsole.install(RequestLineFields.CURRENT_REQUEST);

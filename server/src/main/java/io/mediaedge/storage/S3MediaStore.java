@@ -67,6 +67,12 @@ public final class S3MediaStore implements MediaStore {
     // One provider for both clients: the presigner signs on the event loop, so a provider that
     // fetches credentials (instance profile, SSO) must refresh them off it, before they expire.
     AwsCredentialsProvider credentials = credentials(config);
+    this.client = client(config, http, credentials);
+    this.transfers = new S3Transfers(vertx, config, credentials);
+  }
+
+  /** The SDK client every S3 adapter here uses, over {@code http}. */
+  static S3AsyncClient client(StorageConfig config, SdkAsyncHttpClient http, AwsCredentialsProvider credentials) {
     S3AsyncClientBuilder builder = S3AsyncClient.builder()
         .httpClient(http)
         .region(Region.of(config.region()))
@@ -80,11 +86,10 @@ public final class S3MediaStore implements MediaStore {
             .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
             .apiCallAttemptTimeout(config.readTimeout()));
     config.endpoint().ifPresent(builder::endpointOverride);
-    this.client = builder.build();
-    this.transfers = new S3Transfers(vertx, config, credentials);
+    return builder.build();
   }
 
-  private static AwsCredentialsProvider credentials(StorageConfig config) {
+  static AwsCredentialsProvider credentials(StorageConfig config) {
     return config.credentials()
         .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
             AwsBasicCredentials.create(c.accessKey(), c.secretKey())))
