@@ -221,6 +221,17 @@ code=$(api -o "$work/download.jpg" -w '%{http_code}' "$base_url/v1/media/$id")
 cmp -s "$sample" "$work/download.jpg" || fail "the downloaded bytes differ from the uploaded ones"
 say "uploaded and downloaded $(stat -c %s "$sample") bytes through the container (media $id)"
 
+# The region audit from the same image and configuration, beside the serving region: every
+# invariant must hold (exit 0); its JSON report is kept with the logs.
+audit_code=0
+podman exec -e MEDIA_EDGE_HEAP=128m test-images-media-edge bin/media-edge audit --verify-content --json - \
+  >"$work/audit.json" 2>"$work/audit.log" || audit_code=$?
+[[ $audit_code == 0 ]] || { tail -20 "$work/audit.log" >&2; cat "$work/audit.json" >&2; fail "the audit exited $audit_code"; }
+audited=$(tr -d ' \n' <"$work/audit.json" | sed -n 's/.*"objects":\([0-9]*\).*/\1/p')
+verified=$(tr -d ' \n' <"$work/audit.json" | sed -n 's/.*"contentVerified":\([0-9]*\).*/\1/p')
+((verified >= 1)) || fail "the audit read no object's content: $(cat "$work/audit.json")"
+say "bin/media-edge audit in the container: $audited objects, $verified SHA-256 read back, every invariant holds"
+
 # SIGTERM in the middle of an upload that takes about 10 s (300 KB/s).
 api -o "$work/slow-upload.json" -w '%{http_code}' --limit-rate 300k -H 'Content-Type: image/jpeg' \
   --data-binary "@$sample" "$base_url/v1/media" >"$work/slow-upload.code" &
