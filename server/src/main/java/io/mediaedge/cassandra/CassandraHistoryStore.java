@@ -14,6 +14,7 @@ import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaCharge;
+import io.mediaedge.history.RecordingOutcomeUnknown;
 import io.mediaedge.history.ThumbnailRecord;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -94,6 +95,11 @@ public final class CassandraHistoryStore implements HistoryStore {
             + " VALUES (?,?,?,?,?)"),
         Map.entry("insertCharge", "INSERT INTO quota_charges (owner, lease_id, media_id, bytes) VALUES (?,?,?,?)"),
         Map.entry("deleteIntent", "DELETE FROM upload_intents WHERE bucket = ? AND media_id = ?"),
+        Map.entry("deleteMedia", "DELETE FROM media_by_owner WHERE owner = ? AND media_id = ?"),
+        Map.entry("deleteEventByMedia", "DELETE FROM events_by_media WHERE owner = ? AND media_id = ? AND event_id = ?"),
+        Map.entry("deleteEventByDay", "DELETE FROM events_by_user_day WHERE owner = ? AND day = ? AND event_id = ?"),
+        Map.entry("deleteOutboxRow", "DELETE FROM outbox WHERE bucket = ? AND event_id = ?"),
+        Map.entry("deleteCharge", "DELETE FROM quota_charges WHERE owner = ? AND lease_id = ? AND media_id = ?"),
         Map.entry("intents", "SELECT bucket, media_id, owner, object_key, started_at FROM upload_intents"
             + " WHERE bucket = ? LIMIT ?"),
         Map.entry("thumbnails", "SELECT media_id, size, status, object_key, width, height, bytes, reason, made_at"
@@ -129,6 +135,26 @@ public final class CassandraHistoryStore implements HistoryStore {
       QuotaCharge c = charge.get();
       batch = batch.add(bind("insertCharge", c.owner(), c.leaseId(), c.mediaId(), c.bytes()));
     }
+    return Future.fromCompletionStage(session.executeAsync(batch), vertx.getOrCreateContext())
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(DriverFailures.isDriverFailure(e) && !DriverFailures.certainlyNotSent(e)
+            ? new RecordingOutcomeUnknown(DriverFailures.toApi(e), e) : DriverFailures.toApi(e)));
+  }
+
+  @Override
+  public Future<Void> unrecordUpload(MediaRecord media, HistoryEvent event, Optional<QuotaCharge> charge) {
+    BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED,
+        bind("deleteMedia", media.owner(), media.mediaId()),
+        bind("deleteEventByMedia", event.userId(), event.mediaId(), event.eventId()),
+        bind("deleteEventByDay", event.userId(), event.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(),
+            event.eventId()),
+        bind("deleteOutboxRow", bucketOf(event.eventId()), event.eventId()));
+    if (charge.isPresent()) {
+      QuotaCharge c = charge.get();
+      batch = batch.add(bind("deleteCharge", c.owner(), c.leaseId(), c.mediaId()));
+    }
+    // The session's timestamps are this client's clock, increasing: this write's is later than
+    // the recording's, whenever either reaches the replicas.
     return execute(batch).mapEmpty();
   }
 

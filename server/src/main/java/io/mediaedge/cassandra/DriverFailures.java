@@ -63,6 +63,21 @@ final class DriverFailures {
         || cause instanceof ReadTimeoutException;
   }
 
+  /**
+   * Whether a write certainly never reached a replica: no node could be asked, or every node
+   * refused the connection before the request went out. Anything else (a timeout, a connection
+   * lost mid-request, an overloaded coordinator) may have been applied.
+   */
+  static boolean certainlyNotSent(Throwable e) {
+    Throwable cause = unwrap(e);
+    if (cause instanceof com.datastax.oss.driver.api.core.NoNodeAvailableException) {
+      return true;
+    }
+    return cause instanceof com.datastax.oss.driver.api.core.AllNodesFailedException all && !all.getAllErrors().isEmpty()
+        && all.getAllErrors().values().stream().flatMap(java.util.List::stream)
+            .allMatch(error -> error instanceof com.datastax.oss.driver.api.core.connection.ConnectionInitException);
+  }
+
   static boolean isDriverFailure(Throwable e) {
     return unwrap(e) instanceof DriverException;
   }

@@ -35,9 +35,18 @@ public interface HistoryStore {
   /**
    * Records a finished upload in one atomic write: the media row, its UPLOAD event (by media and by
    * user and day), the outbox row for Kafka, the removal of its upload intent and, for an upload
-   * held from a quota lease, its charge.
+   * held from a quota lease, its charge. Fails with {@link RecordingOutcomeUnknown} when the write
+   * may still land (it timed out), with an ApiException when it certainly did not.
    */
   Future<Void> recordUpload(MediaRecord media, HistoryEvent event, Optional<QuotaCharge> charge);
+
+  /**
+   * Removes everything {@link #recordUpload} wrote for this media, event and charge, with a later
+   * write time, so it wins even over a batch that timed out and lands afterwards (a logged batch
+   * may still be applied from the batchlog). A no-op for a batch that never landed. The upload's
+   * object may be removed only once this succeeded: before, an ACTIVE row could be left without it.
+   */
+  Future<Void> unrecordUpload(MediaRecord media, HistoryEvent event, Optional<QuotaCharge> charge);
 
   /** Notes an upload before its first byte reaches storage; {@link #recordUpload} removes it. */
   Future<Void> recordIntent(UploadIntent intent);

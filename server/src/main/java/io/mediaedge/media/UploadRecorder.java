@@ -6,6 +6,7 @@ import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.MediaRecord;
 import io.mediaedge.history.QuotaCharge;
+import io.mediaedge.history.RecordingOutcomeUnknown;
 import io.mediaedge.history.QuotaStore;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -58,14 +59,33 @@ public final class UploadRecorder {
    */
   public Future<HistoryEvent> writeHistory(FinishedUpload upload, String eventId, Instant occurredAt,
       long latencyMillis, Optional<QuotaCharge> charge) {
-    HistoryEvent event = upload.event(eventId, occurredAt, latencyMillis);
+    return writeHistory(upload, upload.event(eventId, occurredAt, latencyMillis), charge);
+  }
+
+  /** The same for an event made already ({@link #event}). */
+  public Future<HistoryEvent> writeHistory(FinishedUpload upload, HistoryEvent event, Optional<QuotaCharge> charge) {
     return history.recordUpload(upload.row(), event, charge).map(event);
   }
 
-  /** Both steps, for a flow that undoes nothing when one fails. */
+  /** The upload's event as {@link #writeHistory} writes it. */
+  public HistoryEvent event(FinishedUpload upload, String eventId, Instant occurredAt, long latencyMillis) {
+    return upload.event(eventId, occurredAt, latencyMillis);
+  }
+
+  /** Removes what {@link #writeHistory} wrote, or would write should its batch still land (an undone upload). */
+  public Future<Void> unwriteHistory(FinishedUpload upload, HistoryEvent event, Optional<QuotaCharge> charge) {
+    return history.unrecordUpload(upload.row(), event, charge);
+  }
+
+  /**
+   * Both steps, for a flow that undoes nothing when one fails: it records the same upload again
+   * with the same event id, so a write of unknown outcome is simply written again.
+   */
   public Future<HistoryEvent> record(FinishedUpload upload, String eventId, Instant occurredAt, long latencyMillis) {
     return settleQuota(upload)
-        .compose(settled -> writeHistory(upload, eventId, occurredAt, latencyMillis, Optional.empty()));
+        .compose(settled -> writeHistory(upload, eventId, occurredAt, latencyMillis, Optional.empty()))
+        .recover(failure -> Future.failedFuture(failure instanceof RecordingOutcomeUnknown unknown
+            ? unknown.answer() : failure));
   }
 
   /** Sends the recorded event now; its outbox row covers a failure to. */

@@ -7,6 +7,10 @@ import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.media.MediaId;
+import java.time.Duration;
+import io.vertx.core.Vertx;
+import io.mediaedge.history.QuotaCharge;
+import io.mediaedge.history.RecordingOutcomeUnknown;
 import io.mediaedge.media.UploadRecorder;
 import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.history.HistoryStore.UploadIntent;
@@ -41,6 +45,11 @@ public final class UploadFlow implements MediaUploads {
   private final HistoryStore history;
   private final QuotaStore quotas;
   private final OutboxRelay relay;
+  /** How long an upload whose recording failed is retried to be undone in Cassandra before its object is left. */
+  static final Duration UNDO_PATIENCE = Duration.ofMinutes(10);
+  private static final long UNDO_RETRY_MS = 250;
+  private static final long UNDO_RETRY_MAX_MS = 5_000;
+
   private final UploadRecorder recorder;
 
   public UploadFlow(UploadService streaming, HistoryStore history, QuotaStore quotas, OutboxRelay relay,
@@ -65,33 +74,72 @@ public final class UploadFlow implements MediaUploads {
     return quotas.hold(owner, id, holding)
         .compose(hold -> history.recordIntent(intent)
             .compose(noted -> streaming.upload(context, request, source, id, intentRemovedOnceCleanedUp(intent)))
-            .compose(stored -> record(stored, intent, hold, request.origin(), startedNanos))
+            .compose(stored -> record(context, stored, intent, hold, request.origin(), startedNanos))
             .onFailure(failure -> hold.release()))
         // Every refusal or failure, quota included, is an event for the dashboards.
         .onFailure(failure -> recordFailure(request, id, failure, startedNanos));
   }
 
-  /** Charges the quota in the history write; removes the object if that write fails. */
-  private Future<StoredMedia> record(StoredMedia stored, UploadIntent intent, QuotaHold hold, Origin origin,
-      long startedNanos) {
+  /**
+   * Charges the quota in the history write; if that write fails, the client hears so at once and
+   * the upload is undone behind it: when the write may still land (it timed out), what it would
+   * leave in Cassandra first, then the object.
+   */
+  private Future<StoredMedia> record(Context context, StoredMedia stored, UploadIntent intent, QuotaHold hold,
+      Origin origin, long startedNanos) {
     FinishedUpload upload = new FinishedUpload(stored.owner(), stored.id(), stored.contentType(), stored.size(),
         stored.sha256(), stored.key(), stored.createdAt(), origin);
+    HistoryEvent event = recorder.event(upload, MediaId.next(), stored.createdAt(), elapsedMillis(startedNanos));
     return hold.charge(stored.size())
-        .compose(charge -> recorder.writeHistory(upload, MediaId.next(), stored.createdAt(),
-            elapsedMillis(startedNanos), Optional.of(charge)))
         .recover(failure -> undo(stored, intent, failure))
-        .map(event -> {
+        .compose(charge -> recorder.writeHistory(upload, event, Optional.of(charge))
+            .recover(failure -> {
+              if (!(failure instanceof RecordingOutcomeUnknown unknown)) {
+                return undo(stored, intent, failure);
+              }
+              unrecordThenDiscard(context.owner(), upload, event, Optional.of(charge), stored, intent, 1,
+                  System.nanoTime() + UNDO_PATIENCE.toNanos());
+              return Future.failedFuture(unknown.answer());
+            }))
+        .map(recorded -> {
           hold.recorded();
-          recorder.publish(event);
+          recorder.publish(recorded);
           return stored;
         });
   }
 
+  /** Nothing was written to Cassandra for it: the object goes, then the intent. */
   private <T> Future<T> undo(StoredMedia stored, UploadIntent intent, Throwable failure) {
+    discard(stored, intent);
+    return Future.failedFuture(failure instanceof ApiException ? failure : ErrorCode.HISTORY_UNAVAILABLE.error());
+  }
+
+  /**
+   * Removes what the failed write may have left (retried while Cassandra is away, up to
+   * {@link #UNDO_PATIENCE}), then the object. Found by the fault suite: a batch that timed out while
+   * Cassandra was paused landed when it woke, after the object had been removed, leaving an ACTIVE
+   * row with no object and a quota charge its instance no longer counted. Given up, the object
+   * stays: its row may exist, and the orphan reconciler removes it when the intent says it is not.
+   */
+  private void unrecordThenDiscard(Vertx vertx, FinishedUpload upload, HistoryEvent event,
+      Optional<QuotaCharge> charge, StoredMedia stored, UploadIntent intent, int attempt, long deadlineNanos) {
+    recorder.unwriteHistory(upload, event, charge)
+        .onSuccess(v -> discard(stored, intent))
+        .onFailure(e -> {
+          if (System.nanoTime() > deadlineNanos) {
+            log.error("Upload {} could not be undone in Cassandra for {} ({}); its object {} is kept for the orphan"
+                + " reconciler", stored.id(), UNDO_PATIENCE, e.toString(), stored.key());
+            return;
+          }
+          vertx.setTimer(Math.min(UNDO_RETRY_MAX_MS, UNDO_RETRY_MS * attempt), id -> unrecordThenDiscard(vertx, upload,
+              event, charge, stored, intent, attempt + 1, deadlineNanos));
+        });
+  }
+
+  private void discard(StoredMedia stored, UploadIntent intent) {
     streaming.discard(stored)
         .onSuccess(removed -> removeIntent(intent))
         .onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}", stored.key(), e.toString()));
-    return Future.failedFuture(failure instanceof ApiException ? failure : ErrorCode.HISTORY_UNAVAILABLE.error());
   }
 
   /** A promise for the streaming's cleanup: once nothing is left in the store, the intent goes. */

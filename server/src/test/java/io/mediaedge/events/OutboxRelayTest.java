@@ -438,6 +438,12 @@ class OutboxRelayTest {
     }
 
     @Override
+    public Future<Void> unrecordUpload(MediaRecord media, HistoryEvent event,
+        java.util.Optional<io.mediaedge.history.QuotaCharge> charge) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Future<Void> recordEvent(HistoryEvent event) {
       throw new UnsupportedOperationException();
     }

@@ -203,6 +203,73 @@ class DependencyOutageIT {
   }
 
   /**
+   * Found by the fault suite: Cassandra frozen (SIGSTOP, so the recording batch is sent and no
+   * answer comes) while an upload is recorded. The client gets 503 when the driver gives up; the
+   * batch lands when Cassandra wakes; the upload must still end with no row, no object, no event
+   * row and its quota unchanged (before the fix the object went at once and the late batch left an
+   * ACTIVE row without it, charged to nobody's count).
+   */
+  @Test
+  void anUploadRecordedWhileCassandraIsFrozenIsUndoneWhenItWakes() throws Exception {
+    CassandraServer cassandra = stack.dev().cassandra();
+    EdgeServer server = stack.server();
+    EdgeClient h1 = EdgeClient.http11(stack);
+    String user = freshUser("cassandra-frozen");
+    String token = stack.token(user);
+    byte[] before = MediaSamples.withHead(MediaSamples.PNG_HEAD, 4 * KIB, 8);
+    String beforeId = json(created(h1.upload(token, "image/png", before))).getString("id");
+    String beforeKey = ObjectKeys.mediaKey(user, beforeId);
+
+    int size = 64 * KIB;
+    HeldBackBody heldBody = new HeldBackBody(MediaSamples.withHead(MediaSamples.PNG_HEAD, size, 9), 16 * KIB);
+    HttpRequest held = h1.request("/v1/media", token).header("Content-Type", "image/png")
+        .POST(HttpRequest.BodyPublishers.fromPublisher(heldBody, size)).build();
+    CompletableFuture<HttpResponse<byte[]>> inFlight = CompletableFuture.supplyAsync(() -> h1.send(held));
+    HistoryFlowsIT.poll(() -> usage(server, user), u -> u.reservedBytes() > 0 || Leftovers.intents(user).size() == 1,
+        Duration.ofSeconds(20));
+    signal("STOP", cassandra.pid());
+    HttpResponse<byte[]> failed;
+    try {
+      heldBody.release();
+      // the driver gives up after history.requestTimeout (5 s); the batch waits in Cassandra's socket
+      failed = inFlight.get(30, TimeUnit.SECONDS);
+      assertError(503, "HISTORY_UNAVAILABLE", failed);
+      Thread.sleep(1_000);
+    } finally {
+      heldBody.release();
+      signal("CONT", cassandra.pid());
+    }
+    // awake: the late batch lands, the undo (a later write) wins, then the object and the intent go
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!(Leftovers.objects(user).equals(Set.of(beforeKey)) && mediaRows(user).equals(Set.of(beforeId))
+        && Leftovers.intents(user).isEmpty())) {
+      assertTrue(System.nanoTime() < deadline, "left behind: objects " + Leftovers.objects(user) + ", rows "
+          + mediaRows(user) + ", intents " + Leftovers.intents(user));
+      Thread.sleep(250);
+    }
+    Usage usage = usage(server, user);
+    assertEquals(4 * KIB, usage.usedBytes(), "only the stored media counts");
+    assertEquals(1, usage.mediaCount());
+    assertEquals(200, h1.get("/v1/media/" + beforeId, token).statusCode());
+  }
+
+  private static Set<String> mediaRows(String user) {
+    var cassandra = stack.dev().cassandra();
+    try (com.datastax.oss.driver.api.core.CqlSession cql = com.datastax.oss.driver.api.core.CqlSession.builder()
+        .addContactPoint(new java.net.InetSocketAddress(cassandra.host(), cassandra.port()))
+        .withLocalDatacenter(cassandra.localDatacenter()).build()) {
+      Set<String> ids = new java.util.TreeSet<>();
+      cql.execute("SELECT media_id FROM " + stack.server().config().history().keyspace()
+          + ".media_by_owner WHERE owner = ?", user).forEach(row -> ids.add(row.getString(0)));
+      return ids;
+    }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
+  }
+
+  /**
    * A body of known length that sends its first slice at once and the rest only on
    * {@link #release()}: the request is in the server's hands but not finished. Never blocks a
    * client thread (the JDK client pulls bodies on its own selector thread).

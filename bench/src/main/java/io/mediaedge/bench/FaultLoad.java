@@ -1,0 +1,262 @@
+package io.mediaedge.bench;
+
+import io.mediaedge.devstack.DevStack;
+import io.mediaedge.it.MediaSamples;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The steady mixed load the fault suite runs under each fault: threads that upload (8 KiB, 256 KiB
+ * or 2 MiB, checking the answered SHA-256), download one of their own earlier uploads (checking the
+ * length) and delete one now and then, alternating between the two media-edge instances. Every
+ * request is counted by scenario, phase and outcome ({@code 201}, {@code 503 HISTORY_UNAVAILABLE},
+ * {@code io} for a refused or cut connection); upload latencies go into a histogram per phase;
+ * every acknowledged upload is remembered for the event check.
+ */
+final class FaultLoad implements AutoCloseable {
+  static final String DESCRIPTION = "per thread: 60 % uploads (8 KiB, 256 KiB, 2 MiB image/jpeg in turn), 25 %"
+      + " downloads of its own earlier uploads, 15 % deletes; the two instances in turn; 20 ms between requests,"
+      + " 200 ms after a refused or cut connection";
+  private static final long[] SIZES = {8 << 10, 256 << 10, 2 << 20};
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /** After a refused or cut connection, as a client would back off (a dead instance refuses in microseconds). */
+  private static final long IO_BACKOFF_MS = 200;
+
+  /** An upload media-edge answered 201 for: it must be in S3, in Cassandra, and on the topic. */
+  record Acknowledged(String scenario, String mediaId, String user) {}
+
+  private final HttpClient client;
+  private final DevStack dev;
+  private final List<EdgeFork> edges;
+  private final int threads;
+  private final List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
+  private final Map<String, Map<String, AtomicLong>> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+  /** Per instance, when it last answered an upload with 201. */
+  private final long[] lastUploadOk;
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean running;
+  private volatile String scenario = "";
+  private volatile String phase = "before";
+
+  FaultLoad(HttpClient client, DevStack dev, List<EdgeFork> edges, int threads) {
+    this.client = client;
+    this.dev = dev;
+    this.edges = edges;
+    this.threads = threads;
+    this.lastUploadOk = new long[edges.size()];
+  }
+
+  /** Starts the threads for a scenario; its counts start empty. */
+  void start(String name) {
+    scenario = name;
+    outcomes.clear();
+    latency.clear();
+    running = true;
+    for (int i = 0; i < threads; i++) {
+      int index = i;
+      Thread t = new Thread(() -> loop(index), "fault-load-" + i);
+      t.setDaemon(true);
+      t.start();
+      workers.add(t);
+    }
+  }
+
+  void phase(String name) {
+    phase = name;
+  }
+
+  /**
+   * Seconds from {@code sinceNanos} until both instances answered an upload with 201; null when
+   * that did not happen within {@code timeout}.
+   */
+  Double awaitRecovery(long sinceNanos, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long latest = 0;
+      boolean all = true;
+      synchronized (lastUploadOk) {
+        for (long at : lastUploadOk) {
+          all &= at > sinceNanos;
+          latest = Math.max(latest, at);
+        }
+      }
+      if (all) {
+        return (latest - sinceNanos) / 1e9;
+      }
+      Thread.sleep(50);
+    }
+    return null;
+  }
+
+  /** Stops the threads (each finishes its request) and returns the scenario's figures. */
+  JsonObject stop() throws InterruptedException {
+    running = false;
+    for (Thread t : workers) {
+      t.join(TimeUnit.SECONDS.toMillis(90));
+    }
+    workers.clear();
+    JsonObject byPhase = new JsonObject();
+    long tried = 0;
+    long ok = 0;
+    Map<String, Long> errors = new TreeMap<>();
+    for (String p : List.of("before", "during", "after")) {
+      Map<String, AtomicLong> counts = outcomes.getOrDefault(p, Map.of());
+      JsonObject c = new JsonObject();
+      new TreeMap<>(counts).forEach((k, v) -> c.put(k, v.get()));
+      Histogram h = latency.get(p);
+      byPhase.put(p, new JsonObject().put("outcomes", c)
+          .put("uploadLatencyMs", h == null ? null : BenchFigures.latencyMs(h)));
+      for (Map.Entry<String, AtomicLong> e : counts.entrySet()) {
+        tried += e.getValue().get();
+        if (e.getKey().matches("\\w+ 2\\d\\d")) {
+          ok += e.getValue().get();
+        } else {
+          errors.merge(e.getKey(), e.getValue().get(), Long::sum);
+        }
+      }
+    }
+    return new JsonObject().put("tried", tried).put("ok2xx", ok).put("errors", new JsonObject(new LinkedHashMap<>(errors)))
+        .put("phases", byPhase);
+  }
+
+  List<Acknowledged> acknowledged() {
+    return List.copyOf(acknowledged);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+  }
+
+  private void loop(int index) {
+    SplittableRandom random = new SplittableRandom(index * 7919L + scenario.hashCode());
+    String user = "fault-user-" + index;
+    String token = dev.token(user, Duration.ofHours(3));
+    List<String> mine = new ArrayList<>();
+    int turn = index;
+    while (running) {
+      int instance = turn++ % edges.size();
+      URI base = edges.get(instance).base();
+      int dice = random.nextInt(100);
+      if (dice < 60 || mine.isEmpty()) {
+        upload(base, instance, token, user, SIZES[turn % SIZES.length], random.nextLong(), mine);
+      } else if (dice < 85) {
+        download(base, token, mine.get(random.nextInt(mine.size())));
+      } else {
+        delete(base, token, mine.remove(random.nextInt(mine.size())));
+      }
+      pause(20);
+    }
+  }
+
+  private void upload(URI base, int instance, String token, String user, long size, long seed, List<String> mine) {
+    String label = phase;
+    GeneratedBody body = new GeneratedBody(size, seed, MediaSamples.JPEG_HEAD);
+    long start = System.nanoTime();
+    try {
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/v1/media"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "image/jpeg").timeout(REQUEST_TIMEOUT)
+          .POST(BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> body), size)).build(),
+          BodyHandlers.ofString());
+      if (r.statusCode() == 201) {
+        JsonObject json = new JsonObject(r.body());
+        if (!json.getString("sha256", "").equals(body.sha256Hex())) {
+          count(label, "upload 201-WRONG-SHA256");
+          return;
+        }
+        acknowledged.add(new Acknowledged(scenario, json.getString("id"), user));
+        mine.add(json.getString("id"));
+        synchronized (lastUploadOk) {
+          lastUploadOk[instance] = System.nanoTime();
+        }
+        record(label, System.nanoTime() - start);
+      }
+      count(label, "upload " + r.statusCode() + code(r.body()));
+    } catch (java.io.IOException e) {
+      count(label, "upload io");
+      pause(IO_BACKOFF_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void download(URI base, String token, String id) {
+    String label = phase;
+    try {
+      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/v1/media/" + id))
+          .header("Authorization", "Bearer " + token).timeout(REQUEST_TIMEOUT).GET().build(), BodyHandlers.ofByteArray());
+      count(label, "download " + r.statusCode() + (r.statusCode() == 200 ? "" : code(new String(r.body(),
+          java.nio.charset.StandardCharsets.UTF_8))));
+    } catch (java.io.IOException e) {
+      count(label, "download io");
+      pause(IO_BACKOFF_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void delete(URI base, String token, String id) {
+    String label = phase;
+    try {
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/v1/media/" + id))
+          .header("Authorization", "Bearer " + token).timeout(REQUEST_TIMEOUT).DELETE().build(), BodyHandlers.ofString());
+      count(label, "delete " + r.statusCode() + code(r.body()));
+    } catch (java.io.IOException e) {
+      count(label, "delete io");
+      pause(IO_BACKOFF_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** " ERROR_CODE" of a JSON error body, or "". */
+  private static String code(String body) {
+    if (body == null || !body.startsWith("{")) {
+      return "";
+    }
+    try {
+      String error = new JsonObject(body).getString("error");
+      return error == null ? "" : " " + error;
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private void count(String label, String outcome) {
+    outcomes.computeIfAbsent(label, l -> new ConcurrentHashMap<>()).computeIfAbsent(outcome, o -> new AtomicLong())
+        .incrementAndGet();
+  }
+
+  private void record(String label, long nanos) {
+    Histogram h = latency.computeIfAbsent(label, l -> new Histogram(TimeUnit.MINUTES.toNanos(10), 3));
+    synchronized (h) {
+      h.recordValue(Math.min(nanos, TimeUnit.MINUTES.toNanos(10)));
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
