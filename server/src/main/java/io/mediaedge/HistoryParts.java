@@ -51,7 +51,8 @@ final class HistoryParts {
     this.steering = steering;
     this.topic = config.events().topic();
     this.relay = new OutboxRelay(vertx, module.history(), publisher, config.events());
-    this.sweeper = new DeletionSweeper(vertx, module.history(), store, config.events().sweepInterval());
+    this.sweeper = new DeletionSweeper(vertx, module.history(), store, module.quotas(),
+        config.events().sweepInterval());
     this.reconciler = new OrphanReconciler(vertx, module.history(), store, config.events().orphanGrace(),
         config.events().orphanCheckInterval());
     UploadRecorder recorder = new UploadRecorder(module.history(), module.quotas(), relay);

@@ -33,8 +33,13 @@ import org.HdrHistogram.Histogram;
 final class FaultLoad implements AutoCloseable {
   static final String DESCRIPTION = "per thread: 60 % uploads (8 KiB, 256 KiB, 2 MiB image/jpeg in turn), 25 %"
       + " downloads of its own earlier uploads, 15 % deletes; the two instances in turn; 20 ms between requests,"
-      + " 200 ms after a refused or cut connection";
+      + " 200 ms after a refused or cut connection; and one thread of resumable (tus) uploads of 9 MiB in 3 MiB"
+      + " PATCHes, each PATCH to the other instance, resumed from the offset a HEAD tells after a failure, read"
+      + " back and compared when finished";
   private static final long[] SIZES = {8 << 10, 256 << 10, 2 << 20};
+  /** A resumable upload: two 8 MiB parts' worth, sent in 3 MiB PATCHes. */
+  private static final int TUS_LENGTH = 9 << 20;
+  private static final int TUS_PATCH = 3 << 20;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
   /** After a refused or cut connection, as a client would back off (a dead instance refuses in microseconds). */
   private static final long IO_BACKOFF_MS = 200;
@@ -64,7 +69,7 @@ final class FaultLoad implements AutoCloseable {
     this.lastUploadOk = new long[edges.size()];
   }
 
-  /** Starts the threads for a scenario; its counts start empty. */
+  /** Starts the threads for a scenario (and one resumable uploader); its counts start empty. */
   void start(String name) {
     scenario = name;
     outcomes.clear();
@@ -77,6 +82,10 @@ final class FaultLoad implements AutoCloseable {
       t.start();
       workers.add(t);
     }
+    Thread tus = new Thread(this::resumableLoop, "fault-load-tus");
+    tus.setDaemon(true);
+    tus.start();
+    workers.add(tus);
   }
 
   void phase(String name) {
@@ -126,7 +135,7 @@ final class FaultLoad implements AutoCloseable {
           .put("uploadLatencyMs", h == null ? null : BenchFigures.latencyMs(h)));
       for (Map.Entry<String, AtomicLong> e : counts.entrySet()) {
         tried += e.getValue().get();
-        if (e.getKey().matches("\\w+ 2\\d\\d")) {
+        if (e.getKey().matches("[\\w-]+ 2\\d\\d.*")) {
           ok += e.getValue().get();
         } else {
           errors.merge(e.getKey(), e.getValue().get(), Long::sum);
@@ -179,7 +188,7 @@ final class FaultLoad implements AutoCloseable {
       if (r.statusCode() == 201) {
         JsonObject json = new JsonObject(r.body());
         if (!json.getString("sha256", "").equals(body.sha256Hex())) {
-          count(label, "upload 201-WRONG-SHA256");
+          count(label, "upload WRONG-SHA256");
           return;
         }
         acknowledged.add(new Acknowledged(scenario, json.getString("id"), user));
@@ -224,6 +233,103 @@ final class FaultLoad implements AutoCloseable {
       pause(IO_BACKOFF_MS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Resumable uploads of {@link #TUS_LENGTH} bytes in {@link #TUS_PATCH} PATCHes, each PATCH to the
+   * other instance than the one before: a PATCH that fails (a killed instance, a refused write) is
+   * followed by a HEAD on the other instance and the upload goes on from the offset it tells. A
+   * finished upload is read back and its SHA-256 compared.
+   */
+  private void resumableLoop() {
+    SplittableRandom random = new SplittableRandom(scenario.hashCode());
+    String user = "fault-tus-user";
+    String token = dev.token(user, Duration.ofHours(3));
+    int turn = 0;
+    while (running) {
+      String label = phase;
+      byte[] file = new byte[TUS_LENGTH];
+      try (GeneratedBody body = new GeneratedBody(TUS_LENGTH, random.nextLong(), MediaSamples.JPEG_HEAD)) {
+        body.readNBytes(file, 0, TUS_LENGTH);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      try {
+        HttpResponse<String> created = client.send(HttpRequest.newBuilder(edges.get(turn++ % edges.size()).base()
+            .resolve("/v1/uploads/")).header("Authorization", "Bearer " + token).header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", String.valueOf(TUS_LENGTH))
+            .header("Upload-Metadata", "filetype " + java.util.Base64.getEncoder().encodeToString(
+                "image/jpeg".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+            .timeout(REQUEST_TIMEOUT).POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        count(label, "tus-create " + created.statusCode() + code(created.body()));
+        if (created.statusCode() != 201) {
+          pause(IO_BACKOFF_MS);
+          continue;
+        }
+        String path = URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();
+        long offset = 0;
+        boolean failedBefore = false;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        // an upload left unfinished when the load stops stays, as a client's would, until its expiry
+        while (offset < TUS_LENGTH && running && System.nanoTime() < deadline) {
+          URI base = edges.get(turn++ % edges.size()).base();
+          if (failedBefore) {
+            offset = tusOffset(base, path, token, offset);
+          }
+          int end = (int) Math.min(TUS_LENGTH, offset + TUS_PATCH);
+          try {
+            HttpResponse<String> patched = client.send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Authorization", "Bearer " + token).header("Tus-Resumable", "1.0.0")
+                .header("Upload-Offset", String.valueOf(offset))
+                .header("Content-Type", "application/offset+octet-stream").timeout(REQUEST_TIMEOUT)
+                .method("PATCH", BodyPublishers.ofByteArray(file, (int) offset, end - (int) offset)).build(),
+                BodyHandlers.ofString());
+            count(phase, "tus-patch " + patched.statusCode() + code(patched.body()) + (failedBefore ? " (resumed on"
+                + " the other instance)" : ""));
+            failedBefore = patched.statusCode() != 204;
+            if (!failedBefore) {
+              offset = Long.parseLong(patched.headers().firstValue("Upload-Offset").orElse("0"));
+            } else {
+              pause(IO_BACKOFF_MS);
+            }
+          } catch (java.io.IOException e) {
+            count(phase, "tus-patch io");
+            failedBefore = true;
+            pause(IO_BACKOFF_MS);
+          }
+        }
+        if (offset == TUS_LENGTH) {
+          String id = path.substring(path.lastIndexOf('/') + 1);
+          HttpResponse<byte[]> read = client.send(HttpRequest.newBuilder(edges.get(turn % edges.size()).base()
+              .resolve("/v1/media/" + id)).header("Authorization", "Bearer " + token).timeout(REQUEST_TIMEOUT).GET()
+              .build(), BodyHandlers.ofByteArray());
+          boolean same = read.statusCode() == 200 && java.util.Arrays.equals(read.body(), file);
+          count(phase, same ? "tus-finished 201" : "tus-finished WRONG-BYTES " + read.statusCode());
+          if (same) {
+            acknowledged.add(new Acknowledged(scenario, id, user));
+          }
+        }
+      } catch (java.io.IOException e) {
+        count(phase, "tus-create io");
+        pause(IO_BACKOFF_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** The offset the server holds for the upload (HEAD), or {@code fallback} when it does not answer. */
+  private long tusOffset(URI base, String path, String token, long fallback) throws InterruptedException {
+    try {
+      HttpResponse<Void> head = client.send(HttpRequest.newBuilder(base.resolve(path))
+          .header("Authorization", "Bearer " + token).header("Tus-Resumable", "1.0.0").timeout(REQUEST_TIMEOUT)
+          .method("HEAD", BodyPublishers.noBody()).build(), BodyHandlers.discarding());
+      return head.statusCode() == 200 ? Long.parseLong(head.headers().firstValue("Upload-Offset").orElse("0"))
+          : fallback;
+    } catch (java.io.IOException e) {
+      return fallback;
     }
   }
 

@@ -5,6 +5,7 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.ForkedServer;
 import io.mediaedge.it.MediaSamples;
+import io.mediaedge.testing.S3FaultProxy;
 import io.mediaedge.tls.TlsClients;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -33,8 +34,10 @@ final class FaultScenarios {
   private final List<EdgeFork> edges;
   private final HttpClient client;
   private final Consumer<String> say;
+  private final S3FaultProxy s3Proxy;
 
-  FaultScenarios(DevStack dev, List<EdgeFork> edges, HttpClient client, Consumer<String> say) {
+  FaultScenarios(DevStack dev, List<EdgeFork> edges, HttpClient client, S3FaultProxy s3Proxy, Consumer<String> say) {
+    this.s3Proxy = s3Proxy;
     this.dev = dev;
     this.edges = edges;
     this.client = client;
@@ -53,6 +56,9 @@ final class FaultScenarios {
       case "s3-pause" -> pause(dev.s3(), "S3Mock", Math.max(5, pause / 3));
       case "kafka-kill" -> killAndRestart(dev.kafka(), "Kafka");
       case "cassandra-kill" -> killAndRestart(dev.cassandra(), "Cassandra");
+      case "s3-refuse" -> s3Mode(S3FaultProxy.Mode.REFUSE, Math.max(5, pause / 3), "S3 refusing connections");
+      case "s3-errors" -> s3Errors(Math.max(6, pause / 3));
+      case "hostile-clients" -> hostile(cuts * 3, Math.max(10, pause / 2));
       case "edge-kill" -> killEdges(kills);
       case "client-cuts" -> cut(cuts);
       default -> throw new IllegalArgumentException("no scenario named " + name);
@@ -69,6 +75,49 @@ final class FaultScenarios {
     }
     say.accept("SIGCONT " + what);
     return new JsonObject().put("what", what + " paused (SIGSTOP) for " + seconds + " s").put("seconds", seconds);
+  }
+
+  private JsonObject s3Mode(S3FaultProxy.Mode mode, int seconds, String what) throws InterruptedException {
+    say.accept(what + " for " + seconds + " s");
+    s3Proxy.mode(mode);
+    try {
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    } finally {
+      s3Proxy.mode(S3FaultProxy.Mode.PASS);
+    }
+    return new JsonObject().put("what", what + " for " + seconds + " s (a proxy in front of S3Mock)")
+        .put("seconds", seconds).put("connectionsRefused", s3Proxy.refused());
+  }
+
+  /** Half the time 503 SlowDown, half 500 InternalError, to every S3 request. */
+  private JsonObject s3Errors(int seconds) throws InterruptedException {
+    long before = s3Proxy.errorsAnswered();
+    s3Mode(S3FaultProxy.Mode.SLOW_DOWN_503, seconds / 2, "S3 answering 503 SlowDown");
+    s3Mode(S3FaultProxy.Mode.INTERNAL_ERROR_500, seconds - seconds / 2, "S3 answering 500 InternalError");
+    return new JsonObject().put("what", "S3 answering 503 SlowDown for " + seconds / 2 + " s, then 500 InternalError for "
+        + (seconds - seconds / 2) + " s (a proxy in front of S3Mock)").put("seconds", seconds)
+        .put("errorsAnswered", s3Proxy.errorsAnswered() - before);
+  }
+
+  /**
+   * The hostile clients of {@code bench/slow-clients.sh} (slowloris headers, a body at 100 B/s,
+   * idle after the handshake, idle kept-alive, idle without a handshake) against the second
+   * instance, while the load runs against both.
+   */
+  private JsonObject hostile(int connections, int seconds) throws Exception {
+    HostileConnections hostile = new HostileConnections(edges.get(1).base().getPort(),
+        dev.token("fault-hostile", Duration.ofHours(3)), 2_000, true);
+    say.accept(connections + " hostile connections against edge-b for " + seconds + " s");
+    hostile.start(connections, List.of(HostileConnections.Kind.values()), 5_000);
+    try {
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    } finally {
+      hostile.stop();
+    }
+    JsonObject report = hostile.report();
+    hostile.close();
+    return new JsonObject().put("what", connections + " hostile connections (held, reopened when closed) against"
+        + " edge-b for " + seconds + " s").put("hostile", report);
   }
 
   private JsonObject killAndRestart(ForkedServer<?> server, String what) throws Exception {

@@ -6,6 +6,7 @@ import io.mediaedge.config.EdgeConfig;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.devstack.FreePorts;
 import io.mediaedge.testing.DevStackConfig;
+import io.mediaedge.testing.S3FaultProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ public final class FaultSuite {
       Usage: bench/faults.sh [options]
         --quick               shorter pauses, 3 kills, 100 cuts: under 10 minutes
         --only a,b            these scenarios only (baseline, kafka-pause, kafka-kill, cassandra-pause,
-                              cassandra-kill, s3-pause, edge-kill, client-cuts)
+                              cassandra-kill, s3-pause, s3-refuse, s3-errors, edge-kill, client-cuts,
+                              hostile-clients)
         --clients N           load threads (default 6)
         --kills N             SIGKILLs of one media-edge (default 20; quick 3)
         --cuts N              client cuts (default 1000; quick 100)
@@ -47,7 +49,10 @@ public final class FaultSuite {
       "events.orphanCheckInterval", "2s",
       "events.sweepInterval", "1s",
       "events.relayInterval", "1s",
-      "events.relayMinAge", "1s");
+      "events.relayMinAge", "1s",
+      // resumable uploads the load leaves unfinished when a scenario ends expire within it
+      "resumable.expiry", "5m",
+      "resumable.expiryCheckInterval", "5s");
   static final Duration GRACE = Duration.ofSeconds(10);
 
   private final ScenarioArgs args;
@@ -58,6 +63,7 @@ public final class FaultSuite {
   private final List<EdgeFork> edges = new ArrayList<>();
   private EdgeConfig edgeConfig;
   private FaultLoad load;
+  private S3FaultProxy s3Proxy;
 
   private FaultSuite(ScenarioArgs args) {
     this.args = args;
@@ -80,9 +86,10 @@ public final class FaultSuite {
     int clients = args.integer("clients", 6, 6);
     String xmx = args.xmx("256m");
     List<String> all = args.quick()
-        ? List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "s3-pause", "edge-kill", "client-cuts")
-        : List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "cassandra-kill", "s3-pause",
-            "edge-kill", "client-cuts");
+        ? List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "s3-pause", "s3-refuse", "s3-errors",
+            "edge-kill", "client-cuts", "hostile-clients")
+        : List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "cassandra-kill", "s3-pause", "s3-refuse",
+            "s3-errors", "edge-kill", "client-cuts", "hostile-clients");
     String only = args.get("only", "", "");
     List<String> scenarios = only.isEmpty() ? all : List.of(only.split(","));
     result.put("scenario", "faults").put("startedAt", started.toString())
@@ -97,7 +104,7 @@ public final class FaultSuite {
     try {
       startStack(xmx);
       load = new FaultLoad(stack.client(), dev, edges, clients);
-      FaultScenarios faults = new FaultScenarios(dev, edges, stack.client(), this::say);
+      FaultScenarios faults = new FaultScenarios(dev, edges, stack.client(), s3Proxy, this::say);
       for (String name : scenarios) {
         JsonObject row = scenario(name, faults, pause, kills, cuts);
         table.add(row);
@@ -124,6 +131,9 @@ public final class FaultSuite {
         load.close();
       }
       edges.forEach(EdgeFork::close);
+      if (s3Proxy != null) {
+        s3Proxy.close();
+      }
       if (stack != null) {
         stack.close();
       }
@@ -181,9 +191,12 @@ public final class FaultSuite {
     overrides.putAll(args.overrides());
     JsonObject base = DevStackConfig.tree(dev, FreePorts.pick(), 0, new JsonObject());
     EdgeFork.applyOverrides(base, overrides);
+    // the audit reads S3 directly; the instances go through the proxy the S3 faults switch
     edgeConfig = EdgeConfig.fromTree(new JsonObject(base.encode()), dev.storageEnv(), "the fault suite's config");
+    s3Proxy = new S3FaultProxy("127.0.0.1", dev.s3().port());
     for (String name : List.of("edge-a", "edge-b")) {
       JsonObject config = new JsonObject(base.encode());
+      config.getJsonObject("storage").put("endpoint", "http://127.0.0.1:" + s3Proxy.port());
       config.getJsonObject("server").getJsonObject("https").put("port", FreePorts.pick());
       config.getJsonObject("server").put("region", "faults");
       Path logs = work.resolve("logs");

@@ -250,9 +250,13 @@ final class S3Transfers {
         written.tryComplete(answer.result().getHeader("ETag"));
       } else {
         HttpClientResponse response = answer.result();
-        request.reset(0);
-        response.body().onComplete(read -> written.tryFail(translate(new S3Status(response.statusCode(),
+        int status = response.statusCode();
+        // The error's body is read from before the request is reset: reset first, a store that
+        // answered early and closed (S3 does, under load) left the read without an outcome, the
+        // write never failed and the client waited for its idle timeout (found by the fault suite).
+        response.body().onComplete(read -> written.tryFail(translate(new S3Status(status,
             read.succeeded() ? errorCode(read.result().toString(StandardCharsets.UTF_8)) : ""))));
+        request.reset(0);
       }
     });
     if (body instanceof StreamedBody streamed) {

@@ -67,6 +67,44 @@ class InterruptedDeleteIT {
     }
   }
 
+  /**
+   * Found by the fault suite: an instance killed right after a delete's compare-and-set (DELETING,
+   * its event and pending deletion written) never gave the bytes back to the quota, and nobody
+   * deletes the media again. The sweeper does, once, when it removes the object.
+   */
+  @Test
+  void theSweeperGivesBackTheQuotaOfADeleteWhoseInstanceDiedBeforeItDid() throws Exception {
+    TestStack stack = TestStack.get();
+    EdgeClient client = EdgeClient.http11(stack);
+    String owner = "killed-delete-" + UUID.randomUUID();
+    HttpResponse<byte[]> created = client.upload(stack.token(owner), "image/jpeg", MediaSamples.jpeg(6000));
+    assertEquals(201, created.statusCode(), () -> new String(created.body()));
+    String id = EdgeClient.json(created).getString("id");
+    HistoryStore history = stack.server().history().history();
+    var media = history.find(owner, id).await(10, TimeUnit.SECONDS).orElseThrow();
+    // what the request's first write leaves; the quota release that follows it never happens
+    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    HistoryEvent event = HistoryEvent.delete(UUID.randomUUID().toString(), at, owner, id, media.contentType(),
+        media.size(), media.sha256(), 1, io.mediaedge.eventschema.Origin.regionOnly("test"));
+    assertTrue(history.markDeleting(media, event).await(10, TimeUnit.SECONDS));
+    // and one deleted the usual way, whose request gave its bytes back already
+    HttpResponse<byte[]> other = client.upload(stack.token(owner), "image/jpeg", MediaSamples.jpeg(4000));
+    assertEquals(204, client.delete("/v1/media/" + EdgeClient.json(other).getString("id"), stack.token(owner))
+        .statusCode());
+    assertEquals(6000, HistoryFlowsIT.usage(stack.server(), owner).usedBytes());
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!pendingFor(history, owner).isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the pending deletion was never swept");
+      stack.server().sweeper().runRound().await(30, TimeUnit.SECONDS);
+      Thread.sleep(200);
+    }
+    var usage = HistoryFlowsIT.usage(stack.server(), owner);
+    // both swept: the first's bytes given back by the sweeper, the second's not a second time
+    assertEquals(0, usage.usedBytes(), "the deleted media's bytes are the user's again, once");
+    assertEquals(0, usage.mediaCount());
+  }
+
   private static List<HistoryStore.PendingDeletion> pendingFor(HistoryStore history, String owner) throws Exception {
     List<HistoryStore.PendingDeletion> found = new java.util.ArrayList<>();
     for (int bucket = 0; bucket < history.buckets(); bucket++) {
