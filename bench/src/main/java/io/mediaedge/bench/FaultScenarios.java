@@ -30,6 +30,8 @@ import javax.net.ssl.SSLSocket;
  * ports and data, and clients that cut their uploads at a random byte with a FIN or an RST.
  */
 final class FaultScenarios {
+  /** The hostile clients come from 127.0.0.2 to 127.0.0.9. */
+  private static final int HOSTILE_SOURCES = 8;
   private final DevStack dev;
   private final List<EdgeFork> edges;
   private final HttpClient client;
@@ -106,7 +108,7 @@ final class FaultScenarios {
    */
   private JsonObject hostile(int connections, int seconds) throws Exception {
     HostileConnections hostile = new HostileConnections(edges.get(1).base().getPort(),
-        dev.token("fault-hostile", Duration.ofHours(3)), 2_000, true);
+        dev.token("fault-hostile", Duration.ofHours(3)), 2_000, true, HOSTILE_SOURCES);
     say.accept(connections + " hostile connections against edge-b for " + seconds + " s");
     hostile.start(connections, List.of(HostileConnections.Kind.values()), 5_000);
     try {
@@ -116,8 +118,8 @@ final class FaultScenarios {
     }
     JsonObject report = hostile.report();
     hostile.close();
-    return new JsonObject().put("what", connections + " hostile connections (held, reopened when closed) against"
-        + " edge-b for " + seconds + " s").put("hostile", report);
+    return new JsonObject().put("what", connections + " hostile connections (held, reopened when closed) from "
+        + HOSTILE_SOURCES + " source addresses against edge-b for " + seconds + " s").put("hostile", report);
   }
 
   private JsonObject killAndRestart(ForkedServer<?> server, String what) throws Exception {
@@ -161,6 +163,7 @@ final class FaultScenarios {
     AtomicLong fin = new AtomicLong();
     AtomicLong rst = new AtomicLong();
     AtomicLong failed = new AtomicLong();
+    AtomicLong tus = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     String token = dev.token("fault-cutter", Duration.ofHours(3));
     for (int i = 0; i < cuts; i++) {
@@ -172,28 +175,56 @@ final class FaultScenarios {
         long cutAt = random.nextLong(1, length);
         boolean reset = random.nextBoolean();
         try {
-          cutOne(tls, base, token, length, cutAt, reset, random.nextLong());
+          String path = "/v1/media";
+          String extra = "";
+          if (index % 4 == 3) {
+            // every fourth is a resumable upload's PATCH, cut the same way
+            path = createResumable(base, token, length);
+            extra = "Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\n";
+            tus.incrementAndGet();
+          }
+          cutOne(tls, base, extra.isEmpty() ? "POST" : "PATCH", path, extra, token, length, cutAt, reset,
+              random.nextLong());
           (reset ? rst : fin).incrementAndGet();
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
           failed.incrementAndGet();
         }
       });
     }
     pool.shutdown();
     pool.awaitTermination(30, TimeUnit.MINUTES);
-    say.accept(cuts + " uploads cut: " + fin.get() + " FIN, " + rst.get() + " RST, " + failed.get() + " could not start");
-    return new JsonObject().put("what", cuts + " uploads cut at a random byte").put("fin", fin.get())
-        .put("rst", rst.get()).put("couldNotStart", failed.get());
+    say.accept(cuts + " uploads cut: " + fin.get() + " FIN, " + rst.get() + " RST (" + tus.get() + " of them resumable"
+        + " PATCHes), " + failed.get() + " could not start");
+    return new JsonObject().put("what", cuts + " uploads cut at a random byte (a quarter of them resumable PATCHes)")
+        .put("fin", fin.get()).put("rst", rst.get()).put("resumablePatches", tus.get())
+        .put("couldNotStart", failed.get());
   }
 
-  private static void cutOne(SSLContext tls, URI base, String token, long length, long cutAt, boolean reset,
-      long seed) throws IOException {
+  /** A resumable upload of {@code length} bytes; its path. */
+  private String createResumable(URI base, String token, long length) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> created = client.send(java.net.http.HttpRequest.newBuilder(
+        base.resolve("/v1/uploads/")).header("Authorization", "Bearer " + token).header("Tus-Resumable", "1.0.0")
+        .header("Upload-Length", String.valueOf(length))
+        .header("Upload-Metadata", "filetype " + java.util.Base64.getEncoder().encodeToString(
+            "image/jpeg".getBytes(StandardCharsets.US_ASCII)))
+        .timeout(Duration.ofSeconds(30)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    if (created.statusCode() != 201) {
+      throw new IOException("creating a resumable upload answered " + created.statusCode());
+    }
+    return URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();
+  }
+
+  private static void cutOne(SSLContext tls, URI base, String method, String path, String extraHeaders, String token,
+      long length, long cutAt, boolean reset, long seed) throws IOException {
     try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(30_000);
       socket.startHandshake();
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/media HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Bearer " + token
-          + "\r\nContent-Type: image/jpeg\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      String type = "PATCH".equals(method) ? "application/offset+octet-stream" : "image/jpeg";
+      out.write((method + " " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: Bearer " + token
+          + "\r\n" + extraHeaders + "Content-Type: " + type + "\r\nContent-Length: " + length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       GeneratedBody body = new GeneratedBody(length, seed, MediaSamples.JPEG_HEAD);
       byte[] buffer = new byte[16 << 10];
       long sent = 0;

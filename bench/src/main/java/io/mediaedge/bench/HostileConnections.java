@@ -49,8 +49,11 @@ final class HostileConnections {
   private record Ended(Kind kind, long lifetimeNanos, long handshakeNanos, String firstLine, boolean byServer) {}
 
   private final Vertx vertx;
-  private final NetClient tlsClient;
-  private final NetClient tcpClient;
+  /** One client per source address, for TLS and for plain TCP. */
+  private final List<NetClient> tlsClients = new ArrayList<>();
+  private final List<NetClient> tcpClients = new ArrayList<>();
+  private final int sourceAddresses;
+  private final java.util.concurrent.atomic.AtomicLong nextSource = new java.util.concurrent.atomic.AtomicLong();
   private final int port;
   private final String token;
   private final long trickleMillis;
@@ -65,6 +68,15 @@ final class HostileConnections {
   private final String tlsEngine;
 
   HostileConnections(int port, String token, long trickleMillis, boolean reconnect) {
+    this(port, token, trickleMillis, reconnect, 1);
+  }
+
+  /**
+   * With {@code sourceAddresses} above 1, the connections come in turn from 127.0.0.2,
+   * 127.0.0.3, … (any loopback address can be a source on Linux without configuring it): many
+   * clients, as far as the server can tell.
+   */
+  HostileConnections(int port, String token, long trickleMillis, boolean reconnect, int sourceAddresses) {
     this.vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(2));
     // OpenSSL (netty-tcnative, as media-edge uses) when it loads: the JDK engine's client handshakes
     // cost several times more CPU, and on two cores the hostile side could not open its connections.
@@ -74,8 +86,12 @@ final class HostileConnections {
       tls.setSslEngineOptions(new io.vertx.core.net.OpenSSLEngineOptions());
     }
     this.tlsEngine = io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "OpenSSL (netty-tcnative)" : "JDK";
-    this.tlsClient = vertx.createNetClient(tls);
-    this.tcpClient = vertx.createNetClient(new NetClientOptions().setConnectTimeout(60_000));
+    for (int i = 0; i < sourceAddresses; i++) {
+      String local = sourceAddresses == 1 ? null : "127.0.0." + (2 + i);
+      tlsClients.add(vertx.createNetClient(new NetClientOptions(tls).setLocalAddress(local)));
+      tcpClients.add(vertx.createNetClient(new NetClientOptions().setConnectTimeout(60_000).setLocalAddress(local)));
+    }
+    this.sourceAddresses = sourceAddresses;
     this.port = port;
     this.token = token;
     this.trickleMillis = trickleMillis;
@@ -105,7 +121,8 @@ final class HostileConnections {
       return;
     }
     long start = System.nanoTime();
-    (kind.tls ? tlsClient : tcpClient).connect(port, "127.0.0.1").onComplete(ar -> {
+    int source = (int) Math.floorMod(nextSource.getAndIncrement(), (long) sourceAddresses);
+    (kind.tls ? tlsClients : tcpClients).get(source).connect(port, "127.0.0.1").onComplete(ar -> {
       if (ar.failed()) {
         connectFailures.get(kind).incrementAndGet();
         failureExample.putIfAbsent(kind, String.valueOf(ar.cause()));
