@@ -88,8 +88,10 @@ public final class FaultSuite {
     List<String> all = args.quick()
         ? List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "s3-pause", "s3-refuse", "s3-errors",
             "edge-kill", "client-cuts", "hostile-clients")
-        : List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "cassandra-kill", "s3-pause", "s3-refuse",
-            "s3-errors", "edge-kill", "client-cuts", "hostile-clients");
+        // cassandra-kill only when asked: the dev stack's Cassandra skips the fsync of its schema
+        // (cassandra.unsafesystem, for a fast start), so a SIGKILL loses the keyspace itself
+        : List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "s3-pause", "s3-refuse", "s3-errors",
+            "edge-kill", "client-cuts", "hostile-clients");
     String only = args.get("only", "", "");
     List<String> scenarios = only.isEmpty() ? all : List.of(only.split(","));
     result.put("scenario", "faults").put("startedAt", started.toString())
