@@ -15,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code bin/media-edge audit [options]}: the composition root of the region audit. It reads the
@@ -44,7 +41,6 @@ public final class AuditCommand {
         --concurrency     storage and database calls at once (default 8)
         --examples        examples kept per invariant (default 10)
       Durations: 30s, 15m, 24h, 7d.""";
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   /** What the command line asked for. */
   public record Options(Path config, boolean repair, boolean verifyContent, String json, Duration grace, Duration outboxAge,
@@ -152,19 +148,8 @@ public final class AuditCommand {
   }
 
   private static Duration duration(String text, String option) {
-    Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException(option + " must be a duration such as 30s, 15m, 24h or 7d (got '" + text
-          + "')");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    return EdgeConfig.parseDuration(text).orElseThrow(() -> new IllegalArgumentException(option
+        + " must be a duration such as 30s, 15m, 24h or 7d (got '" + text + "')"));
   }
 
   private static int number(String text, String option, int min, int max) {

@@ -56,7 +56,8 @@ final class HistoryParts {
     this.reconciler = new OrphanReconciler(vertx, module.history(), store, config.events().orphanGrace(),
         config.events().orphanCheckInterval());
     UploadRecorder recorder = new UploadRecorder(module.history(), module.quotas(), relay);
-    this.uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, recorder);
+    this.uploads = new UploadFlow(streaming, module.history(), module.quotas(), relay, recorder,
+        config.events().orphanGrace());
     this.media = new RecordedMedia(new MediaService(module.history(), module.quotas(), relay, config.history()), store);
     this.resumable = new ResumableUploads(vertx, store, assemblies, module.resumable(), module.history(),
         module.quotas(), relay, recorder, streaming.budget(), streaming.perUser(), config.resumable(), config.upload(), config.server());

@@ -335,15 +335,8 @@ final class FaultLoad implements AutoCloseable {
 
   /** " ERROR_CODE" of a JSON error body, or "". */
   private static String code(String body) {
-    if (body == null || !body.startsWith("{")) {
-      return "";
-    }
-    try {
-      String error = new JsonObject(body).getString("error");
-      return error == null ? "" : " " + error;
-    } catch (RuntimeException e) {
-      return "";
-    }
+    String error = MediaClient.errorCode(body);
+    return error.isEmpty() ? "" : " " + error;
   }
 
   private void count(String label, String outcome) {

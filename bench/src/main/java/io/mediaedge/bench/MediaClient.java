@@ -27,6 +27,18 @@ import java.util.function.LongConsumer;
  * the deletion).
  */
 final class MediaClient {
+
+  /** The catalog code of a JSON error body ("" when the body is not one). */
+  static String errorCode(String body) {
+    if (body == null || !body.startsWith("{")) {
+      return "";
+    }
+    try {
+      return new JsonObject(body).getString("error", "");
+    } catch (RuntimeException notJson) {
+      return "";
+    }
+  }
   private final ForkedEdge edge;
   private final BenchRun run;
   private final URI base;

@@ -254,7 +254,7 @@ public final class SlowClientsBench {
         long took = System.nanoTime() - start;
         boolean ok = r.statusCode() == 201 && body.sha256Hex() != null
             && body.sha256Hex().equals(new JsonObject(r.body()).getString("sha256"));
-        outcome = ok ? "201" : r.statusCode() + " " + errorCode(r.body());
+        outcome = ok ? "201" : r.statusCode() + " " + MediaClient.errorCode(r.body());
         Histogram h = latency.get(label);
         if (ok && h != null && label.equals(phase)) {
           synchronized (h) {
@@ -273,14 +273,6 @@ public final class SlowClientsBench {
       } catch (InterruptedException e) {
         return;
       }
-    }
-  }
-
-  private static String errorCode(String body) {
-    try {
-      return new JsonObject(body).getString("error", "");
-    } catch (RuntimeException notJson) {
-      return "";
     }
   }
 

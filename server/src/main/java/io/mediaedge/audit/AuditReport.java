@@ -23,7 +23,7 @@ public final class AuditReport {
     /** An original (or the object of a DELETED media) that no live media row owns, past the grace. */
     ORPHAN_OBJECT("objects with no media row", true),
     /** A resumable upload's tail object no live upload points to. */
-    ORPHAN_TAIL("tail objects no resumable upload owns", true),
+    ORPHAN_TAIL("tail objects of no resumable upload", true),
     /** A thumbnail whose media is deleted or was never recorded. */
     ORPHAN_THUMBNAIL("thumbnails of no live media", true),
     /** An ACTIVE media row whose object is not in storage. */

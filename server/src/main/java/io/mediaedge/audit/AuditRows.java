@@ -23,9 +23,11 @@ public interface AuditRows {
    */
   record Usage(String owner, long usedBytes, long mediaCount, Map<String, Instant> holdsReservedAt) {}
 
-  /** A resumable (tus) upload's row: where its bytes are and until when it may continue. */
-  record Resumable(String uploadId, String owner, String objectKey, String tailKey, String storageState,
-      boolean finished, Instant expiresAt) {}
+  /**
+   * A resumable (tus) upload's row: it owns everything under its object key (the media, tails,
+   * multipart uploads) while it exists, and may continue until it expires.
+   */
+  record Resumable(String uploadId, String owner, String objectKey, boolean finished, Instant expiresAt) {}
 
   /** A row that should not live long (outbox, pending deletion, upload intent): what it is and since when. */
   record Transient(String id, String objectKey, Instant since) {}

@@ -183,11 +183,12 @@ public final class RegionAudit {
     }
   }
 
-  /** A tail is owned by its unfinished upload's row while that row still points to it. */
+  /**
+   * A tail belongs to its upload's row while the row exists, whichever state wrote it: the server
+   * removes every tail of an upload when the row ends (a tail whose commit was lost waits for that).
+   */
   private void judgeTail(AuditObjects.StoredObject object, String uploadId, AuditReport report) {
-    boolean ownedByRow = rows.resumable(uploadId)
-        .filter(upload -> !upload.finished() && object.key().equals(upload.tailKey())).isPresent();
-    if (!ownedByRow) {
+    if (rows.resumable(uploadId).isEmpty()) {
       report.found(Kind.ORPHAN_TAIL, object.key() + " (" + object.size() + " bytes, " + object.lastModified() + ")");
       if (settings.repair()) {
         objects.delete(object.key());
@@ -299,7 +300,10 @@ public final class RegionAudit {
     work.await();
   }
 
-  /** A multipart upload is owned by the unfinished resumable upload whose state names it. */
+  /**
+   * A multipart upload under a resumable upload's key belongs to its row while the row exists
+   * (the row's end aborts every one of the key); any other is dangling once past the grace.
+   */
   private void auditMultipart(Instant now, AuditReport report, Work work) throws InterruptedException {
     objects.listMultipart(PREFIX, upload -> {
       report.walked("multipartUploads", 1);
@@ -308,9 +312,7 @@ public final class RegionAudit {
       }
       work.submit(() -> {
         String uploadId = upload.key().substring(upload.key().lastIndexOf('/') + 1);
-        boolean ownedByRow = rows.resumable(uploadId).filter(row -> !row.finished() && row.storageState() != null
-            && row.storageState().contains(upload.uploadId())).isPresent();
-        if (!ownedByRow) {
+        if (rows.resumable(uploadId).isEmpty()) {
           report.found(Kind.DANGLING_MULTIPART, upload.key() + " upload " + upload.uploadId() + " since "
               + upload.initiated());
           if (settings.repair()) {

@@ -65,14 +65,11 @@ public final class CassandraAuditRows implements AuditRows {
     scan(RESUMABLE, row -> each.accept(resumable(row)));
   }
 
-  private static final String RESUMABLE = "SELECT upload_id, owner, object_key, tail_key, storage_state, s3_upload_id,"
-      + " finished, expires_at FROM resumable_uploads";
+  private static final String RESUMABLE = "SELECT upload_id, owner, object_key, finished, expires_at"
+      + " FROM resumable_uploads";
 
   private static Resumable resumable(Row row) {
-    // rows from before the storage state (schema version 5) name their multipart upload in s3_upload_id
-    String state = row.getString("storage_state");
     return new Resumable(row.getString("upload_id"), row.getString("owner"), row.getString("object_key"),
-        row.getString("tail_key"), state != null ? state : row.getString("s3_upload_id"),
         Boolean.TRUE.equals(row.get("finished", Boolean.class)), row.getInstant("expires_at"));
   }
 

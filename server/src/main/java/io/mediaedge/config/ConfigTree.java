@@ -22,7 +22,7 @@ final class ConfigTree {
   static final String ENV_PREFIX = "MEDIA_EDGE_";
 
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
 
   private final JsonObject root;
   private final String source;
@@ -181,7 +181,7 @@ final class ConfigTree {
     String value = string(path, fallback);
     Duration parsed = parseDuration(value);
     if (parsed == null) {
-      throw invalid(path, "must be a duration such as 500ms, 30s, 5m or 1h (got '" + value + "')");
+      throw invalid(path, "must be a duration such as 500ms, 30s, 5m, 1h or 7d (got '" + value + "')");
     }
     if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
       throw invalid(path, "must be between " + min + " and " + max + " (got " + value + ")");
@@ -281,7 +281,8 @@ final class ConfigTree {
         case "ms" -> Duration.ofMillis(number);
         case "s" -> Duration.ofSeconds(number);
         case "m" -> Duration.ofMinutes(number);
-        default -> Duration.ofHours(number);
+        case "h" -> Duration.ofHours(number);
+        default -> Duration.ofDays(number);
       };
     } catch (NumberFormatException | ArithmeticException e) {
       return null;

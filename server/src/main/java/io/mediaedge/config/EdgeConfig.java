@@ -165,6 +165,11 @@ public record EdgeConfig(ServerConfig server, AuthConfig auth, StorageConfig sto
       Duration deliveryTimeout, Duration relayInterval, Duration relayMinAge, Duration sweepInterval,
       Duration orphanGrace, Duration orphanCheckInterval) {}
 
+  /** A duration as config files write it (30s, 15m, 24h, 7d, 250ms; bare numbers are seconds), for command lines. */
+  public static Optional<Duration> parseDuration(String text) {
+    return Optional.ofNullable(ConfigTree.parseDuration(text));
+  }
+
   /** Reads the YAML file, applies {@code MEDIA_EDGE_*} environment overrides, validates. */
   public static EdgeConfig load(Path file, Map<String, String> env) {
     return fromTree(readYaml(file), env, file.toString());

@@ -23,8 +23,16 @@ public interface HistoryStore {
   /** An object the sweeper must remove from storage. */
   record PendingDeletion(int bucket, String owner, String mediaId, String objectKey, Instant requestedAt) {}
 
-  /** An upload under way (or one that never got recorded): where its bytes may be. */
-  record UploadIntent(int bucket, String mediaId, String owner, String objectKey, Instant startedAt) {}
+  /**
+   * An upload under way (or one that never got recorded): where its bytes may be. {@code startedAt}
+   * is when it started or, for an upload still running, when its instance last renewed it.
+   */
+  record UploadIntent(int bucket, String mediaId, String owner, String objectKey, Instant startedAt) {
+    /** The same intent, alive at {@code now}. */
+    public UploadIntent renewed(Instant now) {
+      return new UploadIntent(bucket, mediaId, owner, objectKey, now);
+    }
+  }
 
   /** A page of a user's media, newest first; {@code lastMediaId} is where the next page starts after. */
   record MediaPage(List<MediaRecord> items, Optional<String> lastMediaId) {}

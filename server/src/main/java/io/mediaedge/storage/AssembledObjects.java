@@ -15,6 +15,8 @@ import io.vertx.core.Future;
  * <p>Parts are equal in size except the last, which may be shorter. Appending to a state that is
  * not the newest (a caller that threw away states it did not commit) writes the same part again,
  * replacing what the discarded states wrote: only the parts a state lists end up in the object.
+ * Assemblies are given up by key ({@link MediaStore#abortMultipartUploads}), so one begun but
+ * never recorded in a kept state goes too.
  */
 public interface AssembledObjects {
 
@@ -44,7 +46,4 @@ public interface AssembledObjects {
    * an assembly that is already complete fails; the caller then finds the object with a head.
    */
   Future<ObjectInfo> complete(String state, long size, ObjectAttributes attributes);
-
-  /** Gives up the assembly and what its parts hold; an unknown (already ended) one succeeds. */
-  Future<Void> abort(String state);
 }

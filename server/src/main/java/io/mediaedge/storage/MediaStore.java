@@ -85,5 +85,8 @@ public interface MediaStore {
   /** Aborts every unfinished multipart upload of {@code key}; completes with how many there were. */
   Future<Integer> abortMultipartUploads(String key);
 
+  /** Removes every object whose key starts with {@code prefix}; completes with how many there were. */
+  Future<Integer> deleteUnder(String prefix);
+
   Future<Void> close();
 }

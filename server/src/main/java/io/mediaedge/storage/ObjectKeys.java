@@ -23,7 +23,12 @@ public final class ObjectKeys {
    * state still points to.
    */
   public static String tailKey(String owner, String uploadId, long endOffset) {
-    return mediaKey(owner, uploadId) + ".tail-" + endOffset;
+    return tailPrefix(owner, uploadId) + endOffset;
+  }
+
+  /** What every tail of one resumable upload's key starts with, whichever state wrote it. */
+  public static String tailPrefix(String owner, String uploadId) {
+    return mediaKey(owner, uploadId) + ".tail-";
   }
 
   static String ownerPrefix(String owner) {

@@ -48,11 +48,6 @@ final class S3AssembledObjects implements AssembledObjects {
         assembly.partEtags(), size, attributes));
   }
 
-  @Override
-  public Future<Void> abort(String state) {
-    return decoded(state).compose(assembly -> store.abortMultipart(assembly.key(), assembly.uploadId()));
-  }
-
   private static Future<S3AssemblyState> decoded(String state) {
     try {
       return Future.succeededFuture(S3AssemblyState.decode(state));

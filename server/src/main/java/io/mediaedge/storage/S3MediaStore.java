@@ -147,6 +147,22 @@ public final class S3MediaStore implements MediaStore {
   }
 
   @Override
+  public Future<Integer> deleteUnder(String prefix) {
+    return deleteUnder(prefix, null, 0);
+  }
+
+  /** One listing page at a time: a prefix holds few objects in practice, but nothing assumes it. */
+  private Future<Integer> deleteUnder(String prefix, String continuation, int deletedSoFar) {
+    return call(() -> client.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).continuationToken(continuation)))
+        .compose(page -> {
+          List<Future<Void>> deletes = page.contents().stream().map(object -> delete(object.key())).toList();
+          int deleted = deletedSoFar + deletes.size();
+          return Future.all(deletes).compose(all -> Boolean.TRUE.equals(page.isTruncated())
+              ? deleteUnder(prefix, page.nextContinuationToken(), deleted) : Future.succeededFuture(deleted));
+        });
+  }
+
+  @Override
   public Future<Void> close() {
     client.close();
     http.close();

@@ -159,7 +159,7 @@ final class PatchWriter {
   Future<ResumableUpload> run() {
     log.debug("PATCH of {} from {} ({} bytes declared)", state.uploadId(), state.durableOffset(), append.contentLength());
     try {
-      firstIndex = assemblies.parts(assembly);
+      firstIndex = assembly == null ? 0 : assemblies.parts(assembly);
       nextIndex = firstIndex;
     } catch (IllegalArgumentException e) {
       log.error("Unreadable assembly state of {}: {}", state.uploadId(), e.getMessage());
@@ -177,6 +177,7 @@ final class PatchWriter {
     }
     long started = System.nanoTime();
     return checkSignature()
+        .compose(v -> beginAssembly())
         .compose(v -> startPart())
         .compose(v -> loadTail())
         .compose(v -> fill())
@@ -218,6 +219,19 @@ final class PatchWriter {
       }
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * The upload's first PATCH begins the assembly; the state records it with the first commit. One
+   * begun by a PATCH that never commits is aborted with the upload's other leftovers.
+   */
+  private Future<Void> beginAssembly() {
+    if (assembly != null) {
+      return Future.succeededFuture();
+    }
+    return assemblies.begin(state.objectKey(), new ObjectAttributes(state.owner(), state.contentType(), Map.of()))
+        .onSuccess(begun -> assembly = begun)
+        .mapEmpty();
   }
 
   /** The stored tail becomes the start of the part being filled. */

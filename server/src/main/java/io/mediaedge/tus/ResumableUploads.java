@@ -116,7 +116,7 @@ public final class ResumableUploads {
     this.serverConfig = serverConfig;
   }
 
-  /** Reserves the quota, begins the object's assembly and writes the state. */
+  /** Reserves the quota and writes the state. */
   public Future<Progress> create(Creation creation) {
     long limit = Math.min(creation.maxBytes(), resumableConfig.maxSize());
     if (creation.length() == 0) {
@@ -132,28 +132,20 @@ public final class ResumableUploads {
     long reserved = creation.length() >= 0 ? creation.length() : limit;
     long partSize = partSize(creation.length() >= 0 ? creation.length() : limit);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ObjectAttributes attributes = new ObjectAttributes(creation.owner(), creation.contentType(), Map.of());
+    // No assembly yet: the first PATCH begins it under the lease. Nothing is stored under the key
+    // before the row that owns it exists, so whatever a crash leaves there, the row's end removes.
+    ResumableUpload state = new ResumableUpload(id, creation.owner(), serverConfig.region(), creation.contentType(),
+        creation.length(), 0, partSize, key, null, null, 0, new Sha256State().export(), creation.rawMetadata(),
+        creation.origin(), reserved, now, now.plus(resumableConfig.expiry()), false, 0);
     return quotas.reserve(creation.owner(), id, reserved)
-        .compose(held -> assemblies.begin(key, attributes)
-            .compose(assembly -> {
-              ResumableUpload state = new ResumableUpload(id, creation.owner(), serverConfig.region(),
-                  creation.contentType(), creation.length(), 0, partSize, key, assembly, null, 0,
-                  new Sha256State().export(), creation.rawMetadata(), creation.origin(), reserved, now,
-                  now.plus(resumableConfig.expiry()), false, 0);
-              return states.create(state)
-                  .compose(created -> created ? Future.succeededFuture(progress(state))
-                      : Future.failedFuture(ErrorCode.INTERNAL_ERROR.error()))
-                  .recover(failure -> {
-                    assemblies.abort(assembly)
-                        .onFailure(e -> log.warn("Assembly of {} left for the orphan sweep: {}", key, e.toString()));
-                    return Future.failedFuture(failure);
-                  });
-            })
-            .recover(failure -> {
-              quotas.release(creation.owner(), id)
-                  .onFailure(e -> log.warn("Quota hold of {} left to expire: {}", id, e.toString()));
-              return Future.failedFuture(failure);
-            }));
+        .compose(held -> states.create(state))
+        .compose(created -> created ? Future.succeededFuture(progress(state))
+            : Future.failedFuture(ErrorCode.INTERNAL_ERROR.error()))
+        .recover(failure -> {
+          quotas.release(creation.owner(), id)
+              .onFailure(e -> log.warn("Quota hold of {} left to expire: {}", id, e.toString()));
+          return Future.failedFuture(failure);
+        });
   }
 
   /**
@@ -301,9 +293,8 @@ public final class ResumableUploads {
           ResumableUpload finished = state.markFinished();
           return states.update(finished).map(applied -> {
             recorder.publish(event);
-            if (state.tailKey() != null) {
-              store.delete(state.tailKey());
-            }
+            clearLeftovers(finished).onFailure(e -> log.debug("Leftovers of {} wait for the row's expiry: {}",
+                state.uploadId(), e.toString()));
             return finished;
           });
         });
@@ -337,14 +328,7 @@ public final class ResumableUploads {
         if (!acquired) {
           return Future.succeededFuture(false);
         }
-        Future<Void> step;
-        if (state.finished()) {
-          step = states.remove(state);
-        } else if (state.complete()) {
-          step = finish(state).mapEmpty();
-        } else {
-          step = discard(state);
-        }
+        Future<Void> step = state.complete() && !state.finished() ? finish(state).mapEmpty() : discard(state);
         return step.map(true).eventually(() -> states.releaseLease(uploadId, holder));
       });
     });
@@ -352,16 +336,31 @@ public final class ResumableUploads {
 
   private Future<Void> discard(ResumableUpload state) {
     if (state.finished()) {
-      // Termination after completion: the media exists; only the bookkeeping goes.
-      return states.remove(state);
+      // Termination after completion, or the end of a finished row: the media exists; only the
+      // bookkeeping goes.
+      return clearLeftovers(state).compose(v -> states.remove(state));
     }
-    Future<Void> tail = state.tailKey() == null ? Future.succeededFuture() : store.delete(state.tailKey());
-    return assemblies.abort(state.storageState())
-        .compose(v -> tail)
+    return clearLeftovers(state)
         .compose(v -> quotas.release(state.owner(), state.uploadId()))
         .compose(v -> states.remove(state))
         .onSuccess(v -> log.info("Resumable upload {} discarded at {} of {} bytes", state.uploadId(),
             state.durableOffset(), state.length()));
+  }
+
+  /**
+   * Removes what the upload stored under its key besides the media: every multipart upload of the
+   * key and every tail, not only those the state names. A PATCH whose commit timed out, or an
+   * instance killed between a write to S3 and the commit naming it, leaves an assembly or a tail no
+   * state points to; the row owns them all while it exists and goes only after them.
+   */
+  private Future<Void> clearLeftovers(ResumableUpload state) {
+    return store.abortMultipartUploads(state.objectKey())
+        .compose(aborted -> store.deleteUnder(ObjectKeys.tailPrefix(state.owner(), state.uploadId()))
+            .map(deleted -> {
+              log.debug("Resumable upload {}: {} assembly(ies) aborted, {} tail(s) removed", state.uploadId(),
+                  aborted, deleted);
+              return null;
+            }));
   }
 
   /** The upload if the caller owns it and it lives in this region; 404, 410 or 307 otherwise. */

@@ -6,24 +6,24 @@ import io.mediaedge.events.OutboxRelay;
 import io.mediaedge.eventschema.HistoryEvent;
 import io.mediaedge.eventschema.Origin;
 import io.mediaedge.history.HistoryStore;
-import io.mediaedge.media.MediaId;
-import java.time.Duration;
-import io.vertx.core.Vertx;
-import io.mediaedge.history.QuotaCharge;
-import io.mediaedge.history.RecordingOutcomeUnknown;
-import io.mediaedge.media.UploadRecorder;
-import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.history.HistoryStore.UploadIntent;
+import io.mediaedge.history.QuotaCharge;
 import io.mediaedge.history.QuotaHold;
 import io.mediaedge.history.QuotaStore;
+import io.mediaedge.history.RecordingOutcomeUnknown;
+import io.mediaedge.media.MediaId;
+import io.mediaedge.media.UploadRecorder;
+import io.mediaedge.media.UploadRecorder.FinishedUpload;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.upload.UploadService.StoredMedia;
 import io.mediaedge.upload.UploadService.UploadRequest;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,10 +51,13 @@ public final class UploadFlow implements MediaUploads {
   private static final long UNDO_RETRY_MAX_MS = 5_000;
 
   private final UploadRecorder recorder;
+  /** How often a running upload renews its intent; see {@link #intentRenewal(Duration)}. */
+  private final Duration intentRenewal;
 
   public UploadFlow(UploadService streaming, HistoryStore history, QuotaStore quotas, OutboxRelay relay,
-      UploadRecorder recorder) {
+      UploadRecorder recorder, Duration orphanGrace) {
     this.recorder = recorder;
+    this.intentRenewal = intentRenewal(orphanGrace);
     this.streaming = streaming;
     this.history = history;
     this.quotas = quotas;
@@ -73,7 +76,8 @@ public final class UploadFlow implements MediaUploads {
     // failed upload removes it once its cleanup is confirmed.
     return quotas.hold(owner, id, holding)
         .compose(hold -> history.recordIntent(intent)
-            .compose(noted -> streaming.upload(context, request, source, id, intentRemovedOnceCleanedUp(intent)))
+            .compose(noted -> renewedWhileStreaming(context, intent,
+                streaming.upload(context, request, source, id, intentRemovedOnceCleanedUp(intent))))
             .compose(stored -> record(context, stored, intent, hold, request.origin(), startedNanos))
             .onFailure(failure -> hold.release()))
         // Every refusal or failure, quota included, is an event for the dashboards.
@@ -140,6 +144,26 @@ public final class UploadFlow implements MediaUploads {
     streaming.discard(stored)
         .onSuccess(removed -> removeIntent(intent))
         .onFailure(e -> log.warn("Object {} of an unrecorded upload not removed: {}", stored.key(), e.toString()));
+  }
+
+  /**
+   * A third of the orphan grace (at least a second): the orphan reconciler takes intents older than
+   * the grace, so a running upload renews its own well before that, however long storage keeps it
+   * waiting. Found by the fault suite: with a 10 s grace, S3 frozen for 20 s held uploads longer
+   * than that; the reconciler removed an object whose upload then answered 201, and its download
+   * answered 404. With the default 24 h grace no upload lives long enough to renew.
+   */
+  static Duration intentRenewal(Duration orphanGrace) {
+    Duration third = orphanGrace.dividedBy(3);
+    return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : third;
+  }
+
+  /** Renews the intent until the bytes are stored (or failed); recording or cleanup removes it after. */
+  private <T> Future<T> renewedWhileStreaming(Context context, UploadIntent intent, Future<T> streamed) {
+    Vertx vertx = context.owner();
+    long timer = vertx.setPeriodic(intentRenewal.toMillis(), tick -> history.recordIntent(intent.renewed(Instant.now()))
+        .onFailure(e -> log.debug("Intent of {} not renewed: {}", intent.mediaId(), e.toString())));
+    return streamed.onComplete(done -> vertx.cancelTimer(timer));
   }
 
   /** A promise for the streaming's cleanup: once nothing is left in the store, the intent goes. */

@@ -181,7 +181,7 @@ class EdgeConfigTest {
         Arguments.of("upload.streamWindow", "MEDIA_EDGE_UPLOAD_STREAM_WINDOW", "1.5MiB"),
         Arguments.of("storage.singlePutThreshold", "MEDIA_EDGE_STORAGE_SINGLE_PUT_THRESHOLD", "99999999999TiB"),
         Arguments.of("server.idleTimeout", "MEDIA_EDGE_SERVER_IDLE_TIMEOUT", "soon"),
-        Arguments.of("server.idleTimeout", "MEDIA_EDGE_SERVER_IDLE_TIMEOUT", "1d"),
+        Arguments.of("server.idleTimeout", "MEDIA_EDGE_SERVER_IDLE_TIMEOUT", "1 day"),
         Arguments.of("auth.leeway", "MEDIA_EDGE_AUTH_LEEWAY", "-5s"),
         Arguments.of("auth.leeway", "MEDIA_EDGE_AUTH_LEEWAY", "1h"),
         Arguments.of("server.https.certFile", "MEDIA_EDGE_SERVER_HTTPS_CERT_FILE", missing),
@@ -388,8 +388,17 @@ class EdgeConfigTest {
     assertEquals(Duration.ofMillis(millis), load("MEDIA_EDGE_SERVER_SHUTDOWN_GRACE", text).server().shutdownGrace());
   }
 
+  @Test
+  void durationsAcceptDaysWhereTheRangeAllowsThem() {
+    assertEquals(Duration.ofDays(7), load("MEDIA_EDGE_RESUMABLE_EXPIRY", "7d").resumable().expiry());
+    String message = refused(env("MEDIA_EDGE_SERVER_SHUTDOWN_GRACE", "1d")).getMessage();
+    assertTrue(message.contains("must be between"), message);
+    assertEquals(Optional.of(Duration.ofDays(2)), EdgeConfig.parseDuration("2d"));
+    assertEquals(Optional.empty(), EdgeConfig.parseDuration("2 days"));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"30 sec", "1.5s", "1d", "s", "PT30S", "-1s"})
+  @ValueSource(strings = {"30 sec", "1.5s", "1w", "s", "PT30S", "-1s"})
   void durationsInOtherSpellingsAreRefused(String text) {
     String message = refused(env("MEDIA_EDGE_SERVER_SHUTDOWN_GRACE", text)).getMessage();
     assertTrue(message.contains("Option server.shutdownGrace "), message);

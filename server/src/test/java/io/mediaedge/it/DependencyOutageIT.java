@@ -2,6 +2,7 @@ package io.mediaedge.it;
 
 import static io.mediaedge.it.EdgeClient.json;
 import static io.mediaedge.it.HistoryFlowsIT.KIB;
+import static io.mediaedge.it.TusProtocolIT.MIB;
 import static io.mediaedge.it.HistoryFlowsIT.client;
 import static io.mediaedge.it.HistoryFlowsIT.created;
 import static io.mediaedge.it.HistoryFlowsIT.freshUser;
@@ -19,21 +20,20 @@ import io.mediaedge.it.HistoryTopic.Received;
 import io.mediaedge.it.UploadFailuresIT.Leftovers;
 import io.mediaedge.storage.ObjectKeys;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
-import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -253,6 +253,64 @@ class DependencyOutageIT {
     assertEquals(200, h1.get("/v1/media/" + beforeId, token).statusCode());
   }
 
+  /**
+   * Found by the fault suite: a PATCH cut while Cassandra is frozen stores its tail in S3, then
+   * its commit (the state naming that tail) times out; the commit may land when Cassandra wakes, or
+   * never. Either the new tail or the old one is then named by no state. The client resumes from
+   * wherever HEAD says and finishes; once the upload is finished no tail of it may be left (before
+   * the fix one stayed for good).
+   */
+  @Test
+  void aPatchCommitMeetingAFrozenCassandraLeavesNoTailOnceTheUploadEnds() throws Exception {
+    CassandraServer cassandra = stack.dev().cassandra();
+    EdgeServer server = stack.server();
+    EdgeClient h1 = EdgeClient.http11(stack);
+    String user = freshUser("tus-frozen");
+    String token = stack.token(user);
+    byte[] file = MediaSamples.mp4(2 * MIB);
+    String location = TusUploads.create(h1, token, file.length, "video/mp4");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    int first = 300 * KIB;
+    int cutAfter = 200 * KIB;
+    assertEquals(204, TusUploads.patch(h1, location, token, 0, Arrays.copyOf(file, first)).statusCode());
+    String cutTail = ObjectKeys.tailKey(user, id, first + cutAfter);
+    try {
+      try (RawHttp cut = RawHttp.plain(server.httpPort())) {
+        cut.send("PATCH " + URI.create(location).getPath() + " HTTP/1.1\r\nHost: localhost\r\n"
+            + "Authorization: Bearer " + token + "\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: " + first + "\r\n"
+            + "Content-Type: application/offset+octet-stream\r\nContent-Length: " + MIB + "\r\n\r\n");
+        cut.send(file, first, cutAfter);
+        // the lease is taken and the bytes are in the server's part buffer; then Cassandra stops
+        Thread.sleep(1_000);
+        signal("STOP", cassandra.pid());
+      }
+      // the cut PATCH stores its tail; its commit waits for the frozen Cassandra until the driver gives up
+      HistoryFlowsIT.poll(() -> Leftovers.objects(user), keys -> keys.contains(cutTail), Duration.ofSeconds(20));
+      Thread.sleep(7_000);
+    } finally {
+      signal("CONT", cassandra.pid());
+    }
+    long offset = -1;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (offset < 0) {
+      HttpResponse<byte[]> head = TusUploads.head(h1, location, token);
+      if (head.statusCode() == 200) {
+        offset = Long.parseLong(head.headers().firstValue("Upload-Offset").orElseThrow());
+      } else {
+        assertTrue(System.nanoTime() < deadline, "HEAD still answers " + head.statusCode());
+        Thread.sleep(500);
+      }
+    }
+    assertTrue(offset == first || offset == first + cutAfter, "resumes where a commit left it: " + offset);
+    assertEquals(204, TusUploads.patch(h1, location, token, offset, Arrays.copyOfRange(file, (int) offset,
+        file.length)).statusCode());
+    assertArrayEquals(file, h1.get("/v1/media/" + id, token).body());
+    HistoryFlowsIT.poll(() -> Leftovers.objects(user), keys -> keys.equals(Set.of(ObjectKeys.mediaKey(user, id))),
+        Duration.ofSeconds(30));
+    assertTrue(Leftovers.multipartUploads(user).isEmpty(), "open: " + Leftovers.multipartUploads(user));
+    assertEquals(file.length, usage(server, user).usedBytes());
+  }
+
   private static Set<String> mediaRows(String user) {
     var cassandra = stack.dev().cassandra();
     try (com.datastax.oss.driver.api.core.CqlSession cql = com.datastax.oss.driver.api.core.CqlSession.builder()
@@ -267,40 +325,6 @@ class DependencyOutageIT {
 
   private static void signal(String signal, long pid) throws Exception {
     assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
-  }
-
-  /**
-   * A body of known length that sends its first slice at once and the rest only on
-   * {@link #release()}: the request is in the server's hands but not finished. Never blocks a
-   * client thread (the JDK client pulls bodies on its own selector thread).
-   */
-  private static final class HeldBackBody implements Flow.Publisher<ByteBuffer> {
-    private final SubmissionPublisher<ByteBuffer> slices = new SubmissionPublisher<>();
-    private final byte[] bytes;
-    private final int sliceSize;
-    private boolean released;
-
-    HeldBackBody(byte[] bytes, int sliceSize) {
-      this.bytes = bytes;
-      this.sliceSize = sliceSize;
-    }
-
-    @Override
-    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-      slices.subscribe(subscriber);
-      slices.submit(ByteBuffer.wrap(bytes, 0, sliceSize));
-    }
-
-    synchronized void release() {
-      if (released) {
-        return;
-      }
-      released = true;
-      for (int offset = sliceSize; offset < bytes.length; offset += sliceSize) {
-        slices.submit(ByteBuffer.wrap(bytes, offset, Math.min(sliceSize, bytes.length - offset)));
-      }
-      slices.close();
-    }
   }
 
   private static void awaitObjects(String user, Set<String> expected) throws InterruptedException, TimeoutException {

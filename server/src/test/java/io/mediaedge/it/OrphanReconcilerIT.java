@@ -1,5 +1,6 @@
 package io.mediaedge.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,14 +9,18 @@ import io.mediaedge.EdgeServer;
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.history.HistoryStore;
 import io.mediaedge.history.HistoryStore.UploadIntent;
+import io.mediaedge.it.UploadFailuresIT.Leftovers;
 import io.mediaedge.storage.ObjectKeys;
 import io.mediaedge.media.MediaId;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +100,45 @@ class OrphanReconcilerIT {
     }
     assertTrue(intents(owner).isEmpty(), "the failed upload's intent is still there");
     assertTrue(stack.objects().stream().noneMatch(o -> o.key().startsWith(ObjectKeys.mediaKey(owner, ""))));
+  }
+
+  /**
+   * Found by the fault suite: an upload kept waiting longer than the orphan grace (there, S3 frozen
+   * 20 s against a 10 s grace) had its bytes taken by the reconciler while it ran, then answered
+   * 201 for media whose download was 404. A running upload renews its intent, so this one, held
+   * twice the grace in the middle of its multipart upload, ends 201 with all its bytes.
+   */
+  @Test
+  void anUploadHeldLongerThanTheGraceKeepsItsBytes() throws Exception {
+    EdgeServer shortGrace = stack.startServer(new JsonObject()
+        .put("events", new JsonObject().put("orphanGrace", "3s").put("orphanCheckInterval", "200ms"))
+        .put("storage", new JsonObject().put("singlePutThreshold", "1MiB").put("partSize", "5MiB")));
+    try {
+      String owner = "held-" + UUID.randomUUID();
+      EdgeClient client = new EdgeClient(TestStack.https(shortGrace), stack.dev().tls().caCert(),
+          java.net.http.HttpClient.Version.HTTP_1_1);
+      byte[] bytes = MediaSamples.withHead(MediaSamples.PNG_HEAD, 12 << 20, 7);
+      HeldBackBody held = new HeldBackBody(bytes, 6 << 20);
+      CompletableFuture<HttpResponse<byte[]>> answer = CompletableFuture
+          .supplyAsync(() -> client.send(client.request("/v1/media", stack.token(owner))
+              .header("Content-Type", "image/png")
+              .POST(HttpRequest.BodyPublishers.fromPublisher(held, bytes.length)).build()));
+      try {
+        HistoryFlowsIT.poll(() -> Leftovers.multipartUploads(owner), open -> !open.isEmpty(),
+            Duration.ofSeconds(20));
+        Thread.sleep(6_000);
+        assertFalse(Leftovers.multipartUploads(owner).isEmpty(),
+            "the reconciler took the running upload's multipart upload");
+      } finally {
+        held.release();
+      }
+      HttpResponse<byte[]> created = answer.get(60, TimeUnit.SECONDS);
+      assertEquals(201, created.statusCode(), () -> new String(created.body()));
+      String path = created.headers().firstValue("Location").orElseThrow();
+      assertArrayEquals(bytes, client.get(path, stack.token(owner)).body());
+    } finally {
+      stack.stopServer(shortGrace);
+    }
   }
 
   private static List<UploadIntent> intents(String owner) throws Exception {

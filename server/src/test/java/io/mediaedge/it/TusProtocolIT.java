@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mediaedge.EdgeServer;
+import io.mediaedge.devstack.DevStack;
 import io.mediaedge.it.UploadFailuresIT.Leftovers;
 import io.mediaedge.storage.ObjectKeys;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
 
 /**
  * The tus 1.0.0 protocol against the real server, S3 and Cassandra: every status code the
@@ -242,15 +244,31 @@ class TusProtocolIT {
     String token = stack.token(user);
     byte[] file = MediaSamples.mp4(7 * MIB);
     String location = create(token, file.length, metadata("filetype", VIDEO));
+    assertTrue(Leftovers.multipartUploads(user).isEmpty(), "nothing is stored before the first PATCH");
     assertEquals(204, patch(location, token, 0, Arrays.copyOf(file, 6 * MIB)).statusCode());
     assertFalse(Leftovers.multipartUploads(user).isEmpty());
     assertFalse(Leftovers.objects(user).isEmpty(), "the tail past the first part is an object");
+    plantUnrecordedLeftovers(user, location);
     HttpResponse<byte[]> deleted = send(client.request(location, token).header("Tus-Resumable", "1.0.0")
         .DELETE().build());
     assertEquals(204, deleted.statusCode(), () -> new String(deleted.body()));
     assertEquals(404, head(location, token).statusCode());
     assertTrue(Leftovers.multipartUploads(user).isEmpty(), "multipart upload aborted");
     assertTrue(Leftovers.objects(user).isEmpty(), "tail removed");
+  }
+
+  /**
+   * What an instance leaves when it stores something for an upload and never records it (killed
+   * between the write and the commit, or its commit timed out; both seen by the fault suite): a
+   * second multipart upload of the upload's key and a tail no state names. The upload's end must
+   * remove them with the rest.
+   */
+  private static void plantUnrecordedLeftovers(String user, String location) {
+    String key = ObjectKeys.mediaKey(user, location.substring(location.lastIndexOf('/') + 1));
+    stack.s3().createMultipartUpload(r -> r.bucket(DevStack.BUCKET).key(key)).join();
+    stack.s3().putObject(r -> r.bucket(DevStack.BUCKET).key(key + ".tail-12345"),
+        AsyncRequestBody.fromBytes(new byte[12345])).join();
+    assertEquals(2, Leftovers.multipartUploads(user).size(), "planted: " + Leftovers.multipartUploads(user));
   }
 
   @Test
@@ -314,6 +332,7 @@ class TusProtocolIT {
       assertEquals(204, send(c, patchRequest(c, location, token, 0, Arrays.copyOf(file, 5 * MIB + 1)).build())
           .statusCode());
       assertFalse(Leftovers.multipartUploads(user).isEmpty());
+      plantUnrecordedLeftovers(user, location);
       Thread.sleep(1500);
       assertEquals(410, send(c, c.request(location, token).header("Tus-Resumable", "1.0.0")
           .method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode());

@@ -261,6 +261,11 @@ class StreamedPartsTest {
     }
 
     @Override
+    public Future<Integer> deleteUnder(String prefix) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Future<Void> close() {
       return Future.succeededFuture();
     }
