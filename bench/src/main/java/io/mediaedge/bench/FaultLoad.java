@@ -2,6 +2,7 @@ package io.mediaedge.bench;
 
 import io.mediaedge.devstack.DevStack;
 import io.mediaedge.it.MediaSamples;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,15 +25,15 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The steady mixed load the fault suite runs under each fault: threads that upload (8 KiB, 256 KiB
- * or 2 MiB, checking the answered SHA-256), download one of their own earlier uploads (checking the
- * length) and delete one now and then, alternating between the two media-edge instances. Every
+ * or 2 MiB, checking the answered SHA-256), download one of their own earlier uploads whole or a
+ * 4 KiB range of it (checking the length) and delete one now and then, alternating between the two media-edge instances. Every
  * request is counted by scenario, phase and outcome ({@code 201}, {@code 503 HISTORY_UNAVAILABLE},
  * {@code io} for a refused or cut connection); upload latencies go into a histogram per phase;
  * every acknowledged upload is remembered for the event check.
  */
 final class FaultLoad implements AutoCloseable {
-  static final String DESCRIPTION = "per thread: 60 % uploads (8 KiB, 256 KiB, 2 MiB image/jpeg in turn), 25 %"
-      + " downloads of its own earlier uploads, 15 % deletes; the two instances in turn; 20 ms between requests,"
+  static final String DESCRIPTION = "per thread: 60 % uploads (8 KiB, 256 KiB, 2 MiB image/jpeg in turn), 12 %"
+      + " downloads of its own earlier uploads, 13 % 4 KiB ranges of them, 15 % deletes; the two instances in turn; 20 ms between requests,"
       + " 200 ms after a refused or cut connection; and one thread of resumable (tus) uploads of 9 MiB in 3 MiB"
       + " PATCHes, each PATCH to the other instance, resumed from the offset a HEAD tells after a failure, read"
       + " back and compared when finished";
@@ -41,6 +42,9 @@ final class FaultLoad implements AutoCloseable {
   private static final int TUS_LENGTH = 9 << 20;
   private static final int TUS_PATCH = 3 << 20;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /** How often each instance's {@code /healthz} is asked during a scenario, and how long it may take. */
+  private static final long PROBE_EVERY_MS = 500;
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   /** After a refused or cut connection, as a client would back off (a dead instance refuses in microseconds). */
   private static final long IO_BACKOFF_MS = 200;
 
@@ -56,6 +60,9 @@ final class FaultLoad implements AutoCloseable {
   private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
   /** Per instance, when it last answered an upload with 201. */
   private final long[] lastUploadOk;
+  /** Per instance, {@code /healthz} probes of this scenario and those not answered 200 in time. */
+  private final AtomicLong[] probes;
+  private final AtomicLong[] probesFailed;
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean running;
   private volatile String scenario = "";
@@ -67,6 +74,12 @@ final class FaultLoad implements AutoCloseable {
     this.edges = edges;
     this.threads = threads;
     this.lastUploadOk = new long[edges.size()];
+    this.probes = new AtomicLong[edges.size()];
+    this.probesFailed = new AtomicLong[edges.size()];
+    for (int i = 0; i < edges.size(); i++) {
+      probes[i] = new AtomicLong();
+      probesFailed[i] = new AtomicLong();
+    }
   }
 
   /** Starts the threads for a scenario (and one resumable uploader); its counts start empty. */
@@ -86,6 +99,40 @@ final class FaultLoad implements AutoCloseable {
     tus.setDaemon(true);
     tus.start();
     workers.add(tus);
+    for (int i = 0; i < edges.size(); i++) {
+      probes[i].set(0);
+      probesFailed[i].set(0);
+    }
+    Thread probe = new Thread(this::probeLoop, "fault-load-healthz");
+    probe.setDaemon(true);
+    probe.start();
+    workers.add(probe);
+  }
+
+  /**
+   * Liveness as an orchestrator sees it: each instance's {@code /healthz} every half second, failed
+   * when it does not answer 200 within two seconds. Outside edge-kill (where the killed instance is
+   * down by design) every probe must pass, whatever the dependencies do.
+   */
+  private void probeLoop() {
+    while (running) {
+      for (int i = 0; i < edges.size(); i++) {
+        probes[i].incrementAndGet();
+        try {
+          HttpResponse<Void> r = client.send(HttpRequest.newBuilder(edges.get(i).base().resolve("/healthz"))
+              .timeout(PROBE_TIMEOUT).GET().build(), BodyHandlers.discarding());
+          if (r.statusCode() != 200) {
+            probesFailed[i].incrementAndGet();
+          }
+        } catch (java.io.IOException e) {
+          probesFailed[i].incrementAndGet();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+      pause(PROBE_EVERY_MS);
+    }
   }
 
   void phase(String name) {
@@ -142,8 +189,13 @@ final class FaultLoad implements AutoCloseable {
         }
       }
     }
+    JsonArray liveness = new JsonArray();
+    for (int i = 0; i < edges.size(); i++) {
+      liveness.add(new JsonObject().put("instance", i == 0 ? "edge-a" : "edge-b").put("probes", probes[i].get())
+          .put("failed", probesFailed[i].get()));
+    }
     return new JsonObject().put("tried", tried).put("ok2xx", ok).put("errors", new JsonObject(new LinkedHashMap<>(errors)))
-        .put("phases", byPhase);
+        .put("phases", byPhase).put("healthz", liveness);
   }
 
   List<Acknowledged> acknowledged() {
@@ -160,23 +212,30 @@ final class FaultLoad implements AutoCloseable {
     String user = "fault-user-" + index;
     String token = dev.token(user, Duration.ofHours(3));
     List<String> mine = new ArrayList<>();
+    Map<String, Long> sizes = new java.util.HashMap<>();
     int turn = index;
     while (running) {
       int instance = turn++ % edges.size();
       URI base = edges.get(instance).base();
       int dice = random.nextInt(100);
       if (dice < 60 || mine.isEmpty()) {
-        upload(base, instance, token, user, SIZES[turn % SIZES.length], random.nextLong(), mine);
+        upload(base, instance, token, user, SIZES[turn % SIZES.length], random.nextLong(), mine, sizes);
+      } else if (dice < 72) {
+        String id = mine.get(random.nextInt(mine.size()));
+        download(base, token, id, sizes.get(id));
       } else if (dice < 85) {
-        download(base, token, mine.get(random.nextInt(mine.size())));
+        downloadRange(base, token, mine.get(random.nextInt(mine.size())), random.nextInt(4096));
       } else {
-        delete(base, token, mine.remove(random.nextInt(mine.size())));
+        String id = mine.remove(random.nextInt(mine.size()));
+        sizes.remove(id);
+        delete(base, token, id);
       }
       pause(20);
     }
   }
 
-  private void upload(URI base, int instance, String token, String user, long size, long seed, List<String> mine) {
+  private void upload(URI base, int instance, String token, String user, long size, long seed, List<String> mine,
+      Map<String, Long> sizes) {
     String label = phase;
     GeneratedBody body = new GeneratedBody(size, seed, MediaSamples.JPEG_HEAD);
     long start = System.nanoTime();
@@ -193,6 +252,7 @@ final class FaultLoad implements AutoCloseable {
         }
         acknowledged.add(new Acknowledged(scenario, json.getString("id"), user));
         mine.add(json.getString("id"));
+        sizes.put(json.getString("id"), size);
         synchronized (lastUploadOk) {
           lastUploadOk[instance] = System.nanoTime();
         }
@@ -207,15 +267,34 @@ final class FaultLoad implements AutoCloseable {
     }
   }
 
-  private void download(URI base, String token, String id) {
+  private void download(URI base, String token, String id, long size) {
     String label = phase;
     try {
       HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/v1/media/" + id))
           .header("Authorization", "Bearer " + token).timeout(REQUEST_TIMEOUT).GET().build(), BodyHandlers.ofByteArray());
-      count(label, "download " + r.statusCode() + (r.statusCode() == 200 ? "" : code(new String(r.body(),
-          java.nio.charset.StandardCharsets.UTF_8))));
+      boolean whole = r.statusCode() == 200 && r.body().length == size;
+      count(label, whole ? "download 200" : r.statusCode() == 200 ? "download WRONG-LENGTH" : "download "
+          + r.statusCode() + code(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
     } catch (java.io.IOException e) {
       count(label, "download io");
+      pause(IO_BACKOFF_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** 4 KiB from {@code first} (every upload is at least 8 KiB): 206 with exactly those bytes' length. */
+  private void downloadRange(URI base, String token, String id, int first) {
+    String label = phase;
+    try {
+      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(base.resolve("/v1/media/" + id))
+          .header("Authorization", "Bearer " + token).header("Range", "bytes=" + first + "-" + (first + 4095))
+          .timeout(REQUEST_TIMEOUT).GET().build(), BodyHandlers.ofByteArray());
+      boolean whole = r.statusCode() == 206 && r.body().length == 4096;
+      count(label, whole ? "range 206" : r.statusCode() == 206 ? "range WRONG-LENGTH" : "range " + r.statusCode()
+          + code(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.io.IOException e) {
+      count(label, "range io");
       pause(IO_BACKOFF_MS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -88,10 +88,8 @@ public final class FaultSuite {
     List<String> all = args.quick()
         ? List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "s3-pause", "s3-refuse", "s3-errors",
             "edge-kill", "client-cuts", "hostile-clients")
-        // cassandra-kill only when asked: the dev stack's Cassandra skips the fsync of its schema
-        // (cassandra.unsafesystem, for a fast start), so a SIGKILL loses the keyspace itself
-        : List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "s3-pause", "s3-refuse", "s3-errors",
-            "edge-kill", "client-cuts", "hostile-clients");
+        : List.of("baseline", "kafka-pause", "kafka-kill", "cassandra-pause", "cassandra-kill", "s3-pause",
+            "s3-refuse", "s3-errors", "edge-kill", "client-cuts", "hostile-clients");
     String only = args.get("only", "", "");
     List<String> scenarios = only.isEmpty() ? all : List.of(only.split(","));
     result.put("scenario", "faults").put("startedAt", started.toString())
@@ -177,6 +175,15 @@ public final class FaultSuite {
     }
     if (recovery == null) {
       failures.add(name + ": no upload succeeded on both instances within 3 minutes after the fault");
+    }
+    JsonArray liveness = figures.getJsonArray("healthz");
+    for (int i = 0; i < liveness.size(); i++) {
+      JsonObject probes = liveness.getJsonObject(i);
+      boolean killedByDesign = name.equals("edge-kill") && i == 0;
+      if (probes.getLong("failed") > 0 && !killedByDesign) {
+        failures.add(name + ": " + probes.getString("instance") + " failed " + probes.getLong("failed") + " of "
+            + probes.getLong("probes") + " /healthz probes");
+      }
     }
     return new JsonObject().put("name", name).put("fault", fault)
         .put("recoverySeconds", recovery == null ? null : BenchFigures.round(recovery, 2))

@@ -11,8 +11,8 @@ final class FaultTable {
   static String render(JsonObject result) {
     StringBuilder out = new StringBuilder();
     out.append("| scenario | fault | requests | 2xx | errors by outcome | upload p50 / p99 ms before -> during |"
-        + " recovery s | events lost | duplicates | audit violations |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        + " recovery s | /healthz failed (a, b) | events lost | duplicates | audit violations |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     JsonArray scenarios = result.getJsonArray("scenarios", new JsonArray());
     for (int i = 0; i < scenarios.size(); i++) {
       JsonObject s = scenarios.getJsonObject(i);
@@ -21,13 +21,25 @@ final class FaultTable {
       StringBuilder errors = new StringBuilder();
       load.getJsonObject("errors").forEach(e -> errors.append(errors.length() == 0 ? "" : ", ").append(e.getKey())
           .append(": ").append(e.getValue()));
-      out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s -> %s | %s | %s | %s | %d |%n",
+      out.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %s | %s -> %s | %s | %s | %s | %s | %d |%n",
           s.getString("name"), s.getJsonObject("fault").getString("what"), load.getLong("tried"), load.getLong("ok2xx"),
           errors.length() == 0 ? "none" : errors, latency(phases.getJsonObject("before")),
-          latency(phases.getJsonObject("during")), s.getValue("recoverySeconds"), s.getValue("eventsLost", "?"),
+          latency(phases.getJsonObject("during")), s.getValue("recoverySeconds"), liveness(load),
+          s.getValue("eventsLost", "?"),
           s.getValue("eventDuplicates", "?"), s.getJsonObject("audit").getLong("violations")));
     }
     return out.toString();
+  }
+
+  /** "failed/probes" per instance, edge-a first. */
+  private static String liveness(JsonObject load) {
+    JsonArray probes = load.getJsonArray("healthz", new JsonArray());
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < probes.size(); i++) {
+      JsonObject p = probes.getJsonObject(i);
+      out.append(i == 0 ? "" : ", ").append(p.getLong("failed")).append("/").append(p.getLong("probes"));
+    }
+    return out.length() == 0 ? "?" : out.toString();
   }
 
   private static String latency(JsonObject phase) {

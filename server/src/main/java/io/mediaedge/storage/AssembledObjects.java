@@ -16,7 +16,9 @@ import io.vertx.core.Future;
  * not the newest (a caller that threw away states it did not commit) writes the same part again,
  * replacing what the discarded states wrote: only the parts a state lists end up in the object.
  * Assemblies are given up by key ({@link MediaStore#abortMultipartUploads}), so one begun but
- * never recorded in a kept state goes too.
+ * never recorded in a kept state goes too; only while the key has no object and no assembly in
+ * use: some S3-compatible servers (S3Mock) drop the object, or the parts of every other multipart
+ * upload of the key, with an aborted one.
  */
 public interface AssembledObjects {
 

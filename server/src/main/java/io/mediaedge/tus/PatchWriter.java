@@ -222,14 +222,25 @@ final class PatchWriter {
   }
 
   /**
-   * The upload's first PATCH begins the assembly; the state records it with the first commit. One
-   * begun by a PATCH that never commits is aborted with the upload's other leftovers.
+   * The upload's first PATCH begins the assembly; the state records it with the first commit.
+   * While the state names none, any multipart upload of the key was begun by an earlier PATCH that
+   * never committed (killed, cut before its first part, refused by its checksum): under the lease
+   * nobody else writes to it and no object exists yet, so it is aborted first. (If that PATCH's
+   * commit timed out and lands later still, it loses the compare-and-set to this one's or wins it
+   * and this PATCH fails; in that rare order the upload ends at its expiry.)
    */
   private Future<Void> beginAssembly() {
     if (assembly != null) {
       return Future.succeededFuture();
     }
-    return assemblies.begin(state.objectKey(), new ObjectAttributes(state.owner(), state.contentType(), Map.of()))
+    return store.abortMultipartUploads(state.objectKey())
+        .onSuccess(strays -> {
+          if (strays > 0) {
+            log.info("Upload {}: {} unrecorded assembly(ies) of an earlier PATCH aborted", state.uploadId(), strays);
+          }
+        })
+        .compose(strays -> assemblies.begin(state.objectKey(),
+            new ObjectAttributes(state.owner(), state.contentType(), Map.of())))
         .onSuccess(begun -> assembly = begun)
         .mapEmpty();
   }

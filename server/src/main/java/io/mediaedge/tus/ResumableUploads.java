@@ -293,7 +293,7 @@ public final class ResumableUploads {
           ResumableUpload finished = state.markFinished();
           return states.update(finished).map(applied -> {
             recorder.publish(event);
-            clearLeftovers(finished).onFailure(e -> log.debug("Leftovers of {} wait for the row's expiry: {}",
+            deleteTails(finished).onFailure(e -> log.debug("Tails of {} wait for the row's expiry: {}",
                 state.uploadId(), e.toString()));
             return finished;
           });
@@ -337,10 +337,11 @@ public final class ResumableUploads {
   private Future<Void> discard(ResumableUpload state) {
     if (state.finished()) {
       // Termination after completion, or the end of a finished row: the media exists; only the
-      // bookkeeping goes.
-      return clearLeftovers(state).compose(v -> states.remove(state));
+      // tails and the bookkeeping go.
+      return deleteTails(state).compose(v -> states.remove(state));
     }
-    return clearLeftovers(state)
+    return store.abortMultipartUploads(state.objectKey())
+        .compose(aborted -> deleteTails(state))
         .compose(v -> quotas.release(state.owner(), state.uploadId()))
         .compose(v -> states.remove(state))
         .onSuccess(v -> log.info("Resumable upload {} discarded at {} of {} bytes", state.uploadId(),
@@ -348,19 +349,15 @@ public final class ResumableUploads {
   }
 
   /**
-   * Removes what the upload stored under its key besides the media: every multipart upload of the
-   * key and every tail, not only those the state names. A PATCH whose commit timed out, or an
-   * instance killed between a write to S3 and the commit naming it, leaves an assembly or a tail no
-   * state points to; the row owns them all while it exists and goes only after them.
+   * Removes every tail of the upload, not only the one the state names: a PATCH whose commit timed
+   * out leaves a tail no state points to. With the assemblies (a PATCH that begins one first aborts
+   * any an earlier PATCH began and never recorded; a discarded upload aborts every one of its key),
+   * nothing an instance stored for the upload outlives its row, whatever it failed to record.
    */
-  private Future<Void> clearLeftovers(ResumableUpload state) {
-    return store.abortMultipartUploads(state.objectKey())
-        .compose(aborted -> store.deleteUnder(ObjectKeys.tailPrefix(state.owner(), state.uploadId()))
-            .map(deleted -> {
-              log.debug("Resumable upload {}: {} assembly(ies) aborted, {} tail(s) removed", state.uploadId(),
-                  aborted, deleted);
-              return null;
-            }));
+  private Future<Void> deleteTails(ResumableUpload state) {
+    return store.deleteUnder(ObjectKeys.tailPrefix(state.owner(), state.uploadId()))
+        .onSuccess(deleted -> log.debug("Resumable upload {}: {} tail(s) removed", state.uploadId(), deleted))
+        .mapEmpty();
   }
 
   /** The upload if the caller owns it and it lives in this region; 404, 410 or 307 otherwise. */
