@@ -212,11 +212,16 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event) {
-    // Two steps: an LWT batch must stay inside one partition, and the event, outbox and pending rows
-    // live in others. The compare-and-set alone decides who deletes; only its winner writes the rest.
-    // If that second write fails, completeDeletion repeats it (the caller's retry does).
-    return execute(bind("markDeleting", event.occurredAt(), media.owner(), media.mediaId()))
+    // Pending deletion first: a delete stopped after its compare-and-set leaves the sweeper a trace.
+    return execute(bind("insertPending", bucketOf(media.mediaId()), media.owner(), media.mediaId(),
+            media.objectKey(), event.occurredAt()))
+        .compose(noted -> execute(bind("markDeleting", event.occurredAt(), media.owner(), media.mediaId())))
         .compose(rs -> rs.wasApplied() ? completeDeletion(media, event).map(true) : Future.succeededFuture(false));
+  }
+
+  @Override
+  public Future<Void> forgetDeletion(PendingDeletion deletion) {
+    return execute(bind("deletePending", deletion.bucket(), deletion.owner(), deletion.mediaId())).mapEmpty();
   }
 
   @Override

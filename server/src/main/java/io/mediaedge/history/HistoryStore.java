@@ -86,7 +86,8 @@ public interface HistoryStore {
 
   /**
    * Moves an ACTIVE media to DELETING (a compare-and-set, so two deletes cannot both win), with its
-   * DELETE event, outbox row and pending deletion. False when it was not ACTIVE.
+   * DELETE event, outbox row and pending deletion; the pending deletion is written before the
+   * compare-and-set, so the sweeper finishes a delete stopped after it. False when it was not ACTIVE.
    */
   Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event);
 
@@ -99,6 +100,9 @@ public interface HistoryStore {
 
   /** Marks the media DELETED once its object is gone, and drops the pending deletion. */
   Future<Void> markDeleted(PendingDeletion deletion);
+
+  /** Drops a pending deletion whose media was never marked DELETING (its delete failed first). */
+  Future<Void> forgetDeletion(PendingDeletion deletion);
 
   Future<MediaPage> listActive(String owner, Optional<String> afterMediaId, int limit);
 

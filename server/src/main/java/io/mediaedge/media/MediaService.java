@@ -103,7 +103,7 @@ public final class MediaService {
       if (media != null && media.status() == MediaRecord.Status.DELETING && media.deletedAt() != null) {
         // An earlier delete won but may have failed before its event, pending deletion or quota
         // release were written: finish that work (all idempotent), and answer as for a second delete.
-        HistoryEvent earlier = deleteEvent(media, media.deletedAt(), startedNanos, origin);
+        HistoryEvent earlier = deleteEvent(media, media.deletedAt(), elapsedMillis(startedNanos), origin);
         return history.completeDeletion(media, earlier)
             .compose(v -> quotas.free(owner, mediaId, media.size()))
             .compose(v -> Future.failedFuture(ErrorCode.NOT_FOUND.error()));
@@ -112,7 +112,8 @@ public final class MediaService {
         return Future.failedFuture(ErrorCode.NOT_FOUND.error());
       }
       // Millisecond precision: the deletion time is stored in Cassandra and the event id derives from it.
-      HistoryEvent event = deleteEvent(media, Instant.now().truncatedTo(ChronoUnit.MILLIS), startedNanos, origin);
+      HistoryEvent event = deleteEvent(media, Instant.now().truncatedTo(ChronoUnit.MILLIS), elapsedMillis(startedNanos),
+        origin);
       // Evicted whatever the outcome, before the answer: a download here after the 204 reads Cassandra.
       return history.markDeleting(media, event).eventually(() -> {
         activeRows.evict(owner, mediaId);
@@ -127,11 +128,13 @@ public final class MediaService {
     });
   }
 
-  /** The DELETE event of a media; its id is derived, so writing it again does not double it. */
-  private HistoryEvent deleteEvent(MediaRecord media, Instant at, long startedNanos, Origin origin) {
+  /**
+   * The DELETE event of a media deleted at {@code at}; its id is derived, so writing it again (a
+   * retried delete, the sweeper finishing one) does not double it.
+   */
+  static HistoryEvent deleteEvent(MediaRecord media, Instant at, long latencyMs, Origin origin) {
     return HistoryEvent.delete(MediaId.derived(at, "delete/" + media.owner() + "/" + media.mediaId()), at,
-        media.owner(), media.mediaId(), media.contentType(), media.size(), media.sha256(),
-        elapsedMillis(startedNanos), origin);
+        media.owner(), media.mediaId(), media.contentType(), media.size(), media.sha256(), latencyMs, origin);
   }
 
   public Future<MediaPage> list(String owner, Optional<String> after, int limit) {

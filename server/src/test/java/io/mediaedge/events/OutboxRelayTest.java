@@ -489,6 +489,11 @@ class OutboxRelayTest {
     }
 
     @Override
+    public Future<Void> forgetDeletion(PendingDeletion deletion) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public Future<MediaPage> listActive(String owner, Optional<String> afterMediaId, int limit) {
       throw new UnsupportedOperationException();
     }
