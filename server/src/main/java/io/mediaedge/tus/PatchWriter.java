@@ -1,6 +1,5 @@
 package io.mediaedge.tus;
 
-import io.mediaedge.buffers.ReceivedChunk;
 import io.mediaedge.config.EdgeConfig.ServerConfig;
 import io.mediaedge.config.EdgeConfig.UploadConfig;
 import io.mediaedge.config.ResumableConfig;
@@ -10,7 +9,6 @@ import io.mediaedge.history.ResumableUpload;
 import io.mediaedge.storage.AssembledObjects;
 import io.mediaedge.storage.MediaStore.BufferedBody;
 import io.mediaedge.storage.MediaStore.ObjectAttributes;
-import io.mediaedge.storage.MediaStore.ObjectContent;
 import io.mediaedge.storage.MediaStore.StreamedBody;
 import io.mediaedge.storage.MediaStore;
 import io.mediaedge.storage.ObjectKeys;
@@ -19,11 +17,8 @@ import io.mediaedge.upload.MediaSignature;
 import io.mediaedge.upload.MemoryBudget;
 import io.mediaedge.upload.SlowUploadGuard;
 import io.mediaedge.upload.UploadBody;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -251,7 +246,7 @@ final class PatchWriter {
       return Future.succeededFuture();
     }
     return store.get(state.tailKey(), 0, state.tailLength() - 1)
-        .compose(this::readIntoPart)
+        .compose(content -> TailReader.readInto(content, part.buffer))
         .compose(loaded -> {
           if (loaded != state.tailLength()) {
             return Future.failedFuture(ErrorCode.STORAGE_ERROR.error("The stored tail has the wrong size."));
@@ -430,34 +425,5 @@ final class PatchWriter {
         body.abort(ErrorCode.UPLOAD_LOCKED.error());
       }
     });
-  }
-
-  /**
-   * Reads a small object (a tail, below one part) straight into the part buffer; completes with
-   * the bytes read. The chain waits for it, so nothing else touches the buffer meanwhile; the
-   * store's stream delivers on the request's context.
-   */
-  private Future<Long> readIntoPart(ObjectContent content) {
-    Promise<Long> promise = Promise.promise();
-    long[] read = {0};
-    var body = content.body();
-    body.handler(chunk -> {
-      read[0] += chunk.length();
-      ByteBuf pooled = ReceivedChunk.claim(chunk);
-      // A tail longer than the state says fails the size check; it must not overflow the part.
-      if (chunk.length() <= part.buffer.remaining()) {
-        part.buffer.put(((BufferInternal) chunk).getByteBuf().nioBuffer());
-      }
-      if (pooled != null) {
-        pooled.release(); // copied into the part: S3's buffer can go back to the pool now
-      }
-    });
-    body.exceptionHandler(failure -> {
-      content.abandon().run();
-      promise.tryFail(ErrorCode.STORAGE_UNAVAILABLE.error());
-    });
-    body.endHandler(end -> promise.tryComplete(read[0]));
-    body.resume();
-    return promise.future();
   }
 }
