@@ -212,11 +212,14 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<Boolean> markDeleting(MediaRecord media, HistoryEvent event) {
-    // Pending deletion first: a delete stopped after its compare-and-set leaves the sweeper a trace.
-    return execute(bind("insertPending", bucketOf(media.mediaId()), media.owner(), media.mediaId(),
-            media.objectKey(), event.occurredAt()))
+    return execute(pendingInsert(media, event)) // first: a delete stopped after the CAS leaves a trace
         .compose(noted -> execute(bind("markDeleting", event.occurredAt(), media.owner(), media.mediaId())))
-        .compose(rs -> rs.wasApplied() ? completeDeletion(media, event).map(true) : Future.succeededFuture(false));
+        .compose(rs -> rs.wasApplied() ? execute(BatchStatement.newInstance(DefaultBatchType.LOGGED)
+            .addAll(eventInserts(event))).map(true) : Future.succeededFuture(false));
+  }
+
+  private BoundStatement pendingInsert(MediaRecord m, HistoryEvent e) {
+    return bind("insertPending", bucketOf(m.mediaId()), m.owner(), m.mediaId(), m.objectKey(), e.occurredAt());
   }
 
   @Override
@@ -226,11 +229,8 @@ public final class CassandraHistoryStore implements HistoryStore {
 
   @Override
   public Future<Void> completeDeletion(MediaRecord media, HistoryEvent event) {
-    BatchStatement batch = BatchStatement.newInstance(DefaultBatchType.LOGGED)
-        .addAll(eventInserts(event))
-        .add(bind("insertPending", bucketOf(media.mediaId()), media.owner(), media.mediaId(), media.objectKey(),
-            event.occurredAt()));
-    return execute(batch).mapEmpty();
+    return execute(BatchStatement.newInstance(DefaultBatchType.LOGGED).addAll(eventInserts(event))
+        .add(pendingInsert(media, event))).mapEmpty();
   }
 
   @Override

@@ -34,14 +34,8 @@ class InterruptedDeleteIT {
     String key = ObjectKeys.mediaKey(owner, id);
 
     // What a crash right after the compare-and-set leaves: DELETING, and nothing else.
-    var cassandra = stack.dev().cassandra();
-    String keyspace = stack.server().config().history().keyspace();
-    try (CqlSession cql = CqlSession.builder()
-        .addContactPoint(new InetSocketAddress(cassandra.host(), cassandra.port()))
-        .withLocalDatacenter(cassandra.localDatacenter()).build()) {
-      cql.execute("UPDATE " + keyspace + ".media_by_owner SET status = 'DELETING', deleted_at = ? WHERE owner = ?"
-          + " AND media_id = ?", Instant.now().truncatedTo(ChronoUnit.MILLIS), owner, id);
-    }
+    cql(cql -> cql.execute("UPDATE " + keyspace(stack) + ".media_by_owner SET status = 'DELETING', deleted_at = ?"
+        + " WHERE owner = ? AND media_id = ?", Instant.now().truncatedTo(ChronoUnit.MILLIS), owner, id));
     HistoryStore history = stack.server().history().history();
     assertTrue(pendingFor(history, owner).isEmpty());
 
@@ -54,18 +48,9 @@ class InterruptedDeleteIT {
     assertEquals(1, history.events(owner, id).await(10, TimeUnit.SECONDS).stream()
         .filter(e -> e.action() == HistoryEvent.Action.DELETE).count());
 
-    // The server's own periodic sweep may be mid-round (then runRound is skipped): poll.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (stack.objects().stream().anyMatch(o -> o.key().equals(key))) {
-      assertTrue(System.nanoTime() < deadline, "the object of the half-done delete was never swept");
-      stack.server().sweeper().runRound().await(30, TimeUnit.SECONDS);
-      Thread.sleep(200);
-    }
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!pendingFor(history, owner).isEmpty()) {
-      assertTrue(System.nanoTime() < deadline, "the pending deletion was never cleared");
-      Thread.sleep(200);
-    }
+    sweepUntil(stack, () -> stack.objects().stream().noneMatch(o -> o.key().equals(key)),
+        "the object of the half-done delete was never swept");
+    sweepUntil(stack, () -> pendingFor(history, owner).isEmpty(), "the pending deletion was never cleared");
   }
 
   /**
@@ -94,12 +79,7 @@ class InterruptedDeleteIT {
         .statusCode());
     assertEquals(6000, HistoryFlowsIT.usage(stack.server(), owner).usedBytes());
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!pendingFor(history, owner).isEmpty()) {
-      assertTrue(System.nanoTime() < deadline, "the pending deletion was never swept");
-      stack.server().sweeper().runRound().await(30, TimeUnit.SECONDS);
-      Thread.sleep(200);
-    }
+    sweepUntil(stack, () -> pendingFor(history, owner).isEmpty(), "the pending deletion was never swept");
     var usage = HistoryFlowsIT.usage(stack.server(), owner);
     // both swept: the first's bytes given back by the sweeper, the second's not a second time
     assertEquals(0, usage.usedBytes(), "the deleted media's bytes are the user's again, once");
@@ -128,16 +108,17 @@ class InterruptedDeleteIT {
     cql(cql -> {
       cql.execute("INSERT INTO " + keyspace(stack) + ".pending_deletions (bucket, owner, media_id, object_key,"
           + " requested_at) VALUES (?, ?, ?, ?, ?)", history.bucketOf(id), owner, id, key, at);
-      cql.execute("UPDATE " + keyspace(stack) + ".media_by_owner SET status = 'DELETING', deleted_at = ? WHERE owner = ?"
-          + " AND media_id = ?", at, owner, id);
+      cql.execute("UPDATE " + keyspace(stack) + ".media_by_owner SET status = 'DELETING', deleted_at = ?"
+          + " WHERE owner = ? AND media_id = ?", at, owner, id);
     });
     // (the server's own periodic sweep may get there first)
     sweepUntil(stack, () -> pendingFor(history, owner).isEmpty()
-        && stack.objects().stream().noneMatch(o -> o.key().equals(key)));
+        && stack.objects().stream().noneMatch(o -> o.key().equals(key)), "the stopped delete was never swept");
     assertEquals(1, history.events(owner, id).await(10, TimeUnit.SECONDS).stream()
         .filter(e -> e.action() == HistoryEvent.Action.DELETE).count(), "the DELETE event is written");
     assertEquals(0, HistoryFlowsIT.usage(stack.server(), owner).usedBytes());
-    assertEquals(MediaRecord.Status.DELETED, history.find(owner, id).await(10, TimeUnit.SECONDS).orElseThrow().status());
+    assertEquals(MediaRecord.Status.DELETED,
+        history.find(owner, id).await(10, TimeUnit.SECONDS).orElseThrow().status());
   }
 
   /**
@@ -158,7 +139,8 @@ class InterruptedDeleteIT {
         + " requested_at) VALUES (?, ?, ?, ?, ?)", history.bucketOf(id), owner, id, key,
         Instant.now().minus(2, ChronoUnit.MINUTES)));
 
-    sweepUntil(stack, () -> pendingFor(history, owner).isEmpty());
+    sweepUntil(stack, () -> pendingFor(history, owner).isEmpty(),
+        "the abandoned pending deletion was never dropped");
     assertEquals(200, client.get("/v1/media/" + id, stack.token(owner)).statusCode(), "the media is kept");
     assertEquals(5000, HistoryFlowsIT.usage(stack.server(), owner).usedBytes());
   }
@@ -177,10 +159,11 @@ class InterruptedDeleteIT {
   }
 
   /** The server's own periodic sweep may be mid-round (then runRound is skipped): poll. */
-  private static void sweepUntil(TestStack stack, java.util.concurrent.Callable<Boolean> done) throws Exception {
+  private static void sweepUntil(TestStack stack, java.util.concurrent.Callable<Boolean> done, String failure)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!done.call()) {
-      assertTrue(System.nanoTime() < deadline, "the sweeper did not get there");
+      assertTrue(System.nanoTime() < deadline, failure);
       stack.server().sweeper().runRound().await(30, TimeUnit.SECONDS);
       Thread.sleep(200);
     }
